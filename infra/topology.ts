@@ -1,0 +1,265 @@
+/**
+ * The one description of what runs. The AWS stack (infra/aws) and the embedded runtime
+ * (infra/local) both read this file and nothing else to decide which functions exist, what
+ * triggers them, which environment variables they get and what they may touch. A test fails
+ * when a function is wired in one runtime and not the other.
+ */
+import { ENV, type EnvName } from '../shared/config/env-names.ts';
+import { HR_SOURCE } from '../events/hr.ts';
+import { DOMAIN_SOURCE_PREFIX } from '../events/domain.ts';
+import { MAIL_EVENT_TYPES } from '../shared/mail/mail-events.ts';
+
+export const APP_NAME = 'gonghui';
+export const TIME_ZONE = 'Asia/Shanghai';
+
+// ---------------------------------------------------------------------------------------------
+// The table: one table, generic keys, streams for the outbox.
+
+export const table = {
+  /** Logical name; the deployed table gets a generated physical name, the local one this name. */
+  name: 'gonghui',
+  partitionKey: 'PK',
+  sortKey: 'SK',
+  /** Every index projects ALL; names and key attributes are fixed here and in shared/adapters/keys.ts. */
+  indexes: [
+    { name: 'GSI1', partitionKey: 'GSI1PK', sortKey: 'GSI1SK' },
+    { name: 'GSI2', partitionKey: 'GSI2PK', sortKey: 'GSI2SK' },
+  ],
+  stream: 'NEW_AND_OLD_IMAGES',
+  /** Epoch seconds; idempotency records and published outbox items expire through it. */
+  ttlAttribute: 'expiresAt',
+} as const;
+
+export type IndexName = (typeof table.indexes)[number]['name'];
+
+// ---------------------------------------------------------------------------------------------
+// Queues. Every queue has a dead-letter queue named `<name>-dlq`.
+
+export interface QueueSpec {
+  /** Short name; the physical queue name is `gonghui-<name>` locally. */
+  name: string;
+  visibilityTimeoutSeconds: number;
+  /** Receives before a message moves to the DLQ. */
+  maxReceiveCount: number;
+  retentionDays: number;
+  description: string;
+}
+
+export const queues = {
+  hr: {
+    name: 'hr',
+    visibilityTimeoutSeconds: 60,
+    maxReceiveCount: 3,
+    retentionDays: 14,
+    description: "HR's employment events, from the bus to enrol-member",
+  },
+  notify: {
+    name: 'notify',
+    visibilityTimeoutSeconds: 120,
+    maxReceiveCount: 5,
+    retentionDays: 14,
+    description: 'Domain events that send mail, from the bus to send-email',
+  },
+  outboxFailures: {
+    name: 'outbox-failures',
+    visibilityTimeoutSeconds: 60,
+    maxReceiveCount: 3,
+    retentionDays: 14,
+    description: 'Stream batches publish-outbox could not publish after its retries (on-failure destination)',
+  },
+} as const satisfies Record<string, QueueSpec>;
+
+export type QueueKey = keyof typeof queues;
+
+export const dlqName = (queue: QueueSpec): string => `${queue.name}-dlq`;
+
+// ---------------------------------------------------------------------------------------------
+// The event bus and its rules. Patterns use EventBridge's pattern syntax; the local bus applies
+// the same patterns with infra/local/event-pattern.ts.
+
+export type EventPattern = Record<string, unknown>;
+
+export interface BusRule {
+  id: string;
+  description: string;
+  pattern: EventPattern;
+  target: { queue: QueueKey };
+}
+
+export const bus = {
+  name: 'gonghui',
+  rules: [
+    {
+      id: 'HrEventsToHrQueue',
+      description: "Every HR employment event goes to the members context",
+      pattern: { source: [HR_SOURCE] },
+      target: { queue: 'hr' },
+    },
+    {
+      id: 'MailEventsToNotifyQueue',
+      description: 'Domain events that have a mail template go to send-email',
+      pattern: {
+        source: [{ prefix: DOMAIN_SOURCE_PREFIX }],
+        'detail-type': [...MAIL_EVENT_TYPES],
+      },
+      target: { queue: 'notify' },
+    },
+  ] satisfies BusRule[],
+} as const;
+
+// ---------------------------------------------------------------------------------------------
+// Functions and their triggers.
+
+export interface QueueTrigger {
+  kind: 'queue';
+  queue: QueueKey;
+  batchSize: number;
+  maxBatchingWindowSeconds: number;
+  /** The event source mapping's maximum concurrency (AWS minimum is 2). */
+  maxConcurrency: number;
+}
+
+export interface StreamTrigger {
+  kind: 'stream';
+  batchSize: number;
+  maxBatchingWindowSeconds: number;
+  retryAttempts: number;
+  /** Batches that still fail after the retries are described on this queue. */
+  onFailure: QueueKey;
+  /** An EventBridge-style pattern over each stream record (Lambda filter criteria syntax). */
+  filter: EventPattern;
+}
+
+export interface ScheduleTrigger {
+  kind: 'schedule';
+  id: string;
+  description: string;
+  /** Cron fields in TIME_ZONE; only minute and hour vary: the jobs are daily. */
+  cron: { minute: string; hour: string };
+  /** Payload; `<aws.scheduler.scheduled-time>` is replaced by the fire time (ISO 8601 UTC). */
+  input: Record<string, unknown>;
+}
+
+export interface RouteTrigger {
+  kind: 'route';
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  /** API Gateway HTTP API path syntax: `/members/{id}`. */
+  path: string;
+  auth: 'jwt' | 'none';
+}
+
+export type Trigger = QueueTrigger | StreamTrigger | ScheduleTrigger | RouteTrigger;
+
+/** What a function may touch; the AWS stack turns this into its least-privilege policy. */
+export interface Access {
+  table?: 'read' | 'write' | 'readWrite';
+  /** PutEvents on the bus. */
+  putEvents?: boolean;
+  /** ses:SendEmail / SendRawEmail. */
+  sendEmail?: boolean;
+  /** Queues the function sends to (besides its trigger). */
+  sendTo?: QueueKey[];
+}
+
+export interface FunctionSpec {
+  /** Path of the entry file, relative to the project root; it exports `handler`. */
+  entry: string;
+  description: string;
+  memoryMb: number;
+  timeoutSeconds: number;
+  environment: EnvName[];
+  access: Access;
+  triggers: Trigger[];
+}
+
+const common: EnvName[] = [ENV.powertoolsServiceName, ENV.logLevel];
+
+export const functions = {
+  'enrol-member': {
+    entry: 'functions/enrol-member.ts',
+    description: "Applies HR's employment events to the membership (enrolment and life cycle)",
+    memoryMb: 512,
+    timeoutSeconds: 30,
+    environment: [...common, ENV.tableName, ENV.membershipPrefix],
+    access: { table: 'readWrite' },
+    triggers: [{ kind: 'queue', queue: 'hr', batchSize: 10, maxBatchingWindowSeconds: 0, maxConcurrency: 10 }],
+  },
+  'publish-outbox': {
+    entry: 'functions/publish-outbox.ts',
+    description: 'Publishes the outbox (domain events written with their state change) to the bus',
+    memoryMb: 512,
+    timeoutSeconds: 30,
+    environment: [...common, ENV.eventBusName],
+    access: { putEvents: true },
+    triggers: [
+      {
+        kind: 'stream',
+        batchSize: 100,
+        maxBatchingWindowSeconds: 0,
+        retryAttempts: 10,
+        onFailure: 'outboxFailures',
+        filter: { eventName: ['INSERT'], dynamodb: { NewImage: { entity: { S: ['OutboxEvent'] } } } },
+      },
+    ],
+  },
+  'send-email': {
+    entry: 'functions/send-email.ts',
+    description: 'Renders and sends the mail for a domain event, paced to the SES rate, once per notification',
+    memoryMb: 512,
+    timeoutSeconds: 60,
+    environment: [...common, ENV.tableName, ENV.mailFrom, ENV.sesMaxSendRate, ENV.mailConcurrency, ENV.unionContactEmail],
+    access: { table: 'readWrite', sendEmail: true },
+    triggers: [{ kind: 'queue', queue: 'notify', batchSize: 10, maxBatchingWindowSeconds: 0, maxConcurrency: 2 }],
+  },
+  'public-api': {
+    entry: 'functions/public-api.ts',
+    description: 'Health check and the OpenAPI document (no authentication)',
+    memoryMb: 256,
+    timeoutSeconds: 10,
+    environment: [...common],
+    access: {},
+    triggers: [
+      { kind: 'route', method: 'GET', path: '/health', auth: 'none' },
+      { kind: 'route', method: 'GET', path: '/openapi.json', auth: 'none' },
+    ],
+  },
+} as const satisfies Record<string, FunctionSpec>;
+
+export type FunctionName = keyof typeof functions;
+
+export const functionNames = Object.keys(functions) as FunctionName[];
+
+export const functionSpec = (name: FunctionName): FunctionSpec => functions[name];
+
+/** The send-email mapping's concurrency is also an input of its pacer (rate per instance). */
+export const mailConcurrency = (): number => {
+  const trigger = functions['send-email'].triggers[0];
+  return trigger.maxConcurrency;
+};
+
+export const routes = (): Array<RouteTrigger & { function: FunctionName }> =>
+  functionNames.flatMap((name) =>
+    (functions[name].triggers as readonly Trigger[])
+      .filter((t): t is RouteTrigger => t.kind === 'route')
+      .map((t) => ({ ...t, function: name })),
+  );
+
+export const triggersOf = <K extends Trigger['kind']>(kind: K) =>
+  functionNames.flatMap((name) =>
+    (functions[name].triggers as readonly Trigger[])
+      .filter((t): t is Extract<Trigger, { kind: K }> => t.kind === kind)
+      .map((trigger) => ({ function: name, trigger })),
+  );
+
+/** Limits the HTTP layer enforces before a use case sees the body. */
+export const http = {
+  maxBodyBytes: 64 * 1024,
+  jwt: { audience: 'gonghui', groupsClaim: 'groups' },
+} as const;
+
+/** Lambda runtime settings shared by every function. */
+export const lambdaDefaults = {
+  runtime: 'nodejs24.x',
+  architecture: 'arm64',
+  logRetentionDays: 90,
+} as const;

@@ -1,0 +1,22 @@
+/**
+ * Every environment variable a function reads, named once. The topology lists which function
+ * reads which, the AWS stack and the embedded runtime supply the values, and `config.ts` reads
+ * them at cold start (a missing one fails loudly).
+ */
+export const ENV = {
+  tableName: 'TABLE_NAME',
+  eventBusName: 'EVENT_BUS_NAME',
+  mailFrom: 'MAIL_FROM',
+  /** The SES account's maximum send rate (mails per second); SES drops what exceeds it. */
+  sesMaxSendRate: 'SES_MAX_SEND_RATE',
+  /** How many send-email instances may run at once (the event source mapping's maximum concurrency). */
+  mailConcurrency: 'MAIL_CONCURRENCY',
+  /** Address members are told to write to (leave the union, questions). */
+  unionContactEmail: 'UNION_CONTACT_EMAIL',
+  membershipPrefix: 'MEMBERSHIP_PREFIX',
+  powertoolsServiceName: 'POWERTOOLS_SERVICE_NAME',
+  logLevel: 'POWERTOOLS_LOG_LEVEL',
+} as const;
+
+export type EnvKey = keyof typeof ENV;
+export type EnvName = (typeof ENV)[EnvKey];
