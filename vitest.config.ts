@@ -1,14 +1,30 @@
 import { defineConfig } from 'vitest/config';
 
+// Two projects: fast tests that need nothing running, and end-to-end tests that share one
+// embedded runtime (started once by test/e2e/global-setup.ts, stopped at the end of the run).
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
-    exclude: ['test/soak/**'],
-    globalSetup: ['test/global-setup.ts'],
-    testTimeout: 60_000,
-    hookTimeout: 120_000,
-    // The embedded runtime is shared by the end-to-end files; two cores, so keep workers few.
-    maxWorkers: 2,
     silent: 'passed-only',
+    maxWorkers: 2,
+    projects: [
+      {
+        test: {
+          name: 'unit',
+          include: ['test/unit/**/*.test.ts', 'test/infra/**/*.test.ts'],
+          testTimeout: 60_000,
+        },
+      },
+      {
+        test: {
+          name: 'e2e',
+          include: ['test/e2e/**/*.test.ts'],
+          globalSetup: ['test/e2e/global-setup.ts'],
+          testTimeout: 120_000,
+          hookTimeout: 120_000,
+          // One runtime, many files: run them one after another so their figures stay readable.
+          fileParallelism: false,
+        },
+      },
+    ],
   },
 });
