@@ -1,4 +1,61 @@
-// Placeholder while the function is being written; replaced in the next commits.
-export const handler = async (): Promise<never> => {
-  throw new Error('not implemented yet');
+/**
+ * send-email: the notify queue's consumer. Each message is a domain event (as EventBridge
+ * delivered it); its template decides the mails; each mail goes out once, paced to the SES rate.
+ */
+import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
+import { EventBridgeSchema } from '@aws-lambda-powertools/parser/schemas/eventbridge';
+import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
+import { dynamoDocumentClient, sesClient } from '../shared/adapters/aws-clients.ts';
+import { dynamoMailLedger } from '../shared/adapters/mail-ledger-dynamodb.ts';
+import { sesMailer } from '../shared/adapters/ses-mailer.ts';
+import { readEnv, readPositiveNumberEnv } from '../shared/config/config.ts';
+import { ENV } from '../shared/config/env-names.ts';
+import { createPacer } from '../shared/mail/pacer.ts';
+import { type SendDeps, sendNotifications } from '../shared/mail/send-notifications.ts';
+import { logger } from '../shared/observability/logger.ts';
+
+const deps: SendDeps = {
+  ledger: dynamoMailLedger(dynamoDocumentClient(), readEnv(ENV.tableName)),
+  mailer: sesMailer(sesClient(), readEnv(ENV.mailFrom)),
+  pacer: createPacer(readPositiveNumberEnv(ENV.sesMaxSendRate), readPositiveNumberEnv(ENV.mailConcurrency)),
+  context: { unionContactEmail: readEnv(ENV.unionContactEmail) },
+  now: () => new Date(),
 };
+
+// One record at a time: the pacer spaces sends evenly, parallel records would only queue on it.
+const processor = new BatchProcessor(EventType.SQS);
+
+const sendForRecord = async (record: SQSRecord): Promise<void> => {
+  let event: ReturnType<typeof EventBridgeSchema.parse>;
+  try {
+    event = EventBridgeSchema.parse(JSON.parse(record.body));
+  } catch (error) {
+    logger.error('Rejected a message that is not an EventBridge event', {
+      messageId: record.messageId,
+      reason: (error as Error).message.slice(0, 500),
+    });
+    throw error;
+  }
+  try {
+    const result = await sendNotifications({ detailType: event['detail-type'], detail: event.detail }, deps);
+    logger.info('Mail processed', { detailType: event['detail-type'], eventId: eventIdOf(event.detail), ...result });
+  } catch (error) {
+    logger.error('Mail failed', {
+      messageId: record.messageId,
+      detailType: event['detail-type'],
+      eventId: eventIdOf(event.detail),
+      error: (error as Error).name,
+      reason: (error as Error).message.slice(0, 500),
+    });
+    throw error;
+  }
+};
+
+const eventIdOf = (detail: unknown) => (detail as { eventId?: unknown }).eventId;
+
+export const handler = async (event: SQSEvent, context: Context) =>
+  processPartialResponse(event, sendForRecord, processor, {
+    context,
+    processInParallel: false,
+    throwOnFullBatchFailure: false,
+  });

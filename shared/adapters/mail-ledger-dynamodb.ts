@@ -1,0 +1,78 @@
+/** The mail ledger in DynamoDB: one item per notification id, claimed, then completed. */
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { DeleteCommand, type DynamoDBDocumentClient, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { MailLedger } from '../mail/send-notifications.ts';
+import { shanghaiDate } from '../domain/time.ts';
+import { ENTITY, keys } from './keys.ts';
+
+/** Longer than send-email's timeout, so a live sender never loses its claim. */
+const LEASE_MS = 120_000;
+
+export const dynamoMailLedger = (db: DynamoDBDocumentClient, tableName: string): MailLedger => ({
+  async claim(mail, meta, now) {
+    try {
+      await db.send(
+        new PutCommand({
+          TableName: tableName,
+          Item: {
+            ...keys.mail(mail.notificationId),
+            entity: ENTITY.mail,
+            notificationId: mail.notificationId,
+            status: 'sending',
+            leaseUntil: now.getTime() + LEASE_MS,
+            detailType: meta.detailType,
+            eventId: meta.eventId,
+            to: mail.to,
+            subject: mail.subject,
+            claimedAt: now.toISOString(),
+          },
+          ConditionExpression: 'attribute_not_exists(PK) OR (#status = :sending AND leaseUntil < :now)',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':sending': 'sending', ':now': now.getTime() },
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+        }),
+      );
+      return 'claimed';
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) {
+        return error.Item?.status?.S === 'sent' ? 'sent' : 'busy';
+      }
+      throw error;
+    }
+  },
+
+  async complete(mail, messageId, sentAt) {
+    const sentAtIso = sentAt.toISOString();
+    const index = keys.mailByDay(shanghaiDate(sentAt), sentAtIso, mail.notificationId);
+    await db.send(
+      new UpdateCommand({
+        TableName: tableName,
+        Key: keys.mail(mail.notificationId),
+        UpdateExpression:
+          'SET #status = :sent, messageId = :messageId, sentAt = :sentAt, GSI1PK = :gpk, GSI1SK = :gsk REMOVE leaseUntil',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: {
+          ':sent': 'sent',
+          ':messageId': messageId,
+          ':sentAt': sentAtIso,
+          ':gpk': index.GSI1PK,
+          ':gsk': index.GSI1SK,
+        },
+      }),
+    );
+  },
+
+  async release(mail) {
+    await db.send(
+      new DeleteCommand({
+        TableName: tableName,
+        Key: keys.mail(mail.notificationId),
+        ConditionExpression: '#status = :sending',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: { ':sending': 'sending' },
+      }),
+    ).catch((error: unknown) => {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    });
+  },
+});

@@ -1,0 +1,35 @@
+/** Sends a rendered mail through SES (SendEmail: HTML and text, UTF-8). */
+import { SendEmailCommand, type SESClient } from '@aws-sdk/client-ses';
+import { MailThrottled, type Mailer } from '../mail/send-notifications.ts';
+
+const THROTTLING = new Set(['Throttling', 'ThrottlingException', 'MaxSendRateExceeded', 'TooManyRequestsException']);
+
+const isThrottling = (error: unknown): boolean => {
+  const e = error as { name?: string; message?: string; $metadata?: { httpStatusCode?: number } };
+  return (
+    THROTTLING.has(e.name ?? '') ||
+    /maximum sending rate exceeded/i.test(e.message ?? '') ||
+    e.$metadata?.httpStatusCode === 429
+  );
+};
+
+export const sesMailer = (ses: SESClient, from: string): Mailer => ({
+  async send(mail) {
+    try {
+      const out = await ses.send(
+        new SendEmailCommand({
+          Source: from,
+          Destination: { ToAddresses: [mail.to] },
+          Message: {
+            Subject: { Data: mail.subject, Charset: 'UTF-8' },
+            Body: { Html: { Data: mail.html, Charset: 'UTF-8' }, Text: { Data: mail.text, Charset: 'UTF-8' } },
+          },
+        }),
+      );
+      return { messageId: out.MessageId ?? '' };
+    } catch (error) {
+      if (isThrottling(error)) throw new MailThrottled((error as Error).message);
+      throw error;
+    }
+  },
+});

@@ -1,0 +1,85 @@
+/**
+ * The send-email use case: for one domain event, render its mails and send each exactly once.
+ *
+ * Once: each mail is claimed in the mail ledger before it is sent (a conditional write on its
+ * notification id) and completed after. A redelivered event finds the mail completed and skips
+ * it. A claim held by an instance that crashed expires after a lease, and the mail is then sent
+ * by the retry: SES has no idempotency key, so a crash in the few milliseconds between SES
+ * accepting a mail and the ledger recording it is the one window where a mail could go twice.
+ */
+import { RetryLater } from '../domain/errors.ts';
+import type { Pacer } from './pacer.ts';
+import type { MailContext, OutgoingMail } from './templates.ts';
+import { renderEventMails } from './templates.ts';
+
+export interface MailLedger {
+  /** 'claimed' if this caller may send now; 'sent' if it was sent before; 'busy' if another holds it. */
+  claim(mail: OutgoingMail, meta: { detailType: string; eventId: string }, now: Date): Promise<'claimed' | 'sent' | 'busy'>;
+  complete(mail: OutgoingMail, messageId: string, sentAt: Date): Promise<void>;
+  /** Gives the claim up after a failed send so a retry need not wait for the lease. */
+  release(mail: OutgoingMail): Promise<void>;
+}
+
+export interface Mailer {
+  send(mail: OutgoingMail): Promise<{ messageId: string }>;
+}
+
+export class MailThrottled extends Error {
+  override name = 'MailThrottled';
+}
+
+export interface SendDeps {
+  ledger: MailLedger;
+  mailer: Mailer;
+  pacer: Pacer;
+  context: MailContext;
+  now: () => Date;
+  sleep?: (ms: number) => Promise<void>;
+  /** Attempts per mail when SES throttles, before the message goes back to the queue. */
+  maxThrottleRetries?: number;
+}
+
+export interface SendResult {
+  sent: number;
+  skipped: number;
+}
+
+export const sendNotifications = async (
+  event: { detailType: string; detail: unknown },
+  deps: SendDeps,
+): Promise<SendResult> => {
+  const mails = renderEventMails(event.detailType, event.detail, deps.context);
+  const eventId = (event.detail as { eventId: string }).eventId;
+  const result: SendResult = { sent: 0, skipped: 0 };
+  for (const mail of mails) {
+    const claim = await deps.ledger.claim(mail, { detailType: event.detailType, eventId }, deps.now());
+    if (claim === 'sent') {
+      result.skipped++;
+      continue;
+    }
+    if (claim === 'busy') throw new RetryLater(`mail ${mail.notificationId} is being sent by another instance`);
+    const messageId = await sendWithBackoff(mail, deps);
+    await deps.ledger.complete(mail, messageId, deps.now());
+    result.sent++;
+  }
+  return result;
+};
+
+const sendWithBackoff = async (mail: OutgoingMail, deps: SendDeps): Promise<string> => {
+  const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+  const attempts = deps.maxThrottleRetries ?? 5;
+  for (let attempt = 0; ; attempt++) {
+    await deps.pacer.acquire();
+    try {
+      return (await deps.mailer.send(mail)).messageId;
+    } catch (error) {
+      if (!(error instanceof MailThrottled) || attempt + 1 >= attempts) {
+        await deps.ledger.release(mail);
+        throw error;
+      }
+      const delay = Math.min(10_000, 200 * 2 ** attempt) * (0.5 + Math.random() / 2);
+      deps.pacer.backOff(delay);
+      await sleep(delay);
+    }
+  }
+};
