@@ -1,0 +1,114 @@
+/**
+ * The `gonghui` command-line program. It talks to the embedded runtime started by `npm start`
+ * (found through GONGHUI_DATA_DIR/runtime.json) and, where it makes sense, to a deployed stack.
+ */
+import { parseArgs } from 'node:util';
+import { listDlq, redriveDlq } from './commands/dlq.ts';
+import { hrPublish } from './commands/hr.ts';
+import { listMail } from './commands/mail.ts';
+import { issueToken } from './commands/token.ts';
+import { waitCommand } from './commands/wait.ts';
+import { CliError } from './runtime-info.ts';
+
+const USAGE = `gonghui — 工会 Gonghui command line
+
+  gonghui hr publish FILE|-            put HR events (one EventBridge event or an array) on the bus
+        [--aws --bus NAME]             ... on a deployed stack instead of the local runtime
+  gonghui token --sub ID --role ROLE[,ROLE] [--department CODE] [--branch CODE] [--expires 8h]
+                                       a JWT from the local issuer
+  gonghui wait [--timeout SECONDS]     return when every queue, the stream and the outbox are drained
+  gonghui mail list [--json]           mail the SES emulator received
+  gonghui dlq list [--queue NAME] [--json]
+  gonghui dlq redrive [--queue NAME]   move dead letters back to their queues
+
+Environment: GONGHUI_DATA_DIR (default .data) selects the local runtime.`;
+
+const print = (json: boolean, value: unknown, human: () => string) => {
+  process.stdout.write(`${json ? JSON.stringify(value, null, 2) : human()}\n`);
+};
+
+export const run = async (argv: string[]): Promise<number> => {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      json: { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+      aws: { type: 'boolean', default: false },
+      bus: { type: 'string' },
+      sub: { type: 'string' },
+      role: { type: 'string' },
+      department: { type: 'string' },
+      branch: { type: 'string' },
+      expires: { type: 'string' },
+      timeout: { type: 'string' },
+      queue: { type: 'string' },
+    },
+  });
+  const [group, action, ...rest] = positionals;
+  const json = values.json ?? false;
+  if (values.help || !group) {
+    process.stdout.write(`${USAGE}\n`);
+    return group ? 0 : 2;
+  }
+  switch (`${group} ${action ?? ''}`.trim()) {
+    case 'hr publish': {
+      const file = rest[0];
+      if (!file) throw new CliError('hr publish needs FILE or - (stdin)');
+      const result = await hrPublish(file, values);
+      print(json, result, () =>
+        [
+          `已发布 published: ${result.published}`,
+          ...result.failed.map((f) => `  失败 failed #${f.index}: ${f.error}`),
+        ].join('\n'),
+      );
+      return result.failed.length ? 1 : 0;
+    }
+    case 'token':
+      process.stdout.write(`${await issueToken(values)}\n`);
+      return 0;
+    case 'wait': {
+      const status = await waitCommand(values);
+      print(json, status, () => '已处理完毕 drained');
+      return 0;
+    }
+    case 'mail list': {
+      const mails = await listMail();
+      print(
+        json,
+        mails.map(({ html: _html, text: _text, ...m }) => m),
+        () => mails.map((m) => `${new Date(m.at * 1000).toISOString()}  ${m.to.join(',')}  ${m.subject}`).join('\n') || '(无邮件 no mail)',
+      );
+      return 0;
+    }
+    case 'dlq list': {
+      const messages = await listDlq(values);
+      print(json, messages, () =>
+        messages.map((m) => `${m.queue}  ${m.messageId}  receives=${m.receiveCount}  ${m.sentAt}`).join('\n') || '(死信队列为空 DLQs are empty)',
+      );
+      return 0;
+    }
+    case 'dlq redrive': {
+      const moved = await redriveDlq(values);
+      print(json, moved, () => Object.entries(moved).map(([q, n]) => `${q}: ${n}`).join('\n'));
+      return 0;
+    }
+    default:
+      throw new CliError(`unknown command: ${positionals.join(' ')}\n\n${USAGE}`);
+  }
+};
+
+const isMain = process.argv[1] && /(?:gonghui(?:\.js)?|cli[/\\]main\.ts)$/.test(process.argv[1]);
+if (isMain) {
+  run(process.argv.slice(2)).then(
+    (code) => process.exit(code),
+    (error: unknown) => {
+      if (error instanceof CliError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+        process.stderr.write(`gonghui: ${(error as Error).message}\n`);
+        process.exit(2);
+      }
+      process.stderr.write(`gonghui: ${(error as Error).stack ?? String(error)}\n`);
+      process.exit(1);
+    },
+  );
+}

@@ -1,0 +1,61 @@
+/**
+ * The foundation end to end, through the embedded runtime's real emulators: an HR event in,
+ * state in DynamoDB Local, the welcome mail out in the SES emulator, exactly once; a poison
+ * message in its DLQ with nothing else lost; the public routes.
+ */
+import { describe, expect, it } from 'vitest';
+import { listDlq } from '../../infra/cli/commands/dlq.ts';
+import { hiredEvent, mailsTo, memberByEmployee, publish, runtime, uniqueId, waitIdle } from './support.ts';
+
+describe('foundation', () => {
+  it('answers the health check and serves the OpenAPI document without a token', async () => {
+    const health = await fetch(`${runtime().apiUrl}/health`);
+    expect(health.status).toBe(200);
+    expect(await health.json()).toMatchObject({ status: 'ok' });
+    const doc = await fetch(`${runtime().apiUrl}/openapi.json`);
+    expect(doc.status).toBe(200);
+    expect((await doc.json()).paths['/health']).toBeDefined();
+  });
+
+  it('turns a hire into a member in DynamoDB and a welcome mail in the SES emulator', async () => {
+    const employeeId = uniqueId('E');
+    const result = await publish([hiredEvent(employeeId)]);
+    expect(result).toEqual({ published: 1, failed: [] });
+    await waitIdle();
+
+    const member = await memberByEmployee(employeeId);
+    expect(member).toMatchObject({ employeeId, status: 'active', womenFederation: true, branch: { code: 'SCHOOL' } });
+    expect(member?.membershipNumber).toMatch(/^GLU-2026-\d{6}$/);
+
+    const mails = await mailsTo(`${employeeId.toLowerCase()}@example.edu.cn`);
+    expect(mails).toHaveLength(1);
+    expect(mails[0]!.subject).toBe('欢迎加入工会 | Welcome to the trade union');
+    expect(mails[0]!.text).toContain(member?.membershipNumber);
+  });
+
+  it('sends one mail and stores one member when the same hire arrives three times', async () => {
+    const employeeId = uniqueId('E');
+    const event = hiredEvent(employeeId);
+    await publish([event]);
+    await publish([event, event]);
+    await waitIdle();
+    const member = await memberByEmployee(employeeId);
+    expect(member).toBeDefined();
+    expect(await mailsTo(`${employeeId.toLowerCase()}@example.edu.cn`)).toHaveLength(1);
+  });
+
+  it('moves a poison message to the DLQ after maxReceiveCount and loses nothing else', async () => {
+    const poison = hiredEvent(uniqueId('P'), { email: 'not-an-email', gender: 'unknown' });
+    const good = hiredEvent(uniqueId('G'));
+    await publish([poison, good]);
+    await waitIdle(90_000);
+
+    const dead = await listDlq({ queue: 'hr' });
+    const ours = dead.filter((m) => (m.body as { id?: string }).id === poison.id);
+    expect(ours).toHaveLength(1);
+    expect(ours[0]!.body).toEqual(poison);
+    expect(await memberByEmployee(poison.detail.employeeId)).toBeUndefined();
+    expect(await memberByEmployee(good.detail.employeeId)).toBeDefined();
+    expect(await mailsTo(good.detail.email)).toHaveLength(1);
+  });
+});
