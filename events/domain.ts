@@ -3,32 +3,24 @@
  * a version and a zod schema of its detail; publishers, the bus rules, consumers and tests
  * import the same definition.
  */
-import { z } from 'zod';
+import * as z from 'zod/mini';
 
 export const DOMAIN_SOURCE_PREFIX = 'gonghui.';
 
 /** Fields every domain event's detail carries. */
-export const domainEventBase = z.object({
+export const domainEventBase = {
   /** ULID, unique per event: the key consumers deduplicate on. */
-  eventId: z.string().min(1),
+  eventId: z.string().check(z.minLength(1)),
   occurredAt: z.iso.datetime({ offset: true }),
-  version: z.number().int().positive(),
-});
+  version: z.number().check(z.int(), z.positive()),
+};
 
-export interface DomainEventDefinition<T extends z.ZodType = z.ZodType> {
-  source: `gonghui.${string}`;
-  detailType: string;
-  version: number;
-  /** Schema of the detail (including the base fields). */
-  schema: T;
-}
-
-export const defineEvent = <S extends `gonghui.${string}`, D extends string, Shape extends z.ZodRawShape>(
+export const defineEvent = <S extends `gonghui.${string}`, D extends string, Shape extends z.core.$ZodLooseShape>(
   source: S,
   detailType: D,
   version: number,
   shape: Shape,
-) => ({ source, detailType, version, schema: domainEventBase.extend(shape) }) as const;
+) => ({ source, detailType, version, schema: z.object({ ...domainEventBase, ...shape }) }) as const;
 
 /** A domain event as it travels through the outbox and the bus. */
 export interface DomainEvent<Detail = Record<string, unknown>> {
@@ -36,3 +28,16 @@ export interface DomainEvent<Detail = Record<string, unknown>> {
   detailType: string;
   detail: Detail & { eventId: string; occurredAt: string; version: number };
 }
+
+/** The EventBridge envelope as a consumer receives it (from an SQS target). */
+export const eventBridgeEnvelope = z.object({
+  version: z.string(),
+  id: z.string(),
+  'detail-type': z.string(),
+  source: z.string(),
+  account: z.string(),
+  time: z.string(),
+  region: z.string(),
+  resources: z.array(z.string()),
+  detail: z.record(z.string(), z.unknown()),
+});

@@ -1,5 +1,5 @@
 /** Domain events of the members context. */
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { defineEvent } from './domain.ts';
 
 export const MEMBERS_SOURCE = 'gonghui.members';

@@ -3,8 +3,8 @@
  * delivered it); its template decides the mails; each mail goes out once, paced to the SES rate.
  */
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
-import { EventBridgeSchema } from '@aws-lambda-powertools/parser/schemas/eventbridge';
 import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
+import { eventBridgeEnvelope } from '../events/domain.ts';
 import { dynamoDocumentClient, sesClient } from '../shared/adapters/aws-clients.ts';
 import { dynamoMailLedger } from '../shared/adapters/mail-ledger-dynamodb.ts';
 import { sesMailer } from '../shared/adapters/ses-mailer.ts';
@@ -26,9 +26,9 @@ const deps: SendDeps = {
 const processor = new BatchProcessor(EventType.SQS);
 
 const sendForRecord = async (record: SQSRecord): Promise<void> => {
-  let event: ReturnType<typeof EventBridgeSchema.parse>;
+  let event: ReturnType<typeof eventBridgeEnvelope.parse>;
   try {
-    event = EventBridgeSchema.parse(JSON.parse(record.body));
+    event = eventBridgeEnvelope.parse(JSON.parse(record.body));
   } catch (error) {
     logger.error('Rejected a message that is not an EventBridge event', {
       messageId: record.messageId,

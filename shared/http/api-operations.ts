@@ -1,5 +1,5 @@
 /** Every operation of the HTTP API, for the OpenAPI document. API modules add theirs here. */
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import type { OperationDoc } from './openapi.ts';
 
 export const healthResponse = z.object({ status: z.literal('ok'), service: z.literal('gonghui'), time: z.string() });

@@ -2,20 +2,20 @@
  * The OpenAPI document, generated from the same zod schemas the handlers validate with, so the
  * document cannot drift from what the API accepts. Each API module registers its operations.
  */
-import { z } from 'zod';
+import * as z from 'zod/mini';
 
 export interface OperationDoc {
   method: 'get' | 'post' | 'put' | 'patch' | 'delete';
   path: string;
   summary: string;
   auth: boolean;
-  request?: z.ZodType;
-  response?: z.ZodType;
+  request?: z.ZodMiniType;
+  response?: z.ZodMiniType;
   responses?: Record<string, string>;
   parameters?: Array<{ name: string; in: 'path' | 'query' | 'header'; required?: boolean; description?: string }>;
 }
 
-const schema = (s: z.ZodType) => z.toJSONSchema(s, { target: 'openapi-3.0', unrepresentable: 'any' });
+const schema = (s: z.ZodMiniType) => z.toJSONSchema(s, { target: 'openapi-3.0', unrepresentable: 'any' });
 
 export const buildOpenApi = (operations: OperationDoc[], info: { title: string; version: string }) => {
   const paths: Record<string, Record<string, unknown>> = {};

@@ -3,7 +3,7 @@
  * with the event's own schema and returns the mails to send, each with a notification id that is
  * stable across redeliveries (event id + purpose + recipient): send-email is idempotent on it.
  */
-import type { z } from 'zod';
+import type * as z from 'zod/mini';
 import { MemberEnrolled } from '../../events/members.ts';
 import { renderMail, type RenderedMail } from './layout.ts';
 import type { MailEventType } from './mail-events.ts';
@@ -17,12 +17,12 @@ export interface OutgoingMail extends RenderedMail {
   to: string;
 }
 
-interface Template<S extends z.ZodType> {
+interface Template<S extends z.ZodMiniType> {
   schema: S;
   render: (detail: z.infer<S>, ctx: MailContext) => OutgoingMail[];
 }
 
-const template = <S extends z.ZodType>(t: Template<S>) => t;
+const template = <S extends z.ZodMiniType>(t: Template<S>) => t;
 
 export const templates = {
   MemberEnrolled: template({
@@ -66,10 +66,10 @@ export const templates = {
       },
     ],
   }),
-} satisfies Record<MailEventType, Template<z.ZodType>>;
+} satisfies Record<MailEventType, Template<z.ZodMiniType>>;
 
 export const renderEventMails = (detailType: string, detail: unknown, ctx: MailContext): OutgoingMail[] => {
-  const t = (templates as Record<string, Template<z.ZodType>>)[detailType];
+  const t = (templates as Record<string, Template<z.ZodMiniType>>)[detailType];
   if (!t) throw new UnknownMailEvent(detailType);
   return t.render(t.schema.parse(detail), ctx);
 };

@@ -14,7 +14,7 @@ describe('foundation', () => {
     expect(await health.json()).toMatchObject({ status: 'ok' });
     const doc = await fetch(`${runtime().apiUrl}/openapi.json`);
     expect(doc.status).toBe(200);
-    expect((await doc.json()).paths['/health']).toBeDefined();
+    expect(((await doc.json()) as { paths: Record<string, unknown> }).paths['/health']).toBeDefined();
   });
 
   it('turns a hire into a member in DynamoDB and a welcome mail in the SES emulator', async () => {

@@ -1,0 +1,88 @@
+/**
+ * Per function: the size of its deployment bundle (built with the same esbuild options as the
+ * AWS deploy) and its module-initialisation time: a fresh Node process importing the bundle,
+ * minus a bare Node process, median of several interleaved runs.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, statSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { build } from 'esbuild';
+import { bundling } from '../../infra/bundling.ts';
+import { type FunctionName, functionNames, functions } from '../../infra/topology.ts';
+import { median } from './machine.ts';
+
+const RUNS = 15;
+const LIMIT_MS = 80;
+
+/** Values for every env name, so each bundle's cold-start config check passes. */
+const initEnv = {
+  TABLE_NAME: 'gonghui',
+  EVENT_BUS_NAME: 'gonghui',
+  MAIL_FROM: 'union@gonghui.local',
+  SES_MAX_SEND_RATE: '14',
+  MAIL_CONCURRENCY: '2',
+  UNION_CONTACT_EMAIL: 'union@gonghui.local',
+  MEMBERSHIP_PREFIX: 'GLU',
+  POWERTOOLS_SERVICE_NAME: 'bench',
+  POWERTOOLS_LOG_LEVEL: 'WARN',
+  AWS_REGION: 'ap-east-1',
+  AWS_ACCESS_KEY_ID: 'bench',
+  AWS_SECRET_ACCESS_KEY: 'bench',
+};
+
+const timeProcess = (args: string[]): number => {
+  const started = process.hrtime.bigint();
+  const out = spawnSync(process.execPath, args, { env: { ...process.env, ...initEnv }, encoding: 'utf8' });
+  const elapsed = Number(process.hrtime.bigint() - started) / 1e6;
+  if (out.status !== 0) throw new Error(`${args.join(' ')} failed: ${out.stderr}`);
+  return elapsed;
+};
+
+export const benchFunctionInit = async (workDir: string) => {
+  const outDir = resolve(workDir, 'bundles');
+  mkdirSync(outDir, { recursive: true });
+  const bare = join(outDir, 'bare.cjs');
+  writeFileSync(bare, '');
+  const rows: Array<{ fn: FunctionName; bytes: number; initMs: number; bareMs: number; overMs: number }> = [];
+  for (const fn of functionNames) {
+    const outfile = join(outDir, fn, bundling.outFile);
+    await build({
+      entryPoints: [functions[fn].entry],
+      outfile,
+      bundle: true,
+      format: bundling.format,
+      platform: bundling.platform,
+      target: bundling.target,
+      minify: bundling.minify,
+      sourcemap: bundling.sourcemap,
+      banner: { js: bundling.banner },
+      mainFields: [...bundling.mainFields],
+      logLevel: 'error',
+    });
+    const loader = join(outDir, fn, 'load.cjs');
+    writeFileSync(loader, `const m = require('./${bundling.outFile}'); if (typeof m.handler !== 'function') process.exit(3);\n`);
+    timeProcess([loader]); // warm the file cache
+    const withBundle: number[] = [];
+    const without: number[] = [];
+    for (let i = 0; i < RUNS; i++) {
+      without.push(timeProcess([bare]));
+      withBundle.push(timeProcess([loader]));
+    }
+    const initMs = median(withBundle);
+    const bareMs = median(without);
+    rows.push({ fn, bytes: statSync(outfile).size, initMs, bareMs, overMs: initMs - bareMs });
+  }
+  const table = [
+    '| function | bundle (KiB) | node + import (ms, median) | bare node (ms, median) | init over bare (ms) | ≤ 80 ms |',
+    '|---|---:|---:|---:|---:|:---:|',
+    ...rows.map(
+      (r) =>
+        `| ${r.fn} | ${(r.bytes / 1024).toFixed(1)} | ${r.initMs.toFixed(1)} | ${r.bareMs.toFixed(1)} | ${r.overMs.toFixed(1)} | ${r.overMs <= LIMIT_MS ? 'yes' : '**no**'} |`,
+    ),
+  ].join('\n');
+  return {
+    title: 'Function bundles and module initialisation',
+    body: `${RUNS} runs each, interleaved with a bare \`node empty.cjs\`; bundles built with infra/bundling.ts (esbuild, CommonJS output, minified, source maps).\n\n${table}`,
+    ok: rows.every((r) => r.overMs <= LIMIT_MS),
+  };
+};
