@@ -251,11 +251,8 @@ export const triggersOf = <K extends Trigger['kind']>(kind: K) =>
       .map((trigger) => ({ function: name, trigger })),
   );
 
-/** Limits the HTTP layer enforces before a use case sees the body. */
-export const http = {
-  maxBodyBytes: 64 * 1024,
-  jwt: { audience: 'gonghui', groupsClaim: 'groups' },
-} as const;
+/** Limits the HTTP layer enforces before a use case sees the body (one place, shared with handlers). */
+export { http } from '../shared/config/http-limits.ts';
 
 /** Lambda runtime settings shared by every function. */
 export const lambdaDefaults = {
