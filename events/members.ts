@@ -5,13 +5,16 @@ import { defineEvent } from './domain.ts';
 export const MEMBERS_SOURCE = 'gonghui.members';
 
 const branch = z.object({ code: z.string(), name: z.string() });
+const department = z.object({ code: z.string(), name: z.string() });
+const member = { memberId: z.string(), employeeId: z.string() };
 
 export const MemberEnrolled = defineEvent(MEMBERS_SOURCE, 'MemberEnrolled', 1, {
-  memberId: z.string(),
-  employeeId: z.string(),
+  ...member,
   membershipNumber: z.string(),
   name: z.string(),
   email: z.string(),
+  /** `left` or `retired` when HR's later events arrived before the hire: no welcome then. */
+  status: z.enum(['active', 'retired', 'left', 'transferred_out', 'expelled']),
   branch,
   /** The department had no branch mapping: the member sits under the school union directly. */
   branchAssignedByDefault: z.boolean(),
@@ -19,3 +22,30 @@ export const MemberEnrolled = defineEvent(MEMBERS_SOURCE, 'MemberEnrolled', 1, {
   joinedOn: z.iso.date(),
 });
 export type MemberEnrolledDetail = z.infer<typeof MemberEnrolled.schema>;
+
+export const MemberLeft = defineEvent(MEMBERS_SOURCE, 'MemberLeft', 1, {
+  ...member,
+  reason: z.string(),
+  departureDate: z.iso.date(),
+  branch,
+});
+
+export const MemberRetired = defineEvent(MEMBERS_SOURCE, 'MemberRetired', 1, {
+  ...member,
+  retirementDate: z.iso.date(),
+});
+
+export const MemberTransferred = defineEvent(MEMBERS_SOURCE, 'MemberTransferred', 1, {
+  ...member,
+  from: z.object({ department: z.optional(department), branch: z.optional(branch) }),
+  to: z.object({ department, branch }),
+  effectiveDate: z.iso.date(),
+});
+
+/** Names of the changed fields only: the values are personal data and stay in the table. */
+export const MemberUpdated = defineEvent(MEMBERS_SOURCE, 'MemberUpdated', 1, {
+  ...member,
+  fields: z.array(z.string()),
+});
+
+export const MEMBER_EVENTS = [MemberEnrolled, MemberLeft, MemberRetired, MemberTransferred, MemberUpdated] as const;

@@ -1,36 +1,38 @@
 /** Members in DynamoDB: one item per member, keyed by 工号, indexed by memberId and by branch. */
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import {
-  BatchGetCommand,
-  type DynamoDBDocumentClient,
-  GetCommand,
-  TransactWriteCommand,
-} from '@aws-sdk/lib-dynamodb';
-import type { DomainEvent } from '../../events/domain.ts';
-import type { EnrolmentRepository } from '../domain/members/enrol-hires.ts';
+import { BatchGetCommand, type DynamoDBDocumentClient, GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import type { MemberRepository } from '../domain/members/apply-hr-events.ts';
 import type { Branch, Member } from '../domain/members/member.ts';
 import { ENTITY, keys } from './keys.ts';
 import { outboxPut } from './outbox.ts';
 
+const KEY_ATTRIBUTES = ['PK', 'SK', 'GSI1PK', 'GSI1SK', 'GSI2PK', 'GSI2SK', 'entity'] as const;
+
+/** A member as stored: listed by branch only once enrolled (a placeholder waits for its hire). */
 export const memberItem = (m: Member) => ({
   ...keys.memberByEmployee(m.employeeId),
   ...keys.memberIdIndex(m.memberId),
-  ...keys.branchIndex(m.branch.code, m.membershipNumber),
+  ...(m.enrolled && m.branch && m.membershipNumber ? keys.branchIndex(m.branch.code, m.membershipNumber) : {}),
   entity: ENTITY.member,
   ...m,
 });
 
+export const memberFromItem = (item: Record<string, unknown>): Member => {
+  const copy = { ...item };
+  for (const k of KEY_ATTRIBUTES) delete copy[k];
+  return copy as unknown as Member;
+};
+
 /** BatchGetItem takes at most 100 keys and may hand back unprocessed keys under load. */
-const batchGet = async (
+export const batchGet = async (
   db: DynamoDBDocumentClient,
   tableName: string,
   keyList: Array<Record<string, string>>,
-  projection: string,
 ): Promise<Array<Record<string, unknown>>> => {
   const items: Array<Record<string, unknown>> = [];
   for (let i = 0; i < keyList.length; i += 100) {
-    let request: Record<string, { Keys: Array<Record<string, unknown>>; ProjectionExpression: string }> | undefined = {
-      [tableName]: { Keys: keyList.slice(i, i + 100), ProjectionExpression: projection },
+    let request: Record<string, { Keys: Array<Record<string, unknown>>; ConsistentRead: boolean }> | undefined = {
+      [tableName]: { Keys: keyList.slice(i, i + 100), ConsistentRead: true },
     };
     for (let attempt = 0; request && Object.keys(request).length > 0; attempt++) {
       if (attempt > 0) await new Promise((r) => setTimeout(r, Math.min(1000, 20 * 2 ** attempt)));
@@ -42,16 +44,16 @@ const batchGet = async (
   return items;
 };
 
-export const dynamoEnrolmentRepository = (db: DynamoDBDocumentClient, tableName: string): EnrolmentRepository => ({
-  async existingEmployees(employeeIds) {
-    if (employeeIds.length === 0) return new Set();
-    const items = await batchGet(db, tableName, employeeIds.map(keys.memberByEmployee), 'employeeId');
-    return new Set(items.map((i) => i.employeeId as string));
+export const dynamoMemberRepository = (db: DynamoDBDocumentClient, tableName: string): MemberRepository => ({
+  async load(employeeIds) {
+    if (employeeIds.length === 0) return new Map();
+    const items = await batchGet(db, tableName, employeeIds.map(keys.memberByEmployee));
+    return new Map(items.map((i) => [i.employeeId as string, memberFromItem(i)]));
   },
 
   async branchesFor(departmentCodes) {
     if (departmentCodes.length === 0) return new Map();
-    const items = await batchGet(db, tableName, departmentCodes.map(keys.branchMapping), 'departmentCode, branch');
+    const items = await batchGet(db, tableName, departmentCodes.map(keys.branchMapping));
     return new Map(items.map((i) => [i.departmentCode as string, i.branch as Branch]));
   },
 
@@ -62,43 +64,47 @@ export const dynamoEnrolmentRepository = (db: DynamoDBDocumentClient, tableName:
     return (out.Item?.last as number | undefined) ?? 0;
   },
 
-  async enrol(year, previous, members, events: DomainEvent[]) {
+  async save({ members, counters, events }) {
     const now = new Date();
-    const counter = {
+    const counterUpdates = counters.map((c) => ({
       Update: {
         TableName: tableName,
-        Key: keys.membershipCounter(year),
+        Key: keys.membershipCounter(c.year),
         UpdateExpression: 'SET #last = :next, entity = :entity',
-        ConditionExpression: previous === 0 ? 'attribute_not_exists(#last)' : '#last = :previous',
+        ConditionExpression: c.previous === 0 ? 'attribute_not_exists(#last)' : '#last = :previous',
         ExpressionAttributeNames: { '#last': 'last' },
         ExpressionAttributeValues: {
-          ':next': previous + members.length,
+          ':next': c.next,
           ':entity': ENTITY.membershipCounter,
-          ...(previous === 0 ? {} : { ':previous': previous }),
+          ...(c.previous === 0 ? {} : { ':previous': c.previous }),
         },
       },
-    };
+    }));
+    // Optimistic concurrency: the stored version must still be the one this batch read.
     const puts = members.map((m) => ({
-      Put: { TableName: tableName, Item: memberItem(m), ConditionExpression: 'attribute_not_exists(PK)' },
+      Put: {
+        TableName: tableName,
+        Item: memberItem(m),
+        ...(m.version === 1
+          ? { ConditionExpression: 'attribute_not_exists(PK)' }
+          : {
+              ConditionExpression: '#version = :previous',
+              ExpressionAttributeNames: { '#version': 'version' },
+              ExpressionAttributeValues: { ':previous': m.version - 1 },
+            }),
+      },
     }));
     try {
       await db.send(
         new TransactWriteCommand({
-          TransactItems: [counter, ...puts, ...events.map((e) => outboxPut(tableName, e, now))],
+          TransactItems: [...counterUpdates, ...puts, ...events.map((e) => outboxPut(tableName, e, now))],
         }),
       );
-      return { ok: true };
+      return 'saved';
     } catch (error) {
       if (!(error instanceof TransactionCanceledException)) throw error;
-      const reasons = error.CancellationReasons ?? [];
-      const taken = members
-        .filter((_, i) => reasons[i + 1]?.Code === 'ConditionalCheckFailed')
-        .map((m) => m.employeeId);
-      if (taken.length > 0) return { ok: false, reason: 'already-members', employeeIds: taken };
-      // The counter moved, or another transaction touched the same items at the same time.
-      if (reasons.some((r) => r.Code === 'ConditionalCheckFailed' || r.Code === 'TransactionConflict')) {
-        return { ok: false, reason: 'counter-moved' };
-      }
+      const codes = (error.CancellationReasons ?? []).map((r) => r.Code);
+      if (codes.some((c) => c === 'ConditionalCheckFailed' || c === 'TransactionConflict')) return 'conflict';
       throw error;
     }
   },

@@ -27,7 +27,8 @@ const template = <S extends z.ZodMiniType>(t: Template<S>) => t;
 export const templates = {
   MemberEnrolled: template({
     schema: MemberEnrolled.schema,
-    render: (d, ctx) => [
+    // A hire that HR's later events (a departure) overtook enrols the person without a welcome.
+    render: (d, ctx) => (d.status !== 'active' ? [] : [
       {
         notificationId: `${d.eventId}#welcome`,
         to: d.email,
@@ -64,7 +65,7 @@ export const templates = {
           closing: { zh: '校工会', en: 'The University Trade Union' },
         }),
       },
-    ],
+    ]),
   }),
 } satisfies Record<MailEventType, Template<z.ZodMiniType>>;
 

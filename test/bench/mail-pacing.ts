@@ -33,6 +33,7 @@ export const benchMailPacing = async (dataDir: string) => {
       membershipNumber: `GLU-2026-${String(i + 1).padStart(6, '0')}`,
       name: `测试${i}`,
       email: `bench-${run}-${i}@example.edu.cn`,
+      status: 'active',
       branch: { code: 'SCHOOL', name: '校工会直属' },
       branchAssignedByDefault: true,
       womenFederation: i % 2 === 0,

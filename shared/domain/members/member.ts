@@ -9,27 +9,39 @@ export interface Branch {
 /** Members whose department has no branch mapping sit directly under the school union. */
 export const SCHOOL_UNION: Branch = { code: 'SCHOOL', name: '校工会直属' };
 
+/**
+ * Every field HR can change carries the stamp (`occurredAt` + eventId) of the event that set it.
+ * An event changes a field only if its stamp is later: the member's state is then the same
+ * whatever order HR's events arrive in, and a redelivered event changes nothing.
+ */
+export type Stamped = 'name' | 'email' | 'mobile' | 'birthDate' | 'gender' | 'placement' | 'status';
+
 export interface Member {
   memberId: string;
   employeeId: string;
-  membershipNumber: string;
-  name: string;
-  gender: 'female' | 'male';
-  birthDate: string;
-  email: string;
+  /** False while only events other than the hire are known (a departure that arrived first). */
+  enrolled: boolean;
+  membershipNumber?: string;
+  name?: string;
+  gender?: 'female' | 'male';
+  birthDate?: string;
+  email?: string;
   mobile?: string;
-  department: { code: string; name: string };
-  branch: Branch;
-  branchAssignedByDefault: boolean;
-  womenFederation: boolean;
-  status: MemberStatus;
+  department?: { code: string; name: string };
+  branch?: Branch;
+  branchAssignedByDefault?: boolean;
+  /** The date the current department and branch apply from (hire date or transfer's effective date). */
+  placementSince?: string;
+  womenFederation?: boolean;
+  status?: MemberStatus;
+  statusSince?: string;
+  departureReason?: string;
   category?: string;
   employmentType?: string;
   position?: string;
   hireDate?: string;
-  joinedOn: string;
-  /** occurredAt of the last HR event applied: later state wins, whatever the arrival order. */
-  lastEventAt: string;
+  joinedOn?: string;
+  stamps: Partial<Record<Stamped, string>>;
   createdAt: string;
   updatedAt: string;
   version: number;
@@ -39,3 +51,7 @@ export const formatMembershipNumber = (prefix: string, year: number, sequence: n
   if (sequence > 999_999) throw new Error(`membership numbers for ${year} are exhausted`);
   return `${prefix}-${year}-${String(sequence).padStart(6, '0')}`;
 };
+
+/** Sortable stamp of an HR event: the instant in UTC, then the event id to break ties. */
+export const stampOf = (occurredAt: string, eventId: string): string =>
+  `${new Date(occurredAt).toISOString()}#${eventId}`;

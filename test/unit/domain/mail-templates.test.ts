@@ -8,6 +8,7 @@ const enrolled = {
   memberId: 'm1',
   employeeId: 'T1',
   membershipNumber: 'GLU-2026-000117',
+  status: 'active',
   name: '黄丽萍<script>',
   email: 'huang@example.edu.cn',
   branch: { code: 'B-CS', name: '计算机学院分工会' },
