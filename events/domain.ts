@@ -15,7 +15,11 @@ export const domainEventBase = {
   version: z.number().check(z.int(), z.positive()),
 };
 
-export const defineEvent = <S extends `gonghui.${string}`, D extends string, Shape extends z.core.$ZodLooseShape>(
+export const defineEvent = <
+  S extends `gonghui.${string}`,
+  D extends string,
+  Shape extends z.core.$ZodLooseShape,
+>(
   source: S,
   detailType: D,
   version: number,

@@ -23,13 +23,11 @@ const common = {
 };
 
 // Chinese names may hold characters outside the BMP (𠮷): count code points, not UTF-16 units.
-const personName = z
-  .string()
-  .check(
-    z.trim(),
-    z.minLength(1),
-    z.refine((s) => [...s].length <= 64, { message: 'at most 64 characters' }),
-  );
+const personName = z.string().check(
+  z.trim(),
+  z.minLength(1),
+  z.refine((s) => [...s].length <= 64, { message: 'at most 64 characters' }),
+);
 const email = z.email().check(z.maxLength(254));
 const mobile = z.string().check(z.minLength(1), z.maxLength(32));
 
@@ -96,7 +94,11 @@ export const hrEventSchema = z.discriminatedUnion('detail-type', [
   z.object({ ...envelope, 'detail-type': z.literal('EmployeeHired'), detail: employeeHiredDetail }),
   z.object({ ...envelope, 'detail-type': z.literal('EmployeeDeparted'), detail: employeeDepartedDetail }),
   z.object({ ...envelope, 'detail-type': z.literal('EmployeeRetired'), detail: employeeRetiredDetail }),
-  z.object({ ...envelope, 'detail-type': z.literal('EmployeeTransferred'), detail: employeeTransferredDetail }),
+  z.object({
+    ...envelope,
+    'detail-type': z.literal('EmployeeTransferred'),
+    detail: employeeTransferredDetail,
+  }),
   z.object({ ...envelope, 'detail-type': z.literal('EmployeeUpdated'), detail: employeeUpdatedDetail }),
 ]);
 

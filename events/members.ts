@@ -48,4 +48,10 @@ export const MemberUpdated = defineEvent(MEMBERS_SOURCE, 'MemberUpdated', 1, {
   fields: z.array(z.string()),
 });
 
-export const MEMBER_EVENTS = [MemberEnrolled, MemberLeft, MemberRetired, MemberTransferred, MemberUpdated] as const;
+export const MEMBER_EVENTS = [
+  MemberEnrolled,
+  MemberLeft,
+  MemberRetired,
+  MemberTransferred,
+  MemberUpdated,
+] as const;

@@ -28,7 +28,9 @@ const parse = (record: SQSRecord): Parsed => {
   const parsed = hrEventSchema.safeParse(body);
   if (!parsed.success) {
     // Field paths and messages only: the values may be personal data.
-    const reason = parsed.error.issues.map((i) => `${i.path.join('.') || '(event)'}: ${i.message}`).join('; ');
+    const reason = parsed.error.issues
+      .map((i) => `${i.path.join('.') || '(event)'}: ${i.message}`)
+      .join('; ');
     return { ok: false, reason };
   }
   return { ok: true, event: parsed.data };
@@ -58,7 +60,10 @@ export const handler = async (event: SQSEvent): Promise<SQSBatchResponse> => {
       );
       logger.info('HR events applied', { events: valid.length, ...result });
     } catch (error) {
-      logger.error('Applying HR events failed', { error: (error as Error).name, reason: (error as Error).message });
+      logger.error('Applying HR events failed', {
+        error: (error as Error).name,
+        reason: (error as Error).message,
+      });
       failures.push(...valid.map((v) => v.record.messageId));
     }
   }

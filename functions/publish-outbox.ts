@@ -20,7 +20,12 @@ const ENTRIES_PER_CALL = 10;
 const toEntry = (record: DynamoDBRecord): PutEventsRequestEntry => {
   const image = unmarshall(record.dynamodb?.NewImage as Record<string, AttributeValue> as never);
   const event = domainEventFromOutboxItem(image);
-  return { EventBusName: busName, Source: event.source, DetailType: event.detailType, Detail: JSON.stringify(event.detail) };
+  return {
+    EventBusName: busName,
+    Source: event.source,
+    DetailType: event.detailType,
+    Detail: JSON.stringify(event.detail),
+  };
 };
 
 export const handler = async (event: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse> => {
@@ -33,7 +38,10 @@ export const handler = async (event: DynamoDBStreamEvent): Promise<DynamoDBBatch
       firstFailed = (out.Entries ?? []).findIndex((e) => e.ErrorCode);
       if (firstFailed >= 0) {
         const failed = out.Entries?.[firstFailed];
-        logger.warn('PutEvents rejected an entry', { errorCode: failed?.ErrorCode, failedEntryCount: out.FailedEntryCount });
+        logger.warn('PutEvents rejected an entry', {
+          errorCode: failed?.ErrorCode,
+          failedEntryCount: out.FailedEntryCount,
+        });
       }
     } catch (error) {
       logger.warn('PutEvents failed', { error: (error as Error).name, reason: (error as Error).message });

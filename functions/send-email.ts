@@ -38,7 +38,11 @@ const sendForRecord = async (record: SQSRecord): Promise<void> => {
   }
   try {
     const result = await sendNotifications({ detailType: event['detail-type'], detail: event.detail }, deps);
-    logger.info('Mail processed', { detailType: event['detail-type'], eventId: eventIdOf(event.detail), ...result });
+    logger.info('Mail processed', {
+      detailType: event['detail-type'],
+      eventId: eventIdOf(event.detail),
+      ...result,
+    });
   } catch (error) {
     logger.error('Mail failed', {
       messageId: record.messageId,

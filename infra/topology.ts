@@ -24,6 +24,7 @@ export const table = {
   indexes: [
     { name: 'GSI1', partitionKey: 'GSI1PK', sortKey: 'GSI1SK' },
     { name: 'GSI2', partitionKey: 'GSI2PK', sortKey: 'GSI2SK' },
+    { name: 'GSI3', partitionKey: 'GSI3PK', sortKey: 'GSI3SK' },
   ],
   stream: 'NEW_AND_OLD_IMAGES',
   /** Epoch seconds; idempotency records and published outbox items expire through it. */
@@ -91,7 +92,7 @@ export const bus = {
   rules: [
     {
       id: 'HrEventsToHrQueue',
-      description: "Every HR employment event goes to the members context",
+      description: 'Every HR employment event goes to the members context',
       pattern: { source: [HR_SOURCE] },
       target: { queue: 'hr' },
     },
@@ -182,7 +183,9 @@ export const functions = {
     timeoutSeconds: 30,
     environment: [...common, ENV.tableName, ENV.membershipPrefix],
     access: { table: 'readWrite' },
-    triggers: [{ kind: 'queue', queue: 'hr', batchSize: 10, maxBatchingWindowSeconds: 0, maxConcurrency: 10 }],
+    triggers: [
+      { kind: 'queue', queue: 'hr', batchSize: 10, maxBatchingWindowSeconds: 0, maxConcurrency: 10 },
+    ],
   },
   'publish-outbox': {
     entry: 'functions/publish-outbox.ts',
@@ -204,12 +207,40 @@ export const functions = {
   },
   'send-email': {
     entry: 'functions/send-email.ts',
-    description: 'Renders and sends the mail for a domain event, paced to the SES rate, once per notification',
+    description:
+      'Renders and sends the mail for a domain event, paced to the SES rate, once per notification',
     memoryMb: 512,
     timeoutSeconds: 60,
-    environment: [...common, ENV.tableName, ENV.mailFrom, ENV.sesMaxSendRate, ENV.mailConcurrency, ENV.unionContactEmail],
+    environment: [
+      ...common,
+      ENV.tableName,
+      ENV.mailFrom,
+      ENV.sesMaxSendRate,
+      ENV.mailConcurrency,
+      ENV.unionContactEmail,
+    ],
     access: { table: 'readWrite', sendEmail: true },
-    triggers: [{ kind: 'queue', queue: 'notify', batchSize: 10, maxBatchingWindowSeconds: 0, maxConcurrency: 2 }],
+    triggers: [
+      { kind: 'queue', queue: 'notify', batchSize: 10, maxBatchingWindowSeconds: 0, maxConcurrency: 2 },
+    ],
+  },
+  'members-api': {
+    entry: 'functions/members-api.ts',
+    description:
+      'Members API: my membership, member lists for officers, manual enrolment, leaving, branch mapping',
+    memoryMb: 512,
+    timeoutSeconds: 10,
+    environment: [...common, ENV.tableName, ENV.membershipPrefix],
+    access: { table: 'readWrite' },
+    triggers: [
+      { kind: 'route', method: 'GET', path: '/members/me', auth: 'jwt' },
+      { kind: 'route', method: 'GET', path: '/members', auth: 'jwt' },
+      { kind: 'route', method: 'POST', path: '/members', auth: 'jwt' },
+      { kind: 'route', method: 'GET', path: '/members/{id}', auth: 'jwt' },
+      { kind: 'route', method: 'POST', path: '/members/{id}/leave', auth: 'jwt' },
+      { kind: 'route', method: 'GET', path: '/departments', auth: 'jwt' },
+      { kind: 'route', method: 'PUT', path: '/departments/{code}', auth: 'jwt' },
+    ],
   },
   'public-api': {
     entry: 'functions/public-api.ts',

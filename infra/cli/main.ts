@@ -77,20 +77,32 @@ export const run = async (argv: string[]): Promise<number> => {
       print(
         json,
         mails.map(({ html: _html, text: _text, ...m }) => m),
-        () => mails.map((m) => `${new Date(m.at * 1000).toISOString()}  ${m.to.join(',')}  ${m.subject}`).join('\n') || '(无邮件 no mail)',
+        () =>
+          mails
+            .map((m) => `${new Date(m.at * 1000).toISOString()}  ${m.to.join(',')}  ${m.subject}`)
+            .join('\n') || '(无邮件 no mail)',
       );
       return 0;
     }
     case 'dlq list': {
       const messages = await listDlq(values);
-      print(json, messages, () =>
-        messages.map((m) => `${m.queue}  ${m.messageId}  receives=${m.receiveCount}  ${m.sentAt}`).join('\n') || '(死信队列为空 DLQs are empty)',
+      print(
+        json,
+        messages,
+        () =>
+          messages
+            .map((m) => `${m.queue}  ${m.messageId}  receives=${m.receiveCount}  ${m.sentAt}`)
+            .join('\n') || '(死信队列为空 DLQs are empty)',
       );
       return 0;
     }
     case 'dlq redrive': {
       const moved = await redriveDlq(values);
-      print(json, moved, () => Object.entries(moved).map(([q, n]) => `${q}: ${n}`).join('\n'));
+      print(json, moved, () =>
+        Object.entries(moved)
+          .map(([q, n]) => `${q}: ${n}`)
+          .join('\n'),
+      );
       return 0;
     }
     default:

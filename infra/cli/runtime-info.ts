@@ -31,7 +31,9 @@ export const loadRuntimeInfo = (dir = dataDir()): RuntimeInfo => {
   try {
     return JSON.parse(readFileSync(file, 'utf8')) as RuntimeInfo;
   } catch {
-    throw new CliError(`本地运行时未启动 / The local runtime is not running (no ${file}). Start it with: npm start`);
+    throw new CliError(
+      `本地运行时未启动 / The local runtime is not running (no ${file}). Start it with: npm start`,
+    );
   }
 };
 

@@ -19,9 +19,12 @@ let ses: SESClient | undefined;
 let sqs: SQSClient | undefined;
 
 export const dynamoDocumentClient = (): DynamoDBDocumentClient => {
-  dynamo ??= DynamoDBDocumentClient.from(new DynamoDBClient({ requestHandler: requestHandler(), maxAttempts: 5 }), {
-    marshallOptions: { removeUndefinedValues: true },
-  });
+  dynamo ??= DynamoDBDocumentClient.from(
+    new DynamoDBClient({ requestHandler: requestHandler(), maxAttempts: 5 }),
+    {
+      marshallOptions: { removeUndefinedValues: true },
+    },
+  );
   return dynamo;
 };
 

@@ -8,7 +8,6 @@ export const ENTITY = {
   outboxEvent: 'OutboxEvent',
   mail: 'Mail',
   branchMapping: 'BranchMapping',
-  hrEvent: 'HrEvent',
 } as const;
 
 export const keys = {
@@ -21,12 +20,12 @@ export const keys = {
     GSI2PK: `BRANCH#${branch}`,
     GSI2SK: `MEMBER#${membershipNumber}`,
   }),
+  /** GSI3: every member, ordered by membership number (chair and admins list them all). */
+  allMembersIndex: (membershipNumber: string) => ({ GSI3PK: 'MEMBERS', GSI3SK: membershipNumber }),
   /** The last membership number given out in a year: updated in the enrolment transaction. */
   membershipCounter: (year: number) => ({ PK: 'COUNTER#MEMBERSHIP', SK: `YEAR#${year}` }),
   /** Department → branch union, managed by officers. */
   branchMapping: (departmentCode: string) => ({ PK: 'BRANCHMAP', SK: `DEPT#${departmentCode}` }),
-  /** An HR event already applied (idempotency on HR's eventId). */
-  hrEvent: (eventId: string) => ({ PK: `HREVENT#${eventId}`, SK: 'APPLIED' }),
   /** A domain event waiting for the stream to publish it. */
   outboxEvent: (eventId: string) => ({ PK: `OUTBOX#${eventId}`, SK: 'EVENT' }),
   /** One mail, claimed before sending and completed after: the idempotency record of send-email. */

@@ -63,16 +63,18 @@ export const dynamoMailLedger = (db: DynamoDBDocumentClient, tableName: string):
   },
 
   async release(mail) {
-    await db.send(
-      new DeleteCommand({
-        TableName: tableName,
-        Key: keys.mail(mail.notificationId),
-        ConditionExpression: '#status = :sending',
-        ExpressionAttributeNames: { '#status': 'status' },
-        ExpressionAttributeValues: { ':sending': 'sending' },
-      }),
-    ).catch((error: unknown) => {
-      if (!(error instanceof ConditionalCheckFailedException)) throw error;
-    });
+    await db
+      .send(
+        new DeleteCommand({
+          TableName: tableName,
+          Key: keys.mail(mail.notificationId),
+          ConditionExpression: '#status = :sending',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':sending': 'sending' },
+        }),
+      )
+      .catch((error: unknown) => {
+        if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      });
   },
 });

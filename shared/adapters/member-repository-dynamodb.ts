@@ -1,18 +1,35 @@
 /** Members in DynamoDB: one item per member, keyed by 工号, indexed by memberId and by branch. */
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { BatchGetCommand, type DynamoDBDocumentClient, GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  BatchGetCommand,
+  type DynamoDBDocumentClient,
+  GetCommand,
+  TransactWriteCommand,
+} from '@aws-sdk/lib-dynamodb';
 import type { MemberRepository } from '../domain/members/apply-hr-events.ts';
 import type { Branch, Member } from '../domain/members/member.ts';
 import { ENTITY, keys } from './keys.ts';
 import { outboxPut } from './outbox.ts';
 
-const KEY_ATTRIBUTES = ['PK', 'SK', 'GSI1PK', 'GSI1SK', 'GSI2PK', 'GSI2SK', 'entity'] as const;
+const KEY_ATTRIBUTES = [
+  'PK',
+  'SK',
+  'GSI1PK',
+  'GSI1SK',
+  'GSI2PK',
+  'GSI2SK',
+  'GSI3PK',
+  'GSI3SK',
+  'entity',
+] as const;
 
 /** A member as stored: listed by branch only once enrolled (a placeholder waits for its hire). */
 export const memberItem = (m: Member) => ({
   ...keys.memberByEmployee(m.employeeId),
   ...keys.memberIdIndex(m.memberId),
-  ...(m.enrolled && m.branch && m.membershipNumber ? keys.branchIndex(m.branch.code, m.membershipNumber) : {}),
+  ...(m.enrolled && m.branch && m.membershipNumber
+    ? { ...keys.branchIndex(m.branch.code, m.membershipNumber), ...keys.allMembersIndex(m.membershipNumber) }
+    : {}),
   entity: ENTITY.member,
   ...m,
 });
@@ -31,7 +48,9 @@ export const batchGet = async (
 ): Promise<Array<Record<string, unknown>>> => {
   const items: Array<Record<string, unknown>> = [];
   for (let i = 0; i < keyList.length; i += 100) {
-    let request: Record<string, { Keys: Array<Record<string, unknown>>; ConsistentRead: boolean }> | undefined = {
+    let request:
+      | Record<string, { Keys: Array<Record<string, unknown>>; ConsistentRead: boolean }>
+      | undefined = {
       [tableName]: { Keys: keyList.slice(i, i + 100), ConsistentRead: true },
     };
     for (let attempt = 0; request && Object.keys(request).length > 0; attempt++) {

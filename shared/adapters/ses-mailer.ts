@@ -2,7 +2,12 @@
 import { SendEmailCommand, type SESClient } from '@aws-sdk/client-ses';
 import { MailThrottled, type Mailer } from '../mail/send-notifications.ts';
 
-const THROTTLING = new Set(['Throttling', 'ThrottlingException', 'MaxSendRateExceeded', 'TooManyRequestsException']);
+const THROTTLING = new Set([
+  'Throttling',
+  'ThrottlingException',
+  'MaxSendRateExceeded',
+  'TooManyRequestsException',
+]);
 
 const isThrottling = (error: unknown): boolean => {
   const e = error as { name?: string; message?: string; $metadata?: { httpStatusCode?: number } };
@@ -22,7 +27,10 @@ export const sesMailer = (ses: SESClient, from: string): Mailer => ({
           Destination: { ToAddresses: [mail.to] },
           Message: {
             Subject: { Data: mail.subject, Charset: 'UTF-8' },
-            Body: { Html: { Data: mail.html, Charset: 'UTF-8' }, Text: { Data: mail.text, Charset: 'UTF-8' } },
+            Body: {
+              Html: { Data: mail.html, Charset: 'UTF-8' },
+              Text: { Data: mail.text, Charset: 'UTF-8' },
+            },
           },
         }),
       );

@@ -1,10 +1,89 @@
 /** Every operation of the HTTP API, for the OpenAPI document. API modules add theirs here. */
 import * as z from 'zod/mini';
+import {
+  departmentBody,
+  leaveBody,
+  manualEnrolmentBody,
+  memberListResponse,
+  memberResponse,
+} from './members-schemas.ts';
 import type { OperationDoc } from './openapi.ts';
 
-export const healthResponse = z.object({ status: z.literal('ok'), service: z.literal('gonghui'), time: z.string() });
+export const healthResponse = z.object({
+  status: z.literal('ok'),
+  service: z.literal('gonghui'),
+  time: z.string(),
+});
+
+const id = { name: 'id', in: 'path' as const, required: true, description: 'memberId' };
 
 export const apiOperations: OperationDoc[] = [
   { method: 'get', path: '/health', summary: 'Liveness check', auth: false, response: healthResponse },
   { method: 'get', path: '/openapi.json', summary: 'This document', auth: false },
+  {
+    method: 'get',
+    path: '/members/me',
+    summary: "The caller's own membership (the token's subject is the 工号)",
+    auth: true,
+    response: memberResponse,
+    responses: { '404': 'Not a member' },
+  },
+  {
+    method: 'get',
+    path: '/members',
+    summary: 'Members, by membership number: officers see their branch, the chair and admins everyone',
+    auth: true,
+    response: memberListResponse,
+    parameters: [
+      { name: 'branch', in: 'query' },
+      { name: 'status', in: 'query', description: 'active | retired | left | transferred_out | expelled' },
+      { name: 'q', in: 'query', description: 'Text in the name' },
+      { name: 'limit', in: 'query', description: '1–200, default 50' },
+      { name: 'cursor', in: 'query', description: 'From the previous page' },
+    ],
+    responses: { '400': 'Invalid filter or cursor' },
+  },
+  {
+    method: 'post',
+    path: '/members',
+    summary: 'Enrol someone HR did not send (officers into their branch; chair, admin)',
+    auth: true,
+    request: manualEnrolmentBody,
+    response: memberResponse,
+    responses: {
+      '201': 'Enrolled',
+      '400': 'Invalid body',
+      '409': 'Already a member',
+      '413': 'Body too large',
+    },
+  },
+  {
+    method: 'get',
+    path: '/members/{id}',
+    summary: 'One member (themself, their officer, the chair, admins)',
+    auth: true,
+    response: memberResponse,
+    parameters: [id],
+    responses: { '404': 'No such member' },
+  },
+  {
+    method: 'post',
+    path: '/members/{id}/leave',
+    summary: 'End a membership (退会): the member, their officer, the chair, admins',
+    auth: true,
+    request: leaveBody,
+    response: memberResponse,
+    parameters: [id],
+    responses: { '404': 'No such member', '409': 'Already left' },
+  },
+  { method: 'get', path: '/departments', summary: 'Department → branch union mapping', auth: true },
+  {
+    method: 'put',
+    path: '/departments/{code}',
+    summary: 'Map a department to a branch union (chair, admin)',
+    auth: true,
+    request: departmentBody,
+    parameters: [{ name: 'code', in: 'path', required: true }],
+    responses: { '400': 'Invalid body' },
+  },
 ];

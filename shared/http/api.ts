@@ -41,7 +41,8 @@ const STATUS: Array<[new (...args: never[]) => DomainError, number]> = [
 ];
 
 export const errorResponse = (error: unknown): APIGatewayProxyStructuredResultV2 => {
-  if (error instanceof HttpError) return json(error.statusCode, { message: error.message, ...detailsOf(error) });
+  if (error instanceof HttpError)
+    return json(error.statusCode, { message: error.message, ...detailsOf(error) });
   if (error instanceof z.core.$ZodError) {
     return json(400, {
       message: '请求内容有误 / The request is invalid',
@@ -58,10 +59,14 @@ export const errorResponse = (error: unknown): APIGatewayProxyStructuredResultV2
 const detailsOf = (error: DomainError) =>
   error.details && typeof error.details === 'object' ? (error.details as Record<string, unknown>) : {};
 
-/** The request as use cases see it: parsed JSON body (if any), path, query and headers. */
+/** The request as routes see it: path, query, headers, and the JSON body parsed on demand. */
 export interface ApiRequest {
   event: APIGatewayProxyEventV2;
-  body: unknown;
+  /**
+   * The parsed JSON body (undefined if none). Parsed when asked, so that a caller without the
+   * right role gets 403 before anyone looks at what they sent.
+   */
+  json(): unknown;
   path: Record<string, string>;
   query: Record<string, string>;
   headers: Record<string, string>;
@@ -75,40 +80,46 @@ const decodeBody = (event: APIGatewayProxyEventV2): string | undefined => {
 };
 
 export const toRequest = (event: APIGatewayProxyEventV2): ApiRequest => {
-  const headers = Object.fromEntries(Object.entries(event.headers ?? {}).map(([k, v]) => [k.toLowerCase(), v ?? '']));
+  const headers = Object.fromEntries(
+    Object.entries(event.headers ?? {}).map(([k, v]) => [k.toLowerCase(), v ?? '']),
+  );
   const raw = decodeBody(event);
   if (raw !== undefined && Buffer.byteLength(raw, 'utf8') > httpLimits.maxBodyBytes) {
     throw new HttpError(413, `请求体过大 / The body exceeds ${httpLimits.maxBodyBytes} bytes`);
   }
-  let body: unknown;
-  if (raw !== undefined) {
+  const json = () => {
+    if (raw === undefined) return undefined;
     const type = headers['content-type'] ?? '';
     if (!/^application\/(?:[\w.+-]+\+)?json\b/i.test(type)) {
       throw new HttpError(415, '请使用 JSON / Send the body as application/json');
     }
     try {
-      body = JSON.parse(raw);
+      return JSON.parse(raw) as unknown;
     } catch {
       throw new HttpError(400, '请求体不是合法的 JSON / The body is not valid JSON');
     }
-  }
+  };
   return {
     event,
-    body,
+    json,
     path: Object.fromEntries(Object.entries(event.pathParameters ?? {}).map(([k, v]) => [k, v ?? ''])),
-    query: Object.fromEntries(Object.entries(event.queryStringParameters ?? {}).map(([k, v]) => [k, v ?? ''])),
+    query: Object.fromEntries(
+      Object.entries(event.queryStringParameters ?? {}).map(([k, v]) => [k, v ?? '']),
+    ),
     headers,
   };
 };
 
 /** An API function: routes by API Gateway's routeKey ("POST /proposals/{id}/{action}"). */
 export const httpApi = (routes: Record<string, RouteHandler>) =>
-  middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Error, Context>().handler(async (event) => {
-    try {
-      const route = routes[event.routeKey];
-      if (!route) return json(404, { message: 'Not Found' });
-      return await route(toRequest(event));
-    } catch (error) {
-      return errorResponse(error);
-    }
-  });
+  middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Error, Context>().handler(
+    async (event) => {
+      try {
+        const route = routes[event.routeKey];
+        if (!route) return json(404, { message: 'Not Found' });
+        return await route(toRequest(event));
+      } catch (error) {
+        return errorResponse(error);
+      }
+    },
+  );

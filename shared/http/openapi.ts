@@ -12,7 +12,12 @@ export interface OperationDoc {
   request?: z.ZodMiniType;
   response?: z.ZodMiniType;
   responses?: Record<string, string>;
-  parameters?: Array<{ name: string; in: 'path' | 'query' | 'header'; required?: boolean; description?: string }>;
+  parameters?: Array<{
+    name: string;
+    in: 'path' | 'query' | 'header';
+    required?: boolean;
+    description?: string;
+  }>;
 }
 
 const schema = (s: z.ZodMiniType) => z.toJSONSchema(s, { target: 'openapi-3.0', unrepresentable: 'any' });
@@ -35,7 +40,9 @@ export const buildOpenApi = (operations: OperationDoc[], info: { title: string; 
     paths[op.path]![op.method] = {
       summary: op.summary,
       ...(op.auth ? { security: [{ bearerAuth: [] }] } : { security: [] }),
-      ...(op.parameters ? { parameters: op.parameters.map((p) => ({ ...p, schema: { type: 'string' } })) } : {}),
+      ...(op.parameters
+        ? { parameters: op.parameters.map((p) => ({ ...p, schema: { type: 'string' } })) }
+        : {}),
       ...(op.request
         ? { requestBody: { required: true, content: { 'application/json': { schema: schema(op.request) } } } }
         : {}),

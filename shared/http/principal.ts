@@ -5,18 +5,7 @@
  */
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { Unauthorized } from '../domain/errors.ts';
-
-export const ROLES = ['member', 'delegate', 'committee', 'department', 'officer', 'chair', 'admin'] as const;
-export type Role = (typeof ROLES)[number];
-
-export interface Principal {
-  sub: string;
-  roles: ReadonlySet<Role>;
-  /** The department code, for the `department` role. */
-  department?: string;
-  /** The branch union code, for officers of a branch. */
-  branch?: string;
-}
+import { type Principal, ROLES, type Role } from '../domain/principal.ts';
 
 export const parseListClaim = (value: unknown): string[] => {
   if (Array.isArray(value)) return value.map(String);
@@ -34,10 +23,11 @@ export const principalOf = (event: APIGatewayProxyEventV2): Principal => {
   const claims = (event as JwtEvent).requestContext.authorizer?.jwt?.claims;
   const sub = claims?.sub;
   if (typeof sub !== 'string' || sub === '') throw new Unauthorized('no verified token');
-  const roles = new Set(parseListClaim(claims?.groups).filter((g): g is Role => (ROLES as readonly string[]).includes(g)));
-  const department = typeof claims?.department === 'string' && claims.department ? claims.department : undefined;
+  const roles = new Set(
+    parseListClaim(claims?.groups).filter((g): g is Role => (ROLES as readonly string[]).includes(g)),
+  );
+  const department =
+    typeof claims?.department === 'string' && claims.department ? claims.department : undefined;
   const branch = typeof claims?.branch === 'string' && claims.branch ? claims.branch : undefined;
   return { sub, roles, ...(department ? { department } : {}), ...(branch ? { branch } : {}) };
 };
-
-export const hasAnyRole = (p: Principal, ...roles: Role[]): boolean => roles.some((r) => p.roles.has(r));

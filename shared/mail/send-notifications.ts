@@ -14,7 +14,11 @@ import { renderEventMails } from './templates.ts';
 
 export interface MailLedger {
   /** 'claimed' if this caller may send now; 'sent' if it was sent before; 'busy' if another holds it. */
-  claim(mail: OutgoingMail, meta: { detailType: string; eventId: string }, now: Date): Promise<'claimed' | 'sent' | 'busy'>;
+  claim(
+    mail: OutgoingMail,
+    meta: { detailType: string; eventId: string },
+    now: Date,
+  ): Promise<'claimed' | 'sent' | 'busy'>;
   complete(mail: OutgoingMail, messageId: string, sentAt: Date): Promise<void>;
   /** Gives the claim up after a failed send so a retry need not wait for the lease. */
   release(mail: OutgoingMail): Promise<void>;
@@ -57,7 +61,8 @@ export const sendNotifications = async (
       result.skipped++;
       continue;
     }
-    if (claim === 'busy') throw new RetryLater(`mail ${mail.notificationId} is being sent by another instance`);
+    if (claim === 'busy')
+      throw new RetryLater(`mail ${mail.notificationId} is being sent by another instance`);
     const messageId = await sendWithBackoff(mail, deps);
     await deps.ledger.complete(mail, messageId, deps.now());
     result.sent++;

@@ -4,11 +4,12 @@
  * stable across redeliveries (event id + purpose + recipient): send-email is idempotent on it.
  */
 import type * as z from 'zod/mini';
-import { MemberEnrolled } from '../../events/members.ts';
+import { MemberEnrolled, MemberLeft } from '../../events/members.ts';
 import { renderMail, type RenderedMail } from './layout.ts';
 import type { MailEventType } from './mail-events.ts';
 
 export interface MailContext {
+  /** The union office's mailbox: members write to it, and officers are told through it. */
   unionContactEmail: string;
 }
 
@@ -28,46 +29,98 @@ export const templates = {
   MemberEnrolled: template({
     schema: MemberEnrolled.schema,
     // A hire that HR's later events (a departure) overtook enrols the person without a welcome.
-    render: (d, ctx) => (d.status !== 'active' ? [] : [
-      {
-        notificationId: `${d.eventId}#welcome`,
-        to: d.email,
-        ...renderMail({
-          subject: { zh: '欢迎加入工会', en: 'Welcome to the trade union' },
-          greeting: { zh: `${d.name}老师：您好！`, en: `Dear ${d.name},` },
-          paragraphs: [
+    render: (d, ctx) => [
+      ...(d.branchAssignedByDefault ? [unmappedDepartmentNotice(d, ctx)] : []),
+      ...(d.status !== 'active'
+        ? []
+        : [
             {
-              zh: `欢迎您加入学校工会。您已成为${d.branch.name}的会员，会员号为 ${d.membershipNumber}。`,
-              en: `Welcome to the university's trade union. You are now a member of ${d.branch.name}, membership number ${d.membershipNumber}.`,
-            },
-            ...(d.womenFederation
-              ? [
+              notificationId: `${d.eventId}#welcome`,
+              to: d.email,
+              ...renderMail({
+                subject: { zh: '欢迎加入工会', en: 'Welcome to the trade union' },
+                greeting: { zh: `${d.name}老师：您好！`, en: `Dear ${d.name},` },
+                paragraphs: [
                   {
-                    zh: '您同时成为学校妇女联合会（妇联）的成员。',
-                    en: "You are also a member of the university's women's federation.",
+                    zh: `欢迎您加入学校工会。您已成为${d.branch.name}的会员，会员号为 ${d.membershipNumber}。`,
+                    en: `Welcome to the university's trade union. You are now a member of ${d.branch.name}, membership number ${d.membershipNumber}.`,
                   },
-                ]
-              : []),
-            {
-              zh: '工会会为您送上节日和生日慰问，并在结婚、生育、住院等时刻给予关怀。',
-              en: 'The union sends holiday and birthday care, and supports you at weddings, births and hospital stays.',
+                  ...(d.womenFederation
+                    ? [
+                        {
+                          zh: '您同时成为学校妇女联合会（妇联）的成员。',
+                          en: "You are also a member of the university's women's federation.",
+                        },
+                      ]
+                    : []),
+                  {
+                    zh: '工会会为您送上节日和生日慰问，并在结婚、生育、住院等时刻给予关怀。',
+                    en: 'The union sends holiday and birthday care, and supports you at weddings, births and hospital stays.',
+                  },
+                  {
+                    zh: `入会自愿，退会自由。如不希望成为会员，请回复本邮件或写信至 ${ctx.unionContactEmail}，我们将为您办理退会。`,
+                    en: `Membership is voluntary. If you do not wish to be a member, reply to this mail or write to ${ctx.unionContactEmail} and we will end your membership.`,
+                  },
+                ],
+                facts: [
+                  { zh: '会员号', en: 'Membership number', value: d.membershipNumber },
+                  { zh: '所属分工会', en: 'Branch union', value: d.branch.name },
+                  { zh: '入会日期', en: 'Joined on', value: d.joinedOn },
+                ],
+                closing: { zh: '校工会', en: 'The University Trade Union' },
+              }),
             },
+          ]),
+    ],
+  }),
+  MemberLeft: template({
+    schema: MemberLeft.schema,
+    // A member's death is news for the office: bereavement care (丧葬慰问) follows.
+    render: (d, ctx) =>
+      d.reason !== 'deceased'
+        ? []
+        : [
             {
-              zh: `入会自愿，退会自由。如不希望成为会员，请回复本邮件或写信至 ${ctx.unionContactEmail}，我们将为您办理退会。`,
-              en: `Membership is voluntary. If you do not wish to be a member, reply to this mail or write to ${ctx.unionContactEmail} and we will end your membership.`,
+              notificationId: `${d.eventId}#office-deceased`,
+              to: ctx.unionContactEmail,
+              ...renderMail({
+                subject: { zh: '会员逝世通知', en: 'A member has died' },
+                greeting: { zh: '工会办公室：', en: 'To the union office,' },
+                paragraphs: [
+                  {
+                    zh: `人事处通知，${d.branch.name}会员（工号 ${d.employeeId}）已于 ${d.departureDate} 逝世。请安排丧葬慰问。`,
+                    en: `HR reports that a member of ${d.branch.name} (employee id ${d.employeeId}) died on ${d.departureDate}. Please arrange bereavement care.`,
+                  },
+                ],
+                facts: [
+                  { zh: '会员编号', en: 'Member id', value: d.memberId },
+                  { zh: '工号', en: 'Employee id', value: d.employeeId },
+                ],
+                closing: { zh: 'Gonghui 系统', en: 'Gonghui' },
+              }),
             },
           ],
-          facts: [
-            { zh: '会员号', en: 'Membership number', value: d.membershipNumber },
-            { zh: '所属分工会', en: 'Branch union', value: d.branch.name },
-            { zh: '入会日期', en: 'Joined on', value: d.joinedOn },
-          ],
-          closing: { zh: '校工会', en: 'The University Trade Union' },
-        }),
-      },
-    ]),
   }),
 } satisfies Record<MailEventType, Template<z.ZodMiniType>>;
+
+const unmappedDepartmentNotice = (
+  d: z.infer<typeof MemberEnrolled.schema>,
+  ctx: MailContext,
+): OutgoingMail => ({
+  notificationId: `${d.eventId}#office-unmapped`,
+  to: ctx.unionContactEmail,
+  ...renderMail({
+    subject: { zh: '新会员所在部门尚未对应分工会', en: "A new member's department has no branch union" },
+    greeting: { zh: '工会办公室：', en: 'To the union office,' },
+    paragraphs: [
+      {
+        zh: `会员 ${d.membershipNumber}（工号 ${d.employeeId}）所在部门没有对应的二级分工会，已暂列校工会直属。请在部门对应表中补充该部门，并为其办理转会。`,
+        en: `Member ${d.membershipNumber} (employee id ${d.employeeId}) belongs to a department with no branch union and was placed directly under the school union. Please map the department and transfer the member.`,
+      },
+    ],
+    closing: { zh: 'Gonghui 系统', en: 'Gonghui' },
+  }),
+});
 
 export const renderEventMails = (detailType: string, detail: unknown, ctx: MailContext): OutgoingMail[] => {
   const t = (templates as Record<string, Template<z.ZodMiniType>>)[detailType];

@@ -60,7 +60,10 @@ export const benchFunctionInit = async (workDir: string) => {
       logLevel: 'error',
     });
     const loader = join(outDir, fn, 'load.cjs');
-    writeFileSync(loader, `const m = require('./${bundling.outFile}'); if (typeof m.handler !== 'function') process.exit(3);\n`);
+    writeFileSync(
+      loader,
+      `const m = require('./${bundling.outFile}'); if (typeof m.handler !== 'function') process.exit(3);\n`,
+    );
     timeProcess([loader]); // warm the file cache
     const withBundle: number[] = [];
     const without: number[] = [];

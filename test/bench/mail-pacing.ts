@@ -55,7 +55,9 @@ export const benchMailPacing = async (dataDir: string) => {
     await waitForIdle(info.controlUrl, 10 * 60_000);
     const elapsed = (Date.now() - started) / 1000;
 
-    const db = DynamoDBDocumentClient.from(new DynamoDBClient(localClientConfig(info, info.endpoints.dynamodb)));
+    const db = DynamoDBDocumentClient.from(
+      new DynamoDBClient(localClientConfig(info, info.endpoints.dynamodb)),
+    );
     const sentAt: number[] = [];
     let key: Record<string, unknown> | undefined;
     do {
@@ -68,12 +70,15 @@ export const benchMailPacing = async (dataDir: string) => {
           ExclusiveStartKey: key,
         }),
       );
-      for (const item of out.Items ?? []) if (String(item.to).includes(`-${run}-`)) sentAt.push(Date.parse(item.sentAt));
+      for (const item of out.Items ?? [])
+        if (String(item.to).includes(`-${run}-`)) sentAt.push(Date.parse(item.sentAt));
       key = out.LastEvaluatedKey;
     } while (key);
     sentAt.sort((a, b) => a - b);
 
-    const inbox = (await listMail(info.endpoints.ses)).filter((m) => m.to.some((t) => t.includes(`-${run}-`)));
+    const inbox = (await listMail(info.endpoints.ses)).filter((m) =>
+      m.to.some((t) => t.includes(`-${run}-`)),
+    );
     const distinct = new Set(inbox.map((m) => m.to.join(','))).size;
     let busiest = 0;
     for (let i = 0, j = 0; i < sentAt.length; i++) {

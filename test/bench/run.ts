@@ -28,7 +28,9 @@ for (const name of names) {
   try {
     const r = await benches[name]!(dir);
     allOk &&= r.ok;
-    sections.push(`## ${r.title}\n\n${r.body}\n\nResult: ${r.ok ? 'within target' : '**target missed**'} (took ${((Date.now() - started) / 1000).toFixed(0)} s)`);
+    sections.push(
+      `## ${r.title}\n\n${r.body}\n\nResult: ${r.ok ? 'within target' : '**target missed**'} (took ${((Date.now() - started) / 1000).toFixed(0)} s)`,
+    );
     process.stdout.write(`${r.body}\n\n`);
   } finally {
     rmSync(dir, { recursive: true, force: true });

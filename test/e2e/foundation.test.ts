@@ -24,7 +24,12 @@ describe('foundation', () => {
     await waitIdle();
 
     const member = await memberByEmployee(employeeId);
-    expect(member).toMatchObject({ employeeId, status: 'active', womenFederation: true, branch: { code: 'SCHOOL' } });
+    expect(member).toMatchObject({
+      employeeId,
+      status: 'active',
+      womenFederation: true,
+      branch: { code: 'SCHOOL' },
+    });
     expect(member?.membershipNumber).toMatch(/^GLU-2026-\d{6}$/);
 
     const mails = await mailsTo(`${employeeId.toLowerCase()}@example.edu.cn`);

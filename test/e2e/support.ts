@@ -39,16 +39,31 @@ export const mails = () => listMail(runtime().endpoints.ses);
 export const mailsTo = async (address: string) => (await mails()).filter((m) => m.to.includes(address));
 
 export const memberByEmployee = async (employeeId: string) =>
-  (await db().send(new GetCommand({ TableName: runtime().tableName, Key: keys.memberByEmployee(employeeId), ConsistentRead: true })))
-    .Item;
+  (
+    await db().send(
+      new GetCommand({
+        TableName: runtime().tableName,
+        Key: keys.memberByEmployee(employeeId),
+        ConsistentRead: true,
+      }),
+    )
+  ).Item;
 
 export const queryPartition = async (pk: string) =>
-  (await db().send(new QueryCommand({ TableName: runtime().tableName, KeyConditionExpression: 'PK = :pk', ExpressionAttributeValues: { ':pk': pk } })))
-    .Items ?? [];
+  (
+    await db().send(
+      new QueryCommand({
+        TableName: runtime().tableName,
+        KeyConditionExpression: 'PK = :pk',
+        ExpressionAttributeValues: { ':pk': pk },
+      }),
+    )
+  ).Items ?? [];
 
 let counter = 0;
 /** A unique id per test run, so tests sharing the runtime never see each other's data. */
-export const uniqueId = (prefix: string) => `${prefix}${Date.now().toString(36)}${(counter++).toString(36)}`.toUpperCase();
+export const uniqueId = (prefix: string) =>
+  `${prefix}${Date.now().toString(36)}${(counter++).toString(36)}`.toUpperCase();
 
 export const hiredEvent = (employeeId: string, overrides: Record<string, unknown> = {}) => ({
   version: '0',

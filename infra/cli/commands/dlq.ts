@@ -45,7 +45,9 @@ const peekAll = async (sqs: SQSClient, queueUrl: string): Promise<Message[]> => 
     await sqs.send(
       new ChangeMessageVisibilityBatchCommand({
         QueueUrl: queueUrl,
-        Entries: all.slice(i, i + 10).map((m, k) => ({ Id: String(k), ReceiptHandle: m.ReceiptHandle!, VisibilityTimeout: 0 })),
+        Entries: all
+          .slice(i, i + 10)
+          .map((m, k) => ({ Id: String(k), ReceiptHandle: m.ReceiptHandle!, VisibilityTimeout: 0 })),
       }),
     );
   }
@@ -64,11 +66,15 @@ const selectQueues = (queue?: string): QueueKey[] => {
   const all = Object.keys(queues) as QueueKey[];
   if (!queue) return all;
   const key = all.find((k) => k === queue || queues[k].name === queue);
-  if (!key) throw new CliError(`unknown queue ${queue}; queues: ${all.map((k) => queues[k].name).join(', ')}`);
+  if (!key)
+    throw new CliError(`unknown queue ${queue}; queues: ${all.map((k) => queues[k].name).join(', ')}`);
   return [key];
 };
 
-export const listDlq = async (opts: { queue?: string } = {}, info = loadRuntimeInfo()): Promise<DlqMessage[]> => {
+export const listDlq = async (
+  opts: { queue?: string } = {},
+  info = loadRuntimeInfo(),
+): Promise<DlqMessage[]> => {
   const sqs = sqsFor(info);
   const result: DlqMessage[] = [];
   for (const key of selectQueues(opts.queue)) {
@@ -94,7 +100,12 @@ export const redriveDlq = async (opts: { queue?: string } = {}, info = loadRunti
     let count = 0;
     for (;;) {
       const out = await sqs.send(
-        new ReceiveMessageCommand({ QueueUrl: dlqUrl, MaxNumberOfMessages: 10, VisibilityTimeout: 60, WaitTimeSeconds: 0 }),
+        new ReceiveMessageCommand({
+          QueueUrl: dlqUrl,
+          MaxNumberOfMessages: 10,
+          VisibilityTimeout: 60,
+          WaitTimeSeconds: 0,
+        }),
       );
       const messages = out.Messages ?? [];
       if (messages.length === 0) break;

@@ -20,7 +20,12 @@ const readInput = (file: string): EventInput[] => {
   }
   const events = Array.isArray(parsed) ? parsed : [parsed];
   for (const [i, e] of events.entries()) {
-    if (typeof e !== 'object' || e === null || typeof e.source !== 'string' || typeof e['detail-type'] !== 'string') {
+    if (
+      typeof e !== 'object' ||
+      e === null ||
+      typeof e.source !== 'string' ||
+      typeof e['detail-type'] !== 'string'
+    ) {
       throw new CliError(`${file}: event ${i} needs "source", "detail-type" and "detail"`);
     }
   }

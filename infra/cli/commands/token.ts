@@ -1,9 +1,8 @@
 /** `gonghui token`: a JWT from the local issuer, for curl and for tests. */
 import { dirname, join } from 'node:path';
+import { ROLES } from '../../../shared/domain/principal.ts';
 import { loadOrCreateIssuer } from '../../local/issuer.ts';
 import { CliError, dataDir, loadRuntimeInfo } from '../runtime-info.ts';
-
-export const ROLES = ['member', 'delegate', 'committee', 'department', 'officer', 'chair', 'admin'] as const;
 
 export const issueToken = async (opts: {
   sub?: string;

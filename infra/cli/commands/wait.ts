@@ -16,7 +16,11 @@ export const fetchStatus = async (controlUrl: string): Promise<RuntimeStatus> =>
  * Idle must hold on a few consecutive looks: a message can be between two hops (stream read,
  * not yet on the bus) for an instant in which every counter reads zero.
  */
-export const waitForIdle = async (controlUrl: string, timeoutMs: number, settleChecks = 3): Promise<RuntimeStatus> => {
+export const waitForIdle = async (
+  controlUrl: string,
+  timeoutMs: number,
+  settleChecks = 3,
+): Promise<RuntimeStatus> => {
   const deadline = Date.now() + timeoutMs;
   let calm = 0;
   let status: RuntimeStatus;
@@ -33,6 +37,7 @@ export const waitForIdle = async (controlUrl: string, timeoutMs: number, settleC
 
 export const waitCommand = async (opts: { timeout?: string }) => {
   const seconds = Number(opts.timeout ?? '60');
-  if (!Number.isFinite(seconds) || seconds <= 0) throw new CliError('--timeout takes seconds, e.g. --timeout 60');
+  if (!Number.isFinite(seconds) || seconds <= 0)
+    throw new CliError('--timeout takes seconds, e.g. --timeout 60');
   return waitForIdle(loadRuntimeInfo().controlUrl, seconds * 1000);
 };

@@ -5,13 +5,24 @@
  */
 import type { HrEvent } from '../../../events/hr.ts';
 import { shanghaiDate } from '../time.ts';
-import { type Branch, type Member, type MemberStatus, SCHOOL_UNION, type Stamped, stampOf } from './member.ts';
+import {
+  type Branch,
+  type Member,
+  type MemberStatus,
+  SCHOOL_UNION,
+  type Stamped,
+  stampOf,
+} from './member.ts';
 
 export type MemberChange =
   | { kind: 'enrolled' }
   | { kind: 'left'; reason: string; departureDate: string }
   | { kind: 'retired'; retirementDate: string }
-  | { kind: 'transferred'; from?: { department?: Member['department']; branch?: Branch }; effectiveDate: string }
+  | {
+      kind: 'transferred';
+      from?: { department?: Member['department']; branch?: Branch };
+      effectiveDate: string;
+    }
   | { kind: 'updated'; fields: string[] };
 
 export interface ApplyContext {
@@ -60,9 +71,13 @@ export const applyHrEvent = (
     m.branchAssignedByDefault = !mapped;
     m.placementSince = since;
   };
-  const profile = (changesIn: Partial<Pick<Member, 'name' | 'email' | 'mobile' | 'birthDate' | 'gender'>>) => {
+  const profile = (
+    changesIn: Partial<Pick<Member, 'name' | 'email' | 'mobile' | 'birthDate' | 'gender'>>,
+  ) => {
     const fields: string[] = [];
-    for (const [field, value] of Object.entries(changesIn) as Array<[keyof typeof changesIn, string | undefined]>) {
+    for (const [field, value] of Object.entries(changesIn) as Array<
+      [keyof typeof changesIn, string | undefined]
+    >) {
       if (value === undefined || !later(field)) continue;
       const normalised = field === 'email' ? value.toLowerCase() : value;
       if ((m as unknown as Record<string, unknown>)[field] !== normalised) {
@@ -102,13 +117,17 @@ export const applyHrEvent = (
     }
     case 'EmployeeRetired': {
       const x = event.detail;
-      if (setStatus('retired', x.retirementDate)) changes.push({ kind: 'retired', retirementDate: x.retirementDate });
+      if (setStatus('retired', x.retirementDate))
+        changes.push({ kind: 'retired', retirementDate: x.retirementDate });
       break;
     }
     case 'EmployeeTransferred': {
       const x = event.detail;
       if (later('placement')) {
-        const from = { ...(m.department ? { department: m.department } : {}), ...(m.branch ? { branch: m.branch } : {}) };
+        const from = {
+          ...(m.department ? { department: m.department } : {}),
+          ...(m.branch ? { branch: m.branch } : {}),
+        };
         const moved = m.department?.code !== x.department.code;
         place(x.department, x.effectiveDate);
         if (moved) changes.push({ kind: 'transferred', from, effectiveDate: x.effectiveDate });

@@ -25,7 +25,11 @@ export interface MemberRepository {
   branchesFor(departmentCodes: string[]): Promise<Map<string, Branch>>;
   lastMembershipSequence(year: number): Promise<number>;
   /** Writes everything or nothing; 'conflict' when a condition failed (a concurrent change). */
-  save(write: { members: Member[]; counters: CounterMove[]; events: DomainEvent[] }): Promise<'saved' | 'conflict'>;
+  save(write: {
+    members: Member[];
+    counters: CounterMove[];
+    events: DomainEvent[];
+  }): Promise<'saved' | 'conflict'>;
 }
 
 export interface ApplyDeps {
@@ -51,7 +55,9 @@ export const applyHrEvents = async (events: HrEvent[], deps: ApplyDeps): Promise
   const departments = [
     ...new Set(
       events.flatMap((e) =>
-        e['detail-type'] === 'EmployeeHired' || e['detail-type'] === 'EmployeeTransferred' ? [e.detail.department.code] : [],
+        e['detail-type'] === 'EmployeeHired' || e['detail-type'] === 'EmployeeTransferred'
+          ? [e.detail.department.code]
+          : [],
       ),
     ),
   ];
@@ -64,19 +70,33 @@ export const applyHrEvents = async (events: HrEvent[], deps: ApplyDeps): Promise
     const changes = new Map<string, MemberChange[]>();
     for (const event of events) {
       const id = event.detail.employeeId;
-      const result = applyHrEvent(next.get(id) ?? current.get(id), event, { branches, newMemberId: deps.newId, now });
+      const result = applyHrEvent(next.get(id) ?? current.get(id), event, {
+        branches,
+        newMemberId: deps.newId,
+        now,
+      });
       next.set(id, result.member);
       changes.set(id, [...(changes.get(id) ?? []), ...result.changes]);
     }
-    const touched = [...next.values()].filter((m) => JSON.stringify(m) !== JSON.stringify(current.get(m.employeeId)));
+    const touched = [...next.values()].filter(
+      (m) => JSON.stringify(m) !== JSON.stringify(current.get(m.employeeId)),
+    );
     const counters = await numberNewMembers(touched, current, events, deps);
-    const domainEvents = touched.flatMap((m) => toDomainEvents(m, changes.get(m.employeeId) ?? [], deps, now));
+    const domainEvents = touched.flatMap((m) =>
+      toDomainEvents(m, changes.get(m.employeeId) ?? [], deps, now),
+    );
     const members = touched.map((m) => ({ ...m, version: (current.get(m.employeeId)?.version ?? 0) + 1 }));
-    if (members.length === 0) return { enrolled: 0, changed: 0, unchanged: employeeIds.length, attempts: attempt };
+    if (members.length === 0)
+      return { enrolled: 0, changed: 0, unchanged: employeeIds.length, attempts: attempt };
     const outcome = await deps.repo.save({ members, counters, events: domainEvents });
     if (outcome === 'saved') {
       const enrolled = [...changes.values()].flat().filter((c) => c.kind === 'enrolled').length;
-      return { enrolled, changed: members.length, unchanged: employeeIds.length - members.length, attempts: attempt };
+      return {
+        enrolled,
+        changed: members.length,
+        unchanged: employeeIds.length - members.length,
+        attempts: attempt,
+      };
     }
     if (attempt >= maxAttempts) throw new Error(`HR events kept conflicting after ${attempt} attempts`);
     await sleep(Math.min(250, 5 * 2 ** Math.min(attempt, 6)) * Math.random());
@@ -91,7 +111,9 @@ const numberNewMembers = async (
   deps: ApplyDeps,
 ): Promise<CounterMove[]> => {
   const hires = new Map(
-    events.filter((e) => e['detail-type'] === 'EmployeeHired').map((e) => [e.detail.employeeId, e.detail.occurredAt]),
+    events
+      .filter((e) => e['detail-type'] === 'EmployeeHired')
+      .map((e) => [e.detail.employeeId, e.detail.occurredAt]),
   );
   const hireYear = new Map([...hires].map(([id, at]) => [id, shanghaiYear(new Date(at))]));
   // Numbers follow the order of hiring (then 工号), so a batch numbers the same way on every retry.
@@ -114,7 +136,13 @@ const numberNewMembers = async (
 };
 
 const toDomainEvents = (m: Member, changes: MemberChange[], deps: ApplyDeps, now: Date): DomainEvent[] => {
-  const base = () => ({ eventId: deps.newId(), occurredAt: now.toISOString(), version: 1, memberId: m.memberId, employeeId: m.employeeId });
+  const base = () => ({
+    eventId: deps.newId(),
+    occurredAt: now.toISOString(),
+    version: 1,
+    memberId: m.memberId,
+    employeeId: m.employeeId,
+  });
   return changes.map((c): DomainEvent => {
     switch (c.kind) {
       case 'enrolled':
@@ -140,15 +168,28 @@ const toDomainEvents = (m: Member, changes: MemberChange[], deps: ApplyDeps, now
           detail: { ...base(), reason: c.reason, departureDate: c.departureDate, branch: m.branch! },
         };
       case 'retired':
-        return { source: MEMBERS_SOURCE, detailType: 'MemberRetired', detail: { ...base(), retirementDate: c.retirementDate } };
+        return {
+          source: MEMBERS_SOURCE,
+          detailType: 'MemberRetired',
+          detail: { ...base(), retirementDate: c.retirementDate },
+        };
       case 'transferred':
         return {
           source: MEMBERS_SOURCE,
           detailType: 'MemberTransferred',
-          detail: { ...base(), from: c.from ?? {}, to: { department: m.department!, branch: m.branch! }, effectiveDate: c.effectiveDate },
+          detail: {
+            ...base(),
+            from: c.from ?? {},
+            to: { department: m.department!, branch: m.branch! },
+            effectiveDate: c.effectiveDate,
+          },
         };
       case 'updated':
-        return { source: MEMBERS_SOURCE, detailType: 'MemberUpdated', detail: { ...base(), fields: c.fields } };
+        return {
+          source: MEMBERS_SOURCE,
+          detailType: 'MemberUpdated',
+          detail: { ...base(), fields: c.fields },
+        };
     }
   });
 };

@@ -19,7 +19,9 @@ const enrolled = {
 
 describe('welcome mail', () => {
   it('is in Chinese first and English alongside, names the branch and how to leave, escapes HTML', () => {
-    const [mail, ...rest] = renderEventMails('MemberEnrolled', enrolled, { unionContactEmail: 'union@x.edu.cn' });
+    const [mail, ...rest] = renderEventMails('MemberEnrolled', enrolled, {
+      unionContactEmail: 'union@x.edu.cn',
+    });
     expect(rest).toHaveLength(0);
     expect(mail!.notificationId).toBe(`${enrolled.eventId}#welcome`);
     expect(mail!.to).toBe('huang@example.edu.cn');
@@ -33,6 +35,8 @@ describe('welcome mail', () => {
   });
 
   it('rejects a detail that does not match the event schema', () => {
-    expect(() => renderEventMails('MemberEnrolled', { ...enrolled, email: undefined }, { unionContactEmail: 'u@x' })).toThrow();
+    expect(() =>
+      renderEventMails('MemberEnrolled', { ...enrolled, email: undefined }, { unionContactEmail: 'u@x' }),
+    ).toThrow();
   });
 });

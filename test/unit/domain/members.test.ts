@@ -14,7 +14,8 @@ const memoryRepo = (branches: Record<string, Branch> = {}) => {
   const events: DomainEvent[] = [];
   let beforeSave: (() => void) | undefined;
   const repo: MemberRepository = {
-    load: async (ids) => new Map(ids.filter((id) => members.has(id)).map((id) => [id, structuredClone(members.get(id)!)])),
+    load: async (ids) =>
+      new Map(ids.filter((id) => members.has(id)).map((id) => [id, structuredClone(members.get(id)!)])),
     branchesFor: async (codes) => new Map(codes.filter((c) => branches[c]).map((c) => [c, branches[c]!])),
     lastMembershipSequence: async (year) => counters.get(year) ?? 0,
     save: async ({ members: ms, counters: cs, events: es }) => {
@@ -41,7 +42,11 @@ const deps = (repo: MemberRepository) => ({
 });
 
 const envelope = { version: '0', id: 'x', source: 'university.hr' as const };
-const hired = (employeeId: string, at = '2026-08-25T10:00:00+08:00', extra: Record<string, unknown> = {}): HrEvent => ({
+const hired = (
+  employeeId: string,
+  at = '2026-08-25T10:00:00+08:00',
+  extra: Record<string, unknown> = {},
+): HrEvent => ({
   ...envelope,
   'detail-type': 'EmployeeHired',
   detail: {
@@ -62,7 +67,13 @@ const hired = (employeeId: string, at = '2026-08-25T10:00:00+08:00', extra: Reco
 const departed = (employeeId: string, at: string, reason: 'resigned' | 'deceased' = 'resigned'): HrEvent => ({
   ...envelope,
   'detail-type': 'EmployeeDeparted',
-  detail: { eventId: `dep-${employeeId}-${at}`, occurredAt: at, employeeId, departureDate: at.slice(0, 10), reason },
+  detail: {
+    eventId: `dep-${employeeId}-${at}`,
+    occurredAt: at,
+    employeeId,
+    departureDate: at.slice(0, 10),
+    reason,
+  },
 });
 const retired = (employeeId: string, at: string): HrEvent => ({
   ...envelope,
@@ -72,18 +83,32 @@ const retired = (employeeId: string, at: string): HrEvent => ({
 const transferred = (employeeId: string, at: string, code: string): HrEvent => ({
   ...envelope,
   'detail-type': 'EmployeeTransferred',
-  detail: { eventId: `tr-${employeeId}-${at}`, occurredAt: at, employeeId, department: { code, name: code }, effectiveDate: at.slice(0, 10) },
+  detail: {
+    eventId: `tr-${employeeId}-${at}`,
+    occurredAt: at,
+    employeeId,
+    department: { code, name: code },
+    effectiveDate: at.slice(0, 10),
+  },
 });
 const updated = (employeeId: string, at: string, changes: Record<string, string>): HrEvent => ({
   ...envelope,
   'detail-type': 'EmployeeUpdated',
-  detail: { eventId: `up-${employeeId}-${at}-${Object.keys(changes).join()}`, occurredAt: at, employeeId, changes },
+  detail: {
+    eventId: `up-${employeeId}-${at}-${Object.keys(changes).join()}`,
+    occurredAt: at,
+    employeeId,
+    changes,
+  },
 });
 
 describe('applyHrEvents', () => {
   it('enrols hires with consecutive numbers, the mapped branch, women in the federation, lower-cased email', async () => {
     const m = memoryRepo({ CS: { code: 'B-CS', name: '计算机学院分工会' } });
-    await applyHrEvents([hired('T1'), hired('T2', undefined, { gender: 'male', department: { code: 'XX', name: '新部门' } })], deps(m.repo));
+    await applyHrEvents(
+      [hired('T1'), hired('T2', undefined, { gender: 'male', department: { code: 'XX', name: '新部门' } })],
+      deps(m.repo),
+    );
     const [t1, t2] = [m.members.get('T1')!, m.members.get('T2')!];
     expect([t1.membershipNumber, t2.membershipNumber]).toEqual(['GLU-2026-000001', 'GLU-2026-000002']);
     expect([t1.branch?.code, t2.branch?.code, t2.branchAssignedByDefault]).toEqual(['B-CS', 'SCHOOL', true]);
@@ -122,7 +147,11 @@ describe('applyHrEvents', () => {
     expect(m.members.get('T1')).toMatchObject({ enrolled: false, status: 'left' });
     expect(m.events).toHaveLength(0);
     await applyHrEvents([hired('T1')], deps(m.repo));
-    expect(m.members.get('T1')).toMatchObject({ enrolled: true, status: 'left', membershipNumber: 'GLU-2026-000001' });
+    expect(m.members.get('T1')).toMatchObject({
+      enrolled: true,
+      status: 'left',
+      membershipNumber: 'GLU-2026-000001',
+    });
     expect(m.events.map((e) => [e.detailType, e.detail.status])).toEqual([['MemberEnrolled', 'left']]);
   });
 
@@ -135,7 +164,11 @@ describe('applyHrEvents', () => {
       retired('T1', '2027-01-01T09:00:00+08:00'),
     ];
     const finalStates = [];
-    for (const order of [[0, 1, 2, 3, 4], [4, 3, 2, 1, 0], [2, 4, 0, 3, 1]]) {
+    for (const order of [
+      [0, 1, 2, 3, 4],
+      [4, 3, 2, 1, 0],
+      [2, 4, 0, 3, 1],
+    ]) {
       const m = memoryRepo();
       for (const i of order) await applyHrEvents([events[i]!], deps(m.repo));
       const { memberId: _id, createdAt: _c, updatedAt: _u, version: _v, ...state } = m.members.get('T1')!;
@@ -143,16 +176,29 @@ describe('applyHrEvents', () => {
     }
     expect(finalStates[1]).toEqual(finalStates[0]);
     expect(finalStates[2]).toEqual(finalStates[0]);
-    expect(finalStates[0]).toMatchObject({ status: 'retired', email: 'new@example.edu.cn', name: '黄丽', department: { code: 'EE' } });
+    expect(finalStates[0]).toMatchObject({
+      status: 'retired',
+      email: 'new@example.edu.cn',
+      name: '黄丽',
+      department: { code: 'EE' },
+    });
   });
 
   it('announces departures, retirements, transfers and updates of members', async () => {
     const m = memoryRepo();
     await applyHrEvents([hired('T1')], deps(m.repo));
     await applyHrEvents([transferred('T1', '2026-11-01T09:00:00+08:00', 'EE')], deps(m.repo));
-    await applyHrEvents([updated('T1', '2026-11-02T09:00:00+08:00', { mobile: '13900000000' })], deps(m.repo));
+    await applyHrEvents(
+      [updated('T1', '2026-11-02T09:00:00+08:00', { mobile: '13900000000' })],
+      deps(m.repo),
+    );
     await applyHrEvents([departed('T1', '2026-12-01T09:00:00+08:00', 'deceased')], deps(m.repo));
-    expect(m.events.map((e) => e.detailType)).toEqual(['MemberEnrolled', 'MemberTransferred', 'MemberUpdated', 'MemberLeft']);
+    expect(m.events.map((e) => e.detailType)).toEqual([
+      'MemberEnrolled',
+      'MemberTransferred',
+      'MemberUpdated',
+      'MemberLeft',
+    ]);
     expect(m.events[2]!.detail).toMatchObject({ fields: ['mobile'] });
     expect(m.events[3]!.detail).toMatchObject({ reason: 'deceased' });
     // A redelivered departure changes nothing and announces nothing.

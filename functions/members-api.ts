@@ -1,0 +1,73 @@
+/** members-api: thin routes over the members use cases. */
+import { dynamoDocumentClient } from '../shared/adapters/aws-clients.ts';
+import { dynamoMemberDirectory } from '../shared/adapters/member-directory-dynamodb.ts';
+import { dynamoMemberRepository } from '../shared/adapters/member-repository-dynamodb.ts';
+import { readEnv } from '../shared/config/config.ts';
+import { ENV } from '../shared/config/env-names.ts';
+import { newId } from '../shared/domain/ids.ts';
+import {
+  enrolManually,
+  getMember,
+  leaveUnion,
+  listDepartments,
+  listMembers,
+  type MembersDeps,
+  mapDepartment,
+  myMembership,
+} from '../shared/domain/members/members-service.ts';
+import { httpApi } from '../shared/http/api.ts';
+import {
+  departmentBody,
+  leaveBody,
+  manualEnrolmentBody,
+  memberListQuery,
+} from '../shared/http/members-schemas.ts';
+import { principalOf } from '../shared/http/principal.ts';
+import { json } from '../shared/http/responses.ts';
+
+const tableName = readEnv(ENV.tableName);
+const db = dynamoDocumentClient();
+const deps: MembersDeps = {
+  repo: dynamoMemberRepository(db, tableName),
+  directory: dynamoMemberDirectory(db, tableName),
+  membershipPrefix: readEnv(ENV.membershipPrefix),
+  now: () => new Date(),
+  newId,
+};
+
+export const handler = httpApi({
+  'GET /members/me': async (req) => json(200, await myMembership(principalOf(req.event), deps)),
+  'GET /members': async (req) => {
+    const query = () => {
+      const q = memberListQuery.parse(req.query);
+      return {
+        limit: q.limit ?? 50,
+        ...(q.branch ? { branch: q.branch } : {}),
+        ...(q.status ? { status: q.status } : {}),
+        ...(q.q ? { text: q.q } : {}),
+        ...(q.cursor ? { cursor: q.cursor } : {}),
+      };
+    };
+    return json(200, await listMembers(principalOf(req.event), query, deps));
+  },
+  'POST /members': async (req) => {
+    const principal = principalOf(req.event);
+    return json(201, await enrolManually(principal, () => manualEnrolmentBody.parse(req.json() ?? {}), deps));
+  },
+  'GET /members/{id}': async (req) => json(200, await getMember(principalOf(req.event), req.path.id!, deps)),
+  'POST /members/{id}/leave': async (req) => {
+    const principal = principalOf(req.event);
+    return json(
+      200,
+      await leaveUnion(principal, req.path.id!, () => leaveBody.parse(req.json() ?? {}), deps),
+    );
+  },
+  'GET /departments': async (req) => json(200, await listDepartments(principalOf(req.event), deps)),
+  'PUT /departments/{code}': async (req) => {
+    const principal = principalOf(req.event);
+    return json(
+      200,
+      await mapDepartment(principal, req.path.code!, () => departmentBody.parse(req.json() ?? {}), deps),
+    );
+  },
+});

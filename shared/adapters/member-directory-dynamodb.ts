@@ -1,0 +1,116 @@
+/**
+ * Reads of the members API. Every list is a Query on an index (never a Scan): a branch's
+ * members on GSI2, all members on GSI3, a member by id on GSI1. Status and name filters narrow
+ * a page after the read, so a page can hold fewer items than asked for; the cursor goes on.
+ */
+import { type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { InvalidInput } from '../domain/errors.ts';
+import type { DepartmentMapping, MemberDirectory } from '../domain/members/members-service.ts';
+import { ENTITY, keys } from './keys.ts';
+import { memberFromItem } from './member-repository-dynamodb.ts';
+
+export const encodeCursor = (key: Record<string, unknown> | undefined): string | undefined =>
+  key ? Buffer.from(JSON.stringify(key)).toString('base64url') : undefined;
+
+export const decodeCursor = (cursor: string | undefined): Record<string, unknown> | undefined => {
+  if (!cursor) return undefined;
+  try {
+    const key = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    if (typeof key !== 'object' || key === null || Array.isArray(key)) throw new Error('not an object');
+    return key;
+  } catch {
+    throw new InvalidInput('cursor 无效 / The cursor is invalid', {
+      errors: [{ field: 'cursor', message: 'invalid' }],
+    });
+  }
+};
+
+export const dynamoMemberDirectory = (db: DynamoDBDocumentClient, tableName: string): MemberDirectory => ({
+  async byEmployee(employeeId) {
+    const out = await db.send(
+      new GetCommand({ TableName: tableName, Key: keys.memberByEmployee(employeeId), ConsistentRead: true }),
+    );
+    return out.Item ? memberFromItem(out.Item) : undefined;
+  },
+
+  async byMemberId(memberId) {
+    const index = keys.memberIdIndex(memberId);
+    const out = await db.send(
+      new QueryCommand({
+        TableName: tableName,
+        IndexName: 'GSI1',
+        KeyConditionExpression: 'GSI1PK = :pk AND GSI1SK = :sk',
+        ExpressionAttributeValues: { ':pk': index.GSI1PK, ':sk': index.GSI1SK },
+      }),
+    );
+    const item = out.Items?.[0];
+    return item ? memberFromItem(item) : undefined;
+  },
+
+  async list(query) {
+    const filters: string[] = [];
+    const names: Record<string, string> = {};
+    const values: Record<string, unknown> = {};
+    if (query.status) {
+      filters.push('#status = :status');
+      names['#status'] = 'status';
+      values[':status'] = query.status;
+    }
+    if (query.text) {
+      filters.push('contains(#name, :text)');
+      names['#name'] = 'name';
+      values[':text'] = query.text;
+    }
+    const byBranch = query.branch !== undefined;
+    const out = await db.send(
+      new QueryCommand({
+        TableName: tableName,
+        IndexName: byBranch ? 'GSI2' : 'GSI3',
+        KeyConditionExpression: byBranch ? 'GSI2PK = :pk' : 'GSI3PK = :pk',
+        ExpressionAttributeValues: { ':pk': byBranch ? `BRANCH#${query.branch}` : 'MEMBERS', ...values },
+        ...(filters.length
+          ? { FilterExpression: filters.join(' AND '), ExpressionAttributeNames: names }
+          : {}),
+        Limit: query.limit,
+        ExclusiveStartKey: decodeCursor(query.cursor),
+      }),
+    );
+    const cursor = encodeCursor(out.LastEvaluatedKey);
+    return { items: (out.Items ?? []).map(memberFromItem), ...(cursor ? { cursor } : {}) };
+  },
+
+  async departments() {
+    const items: DepartmentMapping[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const out = await db.send(
+        new QueryCommand({
+          TableName: tableName,
+          KeyConditionExpression: 'PK = :pk',
+          ExpressionAttributeValues: { ':pk': keys.branchMapping('').PK },
+          ExclusiveStartKey: start,
+        }),
+      );
+      for (const i of out.Items ?? []) {
+        items.push({
+          departmentCode: i.departmentCode,
+          departmentName: i.departmentName,
+          branch: i.branch,
+          updatedAt: i.updatedAt,
+          updatedBy: i.updatedBy,
+        });
+      }
+      start = out.LastEvaluatedKey;
+    } while (start);
+    return items;
+  },
+
+  async putDepartment(mapping) {
+    await db.send(
+      new PutCommand({
+        TableName: tableName,
+        Item: { ...keys.branchMapping(mapping.departmentCode), entity: ENTITY.branchMapping, ...mapping },
+      }),
+    );
+  },
+});

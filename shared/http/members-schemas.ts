@@ -1,0 +1,48 @@
+/** Request and response schemas of the members API: validation and the OpenAPI document share them. */
+import * as z from 'zod/mini';
+import { employeeHiredDetail } from '../../events/hr.ts';
+
+const { eventId: _e, occurredAt: _o, ...hireFields } = employeeHiredDetail.shape;
+export const manualEnrolmentBody = z.strictObject(hireFields);
+
+export const leaveBody = z.strictObject({ reason: z.optional(z.string().check(z.maxLength(500))) });
+
+export const departmentBody = z.strictObject({
+  departmentName: z.string().check(z.trim(), z.minLength(1), z.maxLength(128)),
+  branch: z.strictObject({
+    code: z.string().check(z.regex(/^[\w.-]{1,32}$/)),
+    name: z.string().check(z.trim(), z.minLength(1), z.maxLength(128)),
+  }),
+});
+
+export const memberListQuery = z.strictObject({
+  branch: z.optional(z.string().check(z.maxLength(32))),
+  status: z.optional(z.enum(['active', 'retired', 'left', 'transferred_out', 'expelled'])),
+  q: z.optional(z.string().check(z.minLength(1), z.maxLength(64))),
+  limit: z.optional(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(200))),
+  cursor: z.optional(z.string().check(z.maxLength(2048))),
+});
+
+const nullableString = z.nullable(z.string());
+export const memberResponse = z.object({
+  memberId: z.string(),
+  employeeId: z.string(),
+  membershipNumber: nullableString,
+  name: nullableString,
+  gender: z.nullable(z.enum(['female', 'male'])),
+  birthDate: nullableString,
+  email: nullableString,
+  mobile: nullableString,
+  status: nullableString,
+  statusSince: nullableString,
+  department: z.nullable(z.object({ code: z.string(), name: z.string() })),
+  branch: z.nullable(z.object({ code: z.string(), name: z.string() })),
+  womenFederation: z.boolean(),
+  hireDate: nullableString,
+  joinedOn: nullableString,
+  version: z.number(),
+});
+export const memberListResponse = z.object({
+  items: z.array(memberResponse),
+  cursor: z.optional(z.string()),
+});
