@@ -20,6 +20,8 @@ export const MemberEnrolled = defineEvent(MEMBERS_SOURCE, 'MemberEnrolled', 1, {
   branchAssignedByDefault: z.boolean(),
   womenFederation: z.boolean(),
   joinedOn: z.iso.date(),
+  /** hr: HR's hire; manual: an officer enrolled them; import: the initial load of existing members. */
+  origin: z.enum(['hr', 'manual', 'import']),
 });
 export type MemberEnrolledDetail = z.infer<typeof MemberEnrolled.schema>;
 

@@ -6,6 +6,7 @@ import { parseArgs } from 'node:util';
 import { listDlq, redriveDlq } from './commands/dlq.ts';
 import { hrPublish } from './commands/hr.ts';
 import { listMail } from './commands/mail.ts';
+import { importMembers, listMembers } from './commands/members.ts';
 import { issueToken } from './commands/token.ts';
 import { waitCommand } from './commands/wait.ts';
 import { CliError } from './runtime-info.ts';
@@ -20,6 +21,10 @@ const USAGE = `gonghui — 工会 Gonghui command line
   gonghui mail list [--json]           mail the SES emulator received
   gonghui dlq list [--queue NAME] [--json]
   gonghui dlq redrive [--queue NAME]   move dead letters back to their queues
+  gonghui members import FILE.csv [--prefix GLU]
+                                       enrol existing staff (columns: see README); safe to re-run
+  gonghui members list [--json]        every member
+        (members commands take --aws --table NAME for a deployed stack)
 
 Environment: GONGHUI_DATA_DIR (default .data) selects the local runtime.`;
 
@@ -43,6 +48,8 @@ export const run = async (argv: string[]): Promise<number> => {
       expires: { type: 'string' },
       timeout: { type: 'string' },
       queue: { type: 'string' },
+      table: { type: 'string' },
+      prefix: { type: 'string' },
     },
   });
   const [group, action, ...rest] = positionals;
@@ -102,6 +109,33 @@ export const run = async (argv: string[]): Promise<number> => {
         Object.entries(moved)
           .map(([q, n]) => `${q}: ${n}`)
           .join('\n'),
+      );
+      return 0;
+    }
+    case 'members import': {
+      const file = rest[0];
+      if (!file) throw new CliError('members import needs FILE.csv');
+      const s = await importMembers(file, values);
+      print(json, s, () =>
+        [
+          `行数 rows: ${s.rows}`,
+          `新入会 enrolled: ${s.enrolled}`,
+          `已是会员 already members: ${s.alreadyMembers}`,
+          `拒绝 rejected: ${s.rejected.length}`,
+          ...s.rejected.map((r) => `  第 ${r.line} 行 line ${r.line}: ${r.reason}`),
+        ].join('\n'),
+      );
+      return s.rejected.length ? 1 : 0;
+    }
+    case 'members list': {
+      const members = await listMembers(values);
+      print(
+        json,
+        members,
+        () =>
+          members
+            .map((m) => `${m.membershipNumber}  ${m.employeeId}  ${m.name}  ${m.status}  ${m.branch}`)
+            .join('\n') || '(无会员 no members)',
       );
       return 0;
     }

@@ -38,6 +38,7 @@ export const benchMailPacing = async (dataDir: string) => {
       branchAssignedByDefault: true,
       womenFederation: i % 2 === 0,
       joinedOn: '2026-09-01',
+      origin: 'hr',
     }));
     const started = Date.now();
     for (let i = 0; i < events.length; i += 10) {

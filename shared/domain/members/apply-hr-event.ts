@@ -15,7 +15,7 @@ import {
 } from './member.ts';
 
 export type MemberChange =
-  | { kind: 'enrolled' }
+  | { kind: 'enrolled'; origin: 'hr' | 'manual' | 'import' }
   | { kind: 'left'; reason: string; departureDate: string }
   | { kind: 'retired'; retirementDate: string }
   | {
@@ -29,6 +29,7 @@ export interface ApplyContext {
   branches: ReadonlyMap<string, Branch>;
   newMemberId: () => string;
   now: Date;
+  origin: 'hr' | 'manual' | 'import';
 }
 
 const blank = (employeeId: string, ctx: ApplyContext): Member => ({
@@ -103,7 +104,7 @@ export const applyHrEvent = (
         m.hireDate = h.hireDate;
         const occurredOn = shanghaiDate(new Date(h.occurredAt));
         m.joinedOn = h.hireDate > occurredOn ? h.hireDate : occurredOn;
-        changes.push({ kind: 'enrolled' });
+        changes.push({ kind: 'enrolled', origin: ctx.origin });
       }
       break;
     }

@@ -48,7 +48,14 @@ export interface ApplyResult {
   attempts: number;
 }
 
-export const applyHrEvents = async (events: HrEvent[], deps: ApplyDeps): Promise<ApplyResult> => {
+/** Where enrolments in this batch come from: HR's events, an officer by hand, or the initial import. */
+export type EnrolmentOrigin = 'hr' | 'manual' | 'import';
+
+export const applyHrEvents = async (
+  events: HrEvent[],
+  deps: ApplyDeps,
+  origin: EnrolmentOrigin = 'hr',
+): Promise<ApplyResult> => {
   const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
   const maxAttempts = deps.maxAttempts ?? 100;
   const employeeIds = [...new Set(events.map((e) => e.detail.employeeId))];
@@ -74,6 +81,7 @@ export const applyHrEvents = async (events: HrEvent[], deps: ApplyDeps): Promise
         branches,
         newMemberId: deps.newId,
         now,
+        origin,
       });
       next.set(id, result.member);
       changes.set(id, [...(changes.get(id) ?? []), ...result.changes]);
@@ -159,6 +167,7 @@ const toDomainEvents = (m: Member, changes: MemberChange[], deps: ApplyDeps, now
             branchAssignedByDefault: m.branchAssignedByDefault ?? true,
             womenFederation: m.womenFederation ?? false,
             joinedOn: m.joinedOn!,
+            origin: c.origin,
           },
         };
       case 'left':

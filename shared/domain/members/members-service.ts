@@ -130,7 +130,7 @@ export const enrolManually = async (p: Principal, enrolment: Input<ManualEnrolme
     'detail-type': 'EmployeeHired',
     detail: { ...input, eventId, occurredAt: deps.now().toISOString() },
   };
-  await applyHrEvents([event], deps);
+  await applyHrEvents([event], deps, 'manual');
   const m = await deps.directory.byEmployee(input.employeeId);
   if (!m?.enrolled) throw new Conflict('入会未完成，请重试 / The enrolment did not complete; try again');
   return memberView(m);

@@ -15,6 +15,7 @@ const enrolled = {
   branchAssignedByDefault: false,
   womenFederation: true,
   joinedOn: '2026-09-01',
+  origin: 'hr',
 };
 
 describe('welcome mail', () => {
