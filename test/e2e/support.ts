@@ -9,6 +9,7 @@ import { DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-d
 import { inject } from 'vitest';
 import { hrPublish } from '../../infra/cli/commands/hr.ts';
 import { listMail } from '../../infra/cli/commands/mail.ts';
+import { issueToken } from '../../infra/cli/commands/token.ts';
 import { waitForIdle } from '../../infra/cli/commands/wait.ts';
 import { loadRuntimeInfo, localClientConfig } from '../../infra/cli/runtime-info.ts';
 import { keys } from '../../shared/adapters/keys.ts';
@@ -90,4 +91,52 @@ export const hiredEvent = (employeeId: string, overrides: Record<string, unknown
     hireDate: '2026-09-01',
     ...overrides,
   },
+});
+
+/** A JWT from the runtime's local issuer, as `gonghui token` makes it. */
+export const token = (
+  sub: string,
+  role: string,
+  extra: { branch?: string; department?: string; expires?: string } = {},
+) => issueToken({ sub, role, ...extra });
+
+/** Calls the local API like a client would. */
+export const api = async (
+  method: string,
+  path: string,
+  opts: { token?: string; body?: unknown; rawBody?: string; headers?: Record<string, string> } = {},
+) => {
+  const headers: Record<string, string> = { ...opts.headers };
+  if (opts.token) headers.authorization = `Bearer ${opts.token}`;
+  let body: string | undefined = opts.rawBody;
+  if (opts.body !== undefined) {
+    body = JSON.stringify(opts.body);
+    headers['content-type'] ??= 'application/json';
+  }
+  const res = await fetch(`${runtime().apiUrl}${path}`, {
+    method,
+    headers,
+    ...(body !== undefined ? { body } : {}),
+  });
+  const text = await res.text();
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    json = text;
+  }
+  // biome-ignore lint/suspicious/noExplicitAny: tests read response bodies freely
+  return { status: res.status, headers: res.headers, body: json as any };
+};
+
+export const hrEvent = (detailType: string, detail: Record<string, unknown>) => ({
+  version: '0',
+  id: randomUUID(),
+  source: 'university.hr',
+  'detail-type': detailType,
+  account: '111122223333',
+  time: new Date().toISOString(),
+  region: 'ap-east-1',
+  resources: [],
+  detail,
 });
