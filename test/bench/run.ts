@@ -6,6 +6,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { benchFunctionInit } from './function-init.ts';
+import { benchHires } from './hires.ts';
 import { machine } from './machine.ts';
 import { benchMailPacing } from './mail-pacing.ts';
 
@@ -14,6 +15,7 @@ type Bench = (workDir: string) => Promise<{ title: string; body: string; ok: boo
 const benches: Record<string, Bench> = {
   init: benchFunctionInit,
   mail: benchMailPacing,
+  hires: benchHires,
 };
 
 const selected = process.argv.slice(2).filter((a) => benches[a]);

@@ -1,0 +1,90 @@
+/**
+ * 5,000 hires published at once, end to end on the embedded runtime: each becomes a member in
+ * DynamoDB Local and gets its welcome mail from the SES emulator. Reports hires per second and,
+ * through a counting proxy in front of DynamoDB Local, requests and consumed write units per hire.
+ */
+import { randomUUID } from 'node:crypto';
+import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import { listMail } from '../../infra/cli/commands/mail.ts';
+import { fetchStatus } from '../../infra/cli/commands/wait.ts';
+import { localClientConfig } from '../../infra/cli/runtime-info.ts';
+import { startRuntime } from '../../infra/local/runtime.ts';
+
+const HIRES = 5000;
+/** A configured SES rate high enough not to be the bottleneck of this benchmark (mail pacing has its own). */
+const SES_RATE = 1000;
+
+export const benchHires = async (dataDir: string) => {
+  const runtime = await startRuntime({ dataDir, port: 0, sesMaxSendRate: SES_RATE, meterDynamo: true });
+  try {
+    const info = runtime.info;
+    const bus = new EventBridgeClient(localClientConfig(info, info.endpoints.eventbridge));
+    const run = randomUUID().slice(0, 6).toUpperCase();
+    const events = Array.from({ length: HIRES }, (_, i) => {
+      const employeeId = `BH${run}${String(i).padStart(5, '0')}`;
+      return {
+        Source: 'university.hr',
+        DetailType: 'EmployeeHired',
+        EventBusName: info.busName,
+        Detail: JSON.stringify({
+          eventId: `hire-${employeeId}`,
+          occurredAt: '2026-08-25T10:00:00+08:00',
+          employeeId,
+          name: `测试${i}`,
+          gender: i % 2 ? 'male' : 'female',
+          birthDate: '1990-01-01',
+          email: `${employeeId.toLowerCase()}@example.edu.cn`,
+          department: { code: `D${i % 20}`, name: `部门${i % 20}` },
+          category: 'teaching',
+          employmentType: 'permanent',
+          hireDate: '2026-09-01',
+        }),
+      };
+    });
+    runtime.dynamoMeter?.reset();
+    const started = Date.now();
+    // "At once": every PutEvents call in flight together, ten events each, as HR's batch job would.
+    const chunks = Array.from({ length: HIRES / 10 }, (_, i) => events.slice(i * 10, i * 10 + 10));
+    await Promise.all(
+      Array.from({ length: 16 }, async (_, lane) => {
+        for (let i = lane; i < chunks.length; i += 16) await bus.send(new PutEventsCommand({ Entries: chunks[i] }));
+      }),
+    );
+    const published = Date.now();
+    // Done when every welcome mail is in the SES emulator.
+    let sent = 0;
+    for (;;) {
+      sent = (await listMail(info.endpoints.ses)).filter((m) => m.to[0]?.startsWith(`bh${run.toLowerCase()}`)).length;
+      if (sent >= HIRES || Date.now() - started > 15 * 60_000) break;
+      await new Promise((r) => setTimeout(r, 500));
+    }
+    const done = Date.now();
+    const status = await fetchStatus(info.controlUrl);
+    const meter = runtime.dynamoMeter!.reading();
+    const seconds = (done - started) / 1000;
+    const perHire = (n: number) => (n / HIRES).toFixed(2);
+    const rate = HIRES / seconds;
+    const membersRequests = Object.entries(meter.requests)
+      .map(([op, n]) => `${op} ${n}`)
+      .join(', ');
+    const ok = sent === HIRES && rate >= 100;
+    const body = [
+      `${HIRES} EmployeeHired events put on the local bus by 16 concurrent PutEvents callers (10 events each), consumed by enrol-member (batch 10, up to 10 instances); welcome mails through send-email at a configured SES rate of ${SES_RATE}/s.`,
+      '',
+      '| figure | value | target |',
+      '|---|---:|---:|',
+      `| welcome mails in the SES emulator | ${sent} | ${HIRES} |`,
+      `| publishing took (s) | ${((published - started) / 1000).toFixed(1)} | |`,
+      `| end to end (s), first PutEvents to last welcome mail | ${seconds.toFixed(1)} | |`,
+      `| **hires per second, end to end** | **${rate.toFixed(0)}** | ≥ 100 |`,
+      `| DynamoDB requests per hire (all functions: enrolment, outbox stream reads excluded, mail ledger) | ${perHire(meter.totalRequests)} | |`,
+      `| consumed write units per hire, as DynamoDB Local reports them | ${perHire(meter.writeUnits)} | |`,
+      `| items written in transactions per hire (real DynamoDB bills each twice) | ${perHire(meter.transactionalItems)} | |`,
+      '',
+      `Requests by operation: ${membersRequests}. Runtime idle after the run: ${status.idle}.`,
+    ].join('\n');
+    return { title: `Enrolment: ${HIRES} hires at once`, body, ok };
+  } finally {
+    await runtime.stop();
+  }
+};
