@@ -8,6 +8,9 @@ export const ENTITY = {
   outboxEvent: 'OutboxEvent',
   mail: 'Mail',
   branchMapping: 'BranchMapping',
+  proposal: 'Proposal',
+  proposalHistory: 'ProposalHistory',
+  proposalCounter: 'ProposalCounter',
 } as const;
 
 export const keys = {
@@ -26,6 +29,28 @@ export const keys = {
   membershipCounter: (year: number) => ({ PK: 'COUNTER#MEMBERSHIP', SK: `YEAR#${year}` }),
   /** Department → branch union, managed by officers. */
   branchMapping: (departmentCode: string) => ({ PK: 'BRANCHMAP', SK: `DEPT#${departmentCode}` }),
+  /** A proposal; its history entries share the partition, one per version. */
+  proposal: (id: string) => ({ PK: `PROPOSAL#${id}`, SK: 'PROPOSAL' }),
+  proposalHistory: (id: string, version: number) => ({
+    PK: `PROPOSAL#${id}`,
+    SK: `HISTORY#${String(version).padStart(6, '0')}`,
+  }),
+  /** GSI1: a delegate's proposals, drafts included, in filing order (ids are ULIDs). */
+  proposalsByAuthor: (author: string, id: string) => ({
+    GSI1PK: `AUTHOR#${author}`,
+    GSI1SK: `PROPOSAL#${id}`,
+  }),
+  /** GSI2: published proposals by session, in filing order. */
+  publishedProposals: (session: string, id: string) => ({ GSI2PK: 'PROPOSALS', GSI2SK: `${session}#${id}` }),
+  /** GSI3: proposals assigned to a lead department. */
+  proposalsByDepartment: (department: string, id: string) => ({
+    GSI3PK: `DEPT#${department}`,
+    GSI3SK: `PROPOSAL#${id}`,
+  }),
+  /** GSI4: assigned proposals by due date, for the daily reminder. */
+  proposalsDue: (dueDate: string, id: string) => ({ GSI4PK: 'PROPOSALDUE', GSI4SK: `${dueDate}#${id}` }),
+  /** The last proposal number of a congress session. */
+  proposalCounter: (session: string) => ({ PK: 'COUNTER#PROPOSAL', SK: `SESSION#${session}` }),
   /** A domain event waiting for the stream to publish it. */
   outboxEvent: (eventId: string) => ({ PK: `OUTBOX#${eventId}`, SK: 'EVENT' }),
   /** One mail, claimed before sending and completed after: the idempotency record of send-email. */

@@ -96,6 +96,7 @@ export const dynamoMemberDirectory = (db: DynamoDBDocumentClient, tableName: str
           departmentCode: i.departmentCode,
           departmentName: i.departmentName,
           branch: i.branch,
+          ...(i.contactEmail ? { contactEmail: i.contactEmail } : {}),
           updatedAt: i.updatedAt,
           updatedBy: i.updatedBy,
         });

@@ -14,6 +14,12 @@ export const ENV = {
   /** Address members are told to write to (leave the union, questions). */
   unionContactEmail: 'UNION_CONTACT_EMAIL',
   membershipPrefix: 'MEMBERSHIP_PREFIX',
+  /** The staff congress's current session: new proposals belong to it (e.g. 2026). */
+  congressSession: 'CONGRESS_SESSION',
+  /** Seconds by other delegates a proposal needs before review. */
+  proposalSecondersRequired: 'PROPOSAL_SECONDERS_REQUIRED',
+  /** Reassignments after a dissatisfied rating before the proposal closes. */
+  proposalMaxReassignments: 'PROPOSAL_MAX_REASSIGNMENTS',
   powertoolsServiceName: 'POWERTOOLS_SERVICE_NAME',
   logLevel: 'POWERTOOLS_LOG_LEVEL',
 } as const;

@@ -8,6 +8,7 @@ import {
   memberResponse,
 } from './members-schemas.ts';
 import type { OperationDoc } from './openapi.ts';
+import { actionBodies, createProposalBody, proposalResponse } from './proposals-schemas.ts';
 
 export const healthResponse = z.object({
   status: z.literal('ok'),
@@ -16,6 +17,30 @@ export const healthResponse = z.object({
 });
 
 const id = { name: 'id', in: 'path' as const, required: true, description: 'memberId' };
+const proposalId = { name: 'id', in: 'path' as const, required: true, description: 'proposal id' };
+const ifMatch = {
+  name: 'If-Match',
+  in: 'header' as const,
+  description: 'The ETag from GET; a stale one gets 412',
+};
+
+const proposalActions = (Object.keys(actionBodies) as Array<keyof typeof actionBodies>).map(
+  (action): OperationDoc => ({
+    method: 'post',
+    path: `/proposals/{id}/${action}`,
+    summary: `Proposal action: ${action}`,
+    auth: true,
+    request: actionBodies[action],
+    response: proposalResponse,
+    parameters: [proposalId, ifMatch],
+    responses: {
+      '400': 'Invalid body',
+      '404': 'No such proposal (or a draft of someone else)',
+      '409': 'Not allowed in the current state (the body names it)',
+      '412': 'Stale If-Match',
+    },
+  }),
+);
 
 export const apiOperations: OperationDoc[] = [
   { method: 'get', path: '/health', summary: 'Liveness check', auth: false, response: healthResponse },
@@ -85,5 +110,54 @@ export const apiOperations: OperationDoc[] = [
     request: departmentBody,
     parameters: [{ name: 'code', in: 'path', required: true }],
     responses: { '400': 'Invalid body' },
+  },
+  {
+    method: 'post',
+    path: '/proposals',
+    summary: 'File a proposal (a draft; delegates)',
+    auth: true,
+    request: createProposalBody,
+    response: proposalResponse,
+    responses: { '201': 'Created, with its ETag', '400': 'Invalid body', '413': 'Body too large' },
+  },
+  {
+    method: 'get',
+    path: '/proposals',
+    summary: 'Proposals in filing order, paged with a cursor (drafts only to their author)',
+    auth: true,
+    parameters: ['state', 'session', 'department', 'author', 'limit', 'cursor'].map((name) => ({
+      name,
+      in: 'query' as const,
+    })),
+  },
+  {
+    method: 'get',
+    path: '/proposals/export.csv',
+    summary: 'A session as CSV (committee, chair, admins)',
+    auth: true,
+    parameters: [{ name: 'session', in: 'query' }],
+  },
+  {
+    method: 'get',
+    path: '/proposals/{id}',
+    summary: 'One proposal, with an ETag',
+    auth: true,
+    response: proposalResponse,
+    parameters: [proposalId],
+  },
+  {
+    method: 'get',
+    path: '/proposals/{id}/history',
+    summary: 'Every change of a proposal',
+    auth: true,
+    parameters: [proposalId],
+  },
+  ...proposalActions,
+  {
+    method: 'get',
+    path: '/reports/proposals',
+    summary: 'Counts per state, answered on time, satisfaction (committee, chair, admins)',
+    auth: true,
+    parameters: [{ name: 'session', in: 'query', required: true }],
   },
 ];

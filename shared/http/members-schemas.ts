@@ -13,6 +13,7 @@ export const departmentBody = z.strictObject({
     code: z.string().check(z.regex(/^[\w.-]{1,32}$/)),
     name: z.string().check(z.trim(), z.minLength(1), z.maxLength(128)),
   }),
+  contactEmail: z.optional(z.email().check(z.maxLength(254))),
 });
 
 export const memberListQuery = z.strictObject({

@@ -5,8 +5,10 @@
  */
 import type * as z from 'zod/mini';
 import { MemberEnrolled, MemberLeft } from '../../events/members.ts';
+import { ProposalReminderDue, proposalChangeSchema } from '../../events/proposals.ts';
+import { renderProposalChange, renderProposalReminder } from './proposal-templates.ts';
 import { renderMail, type RenderedMail } from './layout.ts';
-import type { MailEventType } from './mail-events.ts';
+import { type MailEventType, PROPOSAL_MAIL_EVENTS } from './mail-events.ts';
 
 export interface MailContext {
   /** The union office's mailbox: members write to it, and officers are told through it. */
@@ -23,7 +25,13 @@ interface Template<S extends z.ZodMiniType> {
   render: (detail: z.infer<S>, ctx: MailContext) => OutgoingMail[];
 }
 
-const template = <S extends z.ZodMiniType>(t: Template<S>) => t;
+/** A template with its detail type erased, so that one registry can hold them all. */
+interface AnyTemplate {
+  schema: z.ZodMiniType;
+  render: (detail: unknown, ctx: MailContext) => OutgoingMail[];
+}
+
+const template = <S extends z.ZodMiniType>(t: Template<S>): AnyTemplate => t as unknown as AnyTemplate;
 
 export const templates = {
   MemberEnrolled: template({
@@ -101,7 +109,14 @@ export const templates = {
             },
           ],
   }),
-} satisfies Record<MailEventType, Template<z.ZodMiniType>>;
+  ...Object.fromEntries(
+    PROPOSAL_MAIL_EVENTS.map((t) => [
+      t,
+      template({ schema: proposalChangeSchema, render: renderProposalChange }),
+    ]),
+  ),
+  ProposalReminderDue: template({ schema: ProposalReminderDue.schema, render: renderProposalReminder }),
+} as Record<MailEventType, AnyTemplate>;
 
 const unmappedDepartmentNotice = (
   d: z.infer<typeof MemberEnrolled.schema>,
@@ -123,7 +138,7 @@ const unmappedDepartmentNotice = (
 });
 
 export const renderEventMails = (detailType: string, detail: unknown, ctx: MailContext): OutgoingMail[] => {
-  const t = (templates as Record<string, Template<z.ZodMiniType>>)[detailType];
+  const t = (templates as Record<string, AnyTemplate | undefined>)[detailType];
   if (!t) throw new UnknownMailEvent(detailType);
   return t.render(t.schema.parse(detail), ctx);
 };

@@ -15,6 +15,8 @@ export interface DepartmentMapping {
   departmentCode: string;
   departmentName: string;
   branch: Branch;
+  /** The department's mailbox (proposals assigned to it, reminders). */
+  contactEmail?: string;
   updatedAt: string;
   updatedBy: string;
 }
@@ -191,7 +193,7 @@ export const listDepartments = async (p: Principal, deps: MembersDeps) => {
 export const mapDepartment = async (
   p: Principal,
   departmentCode: string,
-  body: Input<{ departmentName: string; branch: Branch }>,
+  body: Input<{ departmentName: string; branch: Branch; contactEmail?: string }>,
   deps: MembersDeps,
 ) => {
   if (!isManager(p))
@@ -203,6 +205,7 @@ export const mapDepartment = async (
     departmentCode,
     departmentName: input.departmentName,
     branch: input.branch,
+    ...(input.contactEmail ? { contactEmail: input.contactEmail.toLowerCase() } : {}),
     updatedAt: deps.now().toISOString(),
     updatedBy: p.sub,
   };

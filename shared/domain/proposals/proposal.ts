@@ -46,7 +46,13 @@ export interface Proposal {
   category: string | null;
   author: Person;
   seconders: Person[];
-  review: { decision: ReviewDecision; reason: string | null; mergeInto: string | null; by: string; at: string } | null;
+  review: {
+    decision: ReviewDecision;
+    reason: string | null;
+    mergeInto: string | null;
+    by: string;
+    at: string;
+  } | null;
   assignment: {
     department: string;
     supportingDepartments: string[];
@@ -80,4 +86,5 @@ export const ALLOWED_FROM: Record<ProposalAction, readonly ProposalState[]> = {
 /** Drafts belong to their author alone; everything else is visible to the congress. */
 export const isPublished = (state: ProposalState) => state !== 'draft';
 
-export const formatProposalNumber = (session: string, seq: number) => `${session}-${String(seq).padStart(3, '0')}`;
+export const formatProposalNumber = (session: string, seq: number) =>
+  `${session}-${String(seq).padStart(3, '0')}`;

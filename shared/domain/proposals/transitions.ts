@@ -5,7 +5,14 @@
  */
 import { Conflict, Forbidden, InvalidInput } from '../errors.ts';
 import { hasAnyRole, type Principal } from '../principal.ts';
-import { ALLOWED_FROM, isPublished, type Proposal, type ProposalAction, type Rating, type ReviewDecision } from './proposal.ts';
+import {
+  ALLOWED_FROM,
+  isPublished,
+  type Proposal,
+  type ProposalAction,
+  type Rating,
+  type ReviewDecision,
+} from './proposal.ts';
 
 export interface ProposalPolicy {
   /** Other delegates' seconds needed before review (default 2). */
@@ -43,7 +50,10 @@ export const canView = (actor: Principal, p: Proposal): boolean => {
   if (!isPublished(p.state)) return actor.sub === p.author.id;
   if (actor.sub === p.author.id || hasAnyRole(actor, 'delegate', 'committee', 'chair', 'admin')) return true;
   if (actor.roles.has('department') && actor.department && p.assignment) {
-    return p.assignment.department === actor.department || p.assignment.supportingDepartments.includes(actor.department);
+    return (
+      p.assignment.department === actor.department ||
+      p.assignment.supportingDepartments.includes(actor.department)
+    );
   }
   return false;
 };
@@ -62,13 +72,19 @@ const authorise = (actor: Principal, p: Proposal, input: ActionInput) => {
       if (isAuthor) throw new Forbidden('不能附议自己的提案 / You cannot second your own proposal');
       return;
     case 'review':
-      if (!actor.roles.has('committee')) throw new Forbidden('仅提案委员会可审查 / Only the proposal committee reviews');
+      if (!actor.roles.has('committee'))
+        throw new Forbidden('仅提案委员会可审查 / Only the proposal committee reviews');
       return;
     case 'assign':
-      if (!hasAnyRole(actor, 'committee', 'chair')) throw new Forbidden('仅提案委员会或主席可交办 / Only the committee or the chair assigns');
+      if (!hasAnyRole(actor, 'committee', 'chair'))
+        throw new Forbidden('仅提案委员会或主席可交办 / Only the committee or the chair assigns');
       return;
     case 'answer':
-      if (!actor.roles.has('department') || !actor.department || actor.department !== p.assignment?.department) {
+      if (
+        !actor.roles.has('department') ||
+        !actor.department ||
+        actor.department !== p.assignment?.department
+      ) {
         throw new Forbidden('仅主办单位可答复 / Only the lead department answers');
       }
       return;
@@ -100,7 +116,10 @@ export const transition = (
       return done('ProposalSubmitted');
     case 'second':
       if (p.seconders.some((s) => s.id === actor.sub)) {
-        throw new Conflict('您已附议 / You have already seconded this proposal', { state: p.state, action: 'second' });
+        throw new Conflict('您已附议 / You have already seconded this proposal', {
+          state: p.state,
+          action: 'second',
+        });
       }
       next.seconders.push({ id: actor.sub });
       if (next.seconders.length >= policy.secondersRequired) {
@@ -124,10 +143,26 @@ export const transition = (
           errors: [{ field: 'mergeInto', message: 'required, and not this proposal' }],
         });
       }
-      next.review = { decision: input.decision, reason, mergeInto: input.mergeInto ?? null, by: actor.sub, at };
-      const outcome = { register: 'registered', merge: 'merged', convert: 'converted', reject: 'not_registered' } as const;
+      next.review = {
+        decision: input.decision,
+        reason,
+        mergeInto: input.mergeInto ?? null,
+        by: actor.sub,
+        at,
+      };
+      const outcome = {
+        register: 'registered',
+        merge: 'merged',
+        convert: 'converted',
+        reject: 'not_registered',
+      } as const;
       next.state = outcome[input.decision];
-      const events = { register: 'ProposalRegistered', merge: 'ProposalMerged', convert: 'ProposalConverted', reject: 'ProposalRejected' } as const;
+      const events = {
+        register: 'ProposalRegistered',
+        merge: 'ProposalMerged',
+        convert: 'ProposalConverted',
+        reject: 'ProposalRejected',
+      } as const;
       return done(events[input.decision], input.decision === 'register');
     }
     case 'assign':
@@ -139,7 +174,9 @@ export const transition = (
       next.state = 'assigned';
       next.assignment = {
         department: input.department,
-        supportingDepartments: [...new Set(input.supportingDepartments ?? [])].filter((d) => d !== input.department),
+        supportingDepartments: [...new Set(input.supportingDepartments ?? [])].filter(
+          (d) => d !== input.department,
+        ),
         dueDate: input.dueDate,
         assignedAt: at,
         round: 1,
@@ -147,7 +184,13 @@ export const transition = (
       return done('ProposalAssigned');
     case 'answer':
       next.state = 'answered';
-      next.answer = { content: input.content, cost: input.cost ?? null, period: input.period ?? null, by: actor.sub, at };
+      next.answer = {
+        content: input.content,
+        cost: input.cost ?? null,
+        period: input.period ?? null,
+        by: actor.sub,
+        at,
+      };
       return done('ProposalAnswered');
     case 'feedback': {
       const round = p.assignment?.round ?? 1;
@@ -161,7 +204,12 @@ export const transition = (
       }
       // Dissatisfied: back to the department for another answer, with as long again to give it.
       const previous = p.assignment!;
-      const days = Math.max(1, Math.round((Date.parse(previous.dueDate) - Date.parse(previous.assignedAt.slice(0, 10))) / 86_400_000));
+      const days = Math.max(
+        1,
+        Math.round(
+          (Date.parse(previous.dueDate) - Date.parse(previous.assignedAt.slice(0, 10))) / 86_400_000,
+        ),
+      );
       const dueDate = new Date(Date.parse(at.slice(0, 10)) + days * 86_400_000).toISOString().slice(0, 10);
       next.state = 'assigned';
       next.answer = null;

@@ -41,3 +41,11 @@ describe('welcome mail', () => {
     ).toThrow();
   });
 });
+
+describe('mail registry', () => {
+  it('has a template for exactly the events the bus routes to send-email', async () => {
+    const { MAIL_EVENT_TYPES } = await import('../../../shared/mail/mail-events.ts');
+    const { templates } = await import('../../../shared/mail/templates.ts');
+    expect(Object.keys(templates).sort()).toEqual([...MAIL_EVENT_TYPES].sort());
+  });
+});

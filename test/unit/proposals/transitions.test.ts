@@ -50,7 +50,10 @@ const toAssigned = () =>
     [d2, { action: 'second' }],
     [d3, { action: 'second' }],
     [committee, { action: 'review', decision: 'register' }],
-    [committee, { action: 'assign', department: 'LOG', supportingDepartments: ['FIN', 'LOG'], dueDate: '2026-12-23' }],
+    [
+      committee,
+      { action: 'assign', department: 'LOG', supportingDepartments: ['FIN', 'LOG'], dueDate: '2026-12-23' },
+    ],
   ]);
 
 describe('proposal state machine', () => {
@@ -82,20 +85,49 @@ describe('proposal state machine', () => {
       [d2, { action: 'second' }],
       [d3, { action: 'second' }],
     ]);
-    expect(transition(review, { action: 'review', decision: 'register' }, committee, policy, now).needsNumber).toBe(true);
-    expect(transition(review, { action: 'review', decision: 'convert' }, committee, policy, now).next.state).toBe('converted');
-    expect(transition(review, { action: 'review', decision: 'merge', mergeInto: 'P0' }, committee, policy, now).next.state).toBe('merged');
-    expect(() => transition(review, { action: 'review', decision: 'merge' }, committee, policy, now)).toThrow(InvalidInput);
-    expect(() => transition(review, { action: 'review', decision: 'reject' }, committee, policy, now)).toThrow(InvalidInput);
-    const rejected = transition(review, { action: 'review', decision: 'reject', reason: '不属于提案范围' }, committee, policy, now);
+    expect(
+      transition(review, { action: 'review', decision: 'register' }, committee, policy, now).needsNumber,
+    ).toBe(true);
+    expect(
+      transition(review, { action: 'review', decision: 'convert' }, committee, policy, now).next.state,
+    ).toBe('converted');
+    expect(
+      transition(review, { action: 'review', decision: 'merge', mergeInto: 'P0' }, committee, policy, now)
+        .next.state,
+    ).toBe('merged');
+    expect(() => transition(review, { action: 'review', decision: 'merge' }, committee, policy, now)).toThrow(
+      InvalidInput,
+    );
+    expect(() =>
+      transition(review, { action: 'review', decision: 'reject' }, committee, policy, now),
+    ).toThrow(InvalidInput);
+    const rejected = transition(
+      review,
+      { action: 'review', decision: 'reject', reason: '不属于提案范围' },
+      committee,
+      policy,
+      now,
+    );
     expect(rejected.next).toMatchObject({ state: 'not_registered', review: { reason: '不属于提案范围' } });
-    expect(() => transition(review, { action: 'review', decision: 'register' }, chair, policy, now)).toThrow(Forbidden);
+    expect(() => transition(review, { action: 'review', decision: 'register' }, chair, policy, now)).toThrow(
+      Forbidden,
+    );
   });
 
   it('sends a dissatisfied rating back to the department, then closes with the rating kept', () => {
     const answered = run(toAssigned(), [[logistics, { action: 'answer', content: '研究中' }]]);
-    const again = transition(answered, { action: 'feedback', rating: 'dissatisfied' }, author, policy, now).next;
-    expect(again).toMatchObject({ state: 'assigned', answer: null, assignment: { round: 2, dueDate: '2026-12-23' } });
+    const again = transition(
+      answered,
+      { action: 'feedback', rating: 'dissatisfied' },
+      author,
+      policy,
+      now,
+    ).next;
+    expect(again).toMatchObject({
+      state: 'assigned',
+      answer: null,
+      assignment: { round: 2, dueDate: '2026-12-23' },
+    });
     const closed = run(again, [
       [logistics, { action: 'answer', content: '仍在研究' }],
       [author, { action: 'feedback', rating: 'dissatisfied', comment: '不满意' }],
@@ -124,6 +156,8 @@ describe('proposal state machine', () => {
     expect(canView(logistics, assigned)).toBe(true);
     expect(canView(who('F1', ['department'], 'FIN'), assigned)).toBe(true);
     expect(canView(who('X1', ['department'], 'HR'), assigned)).toBe(false);
-    expect(() => transition(assigned, { action: 'answer', content: 'x' }, who('F1', ['department'], 'FIN'), policy, now)).toThrow(Forbidden);
+    expect(() =>
+      transition(assigned, { action: 'answer', content: 'x' }, who('F1', ['department'], 'FIN'), policy, now),
+    ).toThrow(Forbidden);
   });
 });
