@@ -205,7 +205,7 @@ describe('proposals', () => {
     await act(closedDissatisfied, 'feedback', a, { rating: 'dissatisfied' });
     const rejected = await toReview(session);
     await act(rejected, 'review', committee, { decision: 'reject', reason: '不属于提案范围' });
-    const withdrawn = await create(session);
+    const withdrawn = (await create(session)).id;
     await act(withdrawn, 'submit', a);
     await act(withdrawn, 'withdraw', a, { reason: '另行反映' });
     await create(session); // a draft: not in reports
