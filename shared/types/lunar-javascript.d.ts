@@ -1,0 +1,22 @@
+/** The parts of lunar-javascript (6tail) Gonghui uses; the package ships no types. */
+declare module 'lunar-javascript' {
+  interface SolarDate {
+    toYmd(): string;
+    getWeek(): number;
+  }
+  interface LunarDate {
+    getSolar(): SolarDate;
+  }
+  interface Holiday {
+    getDay(): string;
+    getName(): string;
+    isWork(): boolean;
+    getTarget(): string;
+  }
+  const lunar: {
+    Lunar: { fromYmd(year: number, month: number, day: number): LunarDate };
+    Solar: { fromYmd(year: number, month: number, day: number): SolarDate };
+    HolidayUtil: { getHoliday(ymd: string): Holiday | null; getHolidays(year: number): Holiday[] };
+  };
+  export default lunar;
+}
