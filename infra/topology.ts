@@ -62,6 +62,14 @@ export const queues = {
     retentionDays: 14,
     description: 'Domain events that send mail, from the bus to send-email',
   },
+  care: {
+    name: 'care',
+    visibilityTimeoutSeconds: 120,
+    maxReceiveCount: 5,
+    retentionDays: 14,
+    description:
+      'Care tasks (a branch and occasion, or the birthdays of a day, a page at a time) for grant-care',
+  },
   outboxFailures: {
     name: 'outbox-failures',
     visibilityTimeoutSeconds: 60,
@@ -287,6 +295,48 @@ export const functions = {
         cron: { minute: '0', hour: '8' },
         input: { scheduledTime: '<aws.scheduler.scheduled-time>' },
       },
+    ],
+  },
+  'plan-care': {
+    entry: 'functions/plan-care.ts',
+    description:
+      'Daily 08:00: what care is due today (holidays by dispatch date, birthdays), fanned out per branch',
+    memoryMb: 512,
+    timeoutSeconds: 60,
+    environment: [...common, ENV.tableName, ENV.careQueueUrl],
+    access: { table: 'read', sendTo: ['care'] },
+    triggers: [
+      {
+        kind: 'schedule',
+        id: 'CarePlannerDaily',
+        description: 'Every day at 08:00 in Asia/Shanghai',
+        cron: { minute: '0', hour: '8' },
+        input: { scheduledTime: '<aws.scheduler.scheduled-time>' },
+      },
+    ],
+  },
+  'grant-care': {
+    entry: 'functions/grant-care.ts',
+    description:
+      'Grants care to a page of members: one grant, ledger entry and mail per member, occasion and year',
+    memoryMb: 512,
+    timeoutSeconds: 90,
+    environment: [...common, ENV.tableName, ENV.careQueueUrl],
+    access: { table: 'readWrite', sendTo: ['care'] },
+    triggers: [
+      { kind: 'queue', queue: 'care', batchSize: 1, maxBatchingWindowSeconds: 0, maxConcurrency: 4 },
+    ],
+  },
+  'care-api': {
+    entry: 'functions/care-api.ts',
+    description: 'The care ledger for audit (JSON and CSV with totals)',
+    memoryMb: 512,
+    timeoutSeconds: 30,
+    environment: [...common, ENV.tableName],
+    access: { table: 'read' },
+    triggers: [
+      { kind: 'route', method: 'GET', path: '/care/ledger', auth: 'jwt' },
+      { kind: 'route', method: 'GET', path: '/care/ledger.csv', auth: 'jwt' },
     ],
   },
   'public-api': {

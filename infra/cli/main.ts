@@ -3,6 +3,7 @@
  * (found through GONGHUI_DATA_DIR/runtime.json) and, where it makes sense, to a deployed stack.
  */
 import { parseArgs } from 'node:util';
+import { calendarCommand, careLedger, carePlan } from './commands/care.ts';
 import { listDlq, redriveDlq } from './commands/dlq.ts';
 import { hrPublish } from './commands/hr.ts';
 import { listMail } from './commands/mail.ts';
@@ -24,6 +25,10 @@ const USAGE = `gonghui — 工会 Gonghui command line
   gonghui members import FILE.csv [--prefix GLU]
                                        enrol existing staff (columns: see README); safe to re-run
   gonghui members list [--json]        every member
+  gonghui calendar --year YYYY [--json]
+                                       the union calendar: occasions, dates, dispatch dates
+  gonghui care plan --date YYYY-MM-DD  run the care planner for any date (holidays, birthdays)
+  gonghui care ledger --year YYYY [--branch CODE] [--occasion KEY] [--json]
         (members commands take --aws --table NAME for a deployed stack)
 
 Environment: GONGHUI_DATA_DIR (default .data) selects the local runtime.`;
@@ -50,6 +55,9 @@ export const run = async (argv: string[]): Promise<number> => {
       queue: { type: 'string' },
       table: { type: 'string' },
       prefix: { type: 'string' },
+      year: { type: 'string' },
+      date: { type: 'string' },
+      occasion: { type: 'string' },
     },
   });
   const [group, action, ...rest] = positionals;
@@ -136,6 +144,42 @@ export const run = async (argv: string[]): Promise<number> => {
           members
             .map((m) => `${m.membershipNumber}  ${m.employeeId}  ${m.name}  ${m.status}  ${m.branch}`)
             .join('\n') || '(无会员 no members)',
+      );
+      return 0;
+    }
+    case 'calendar': {
+      const entries = await calendarCommand(values);
+      print(json, entries, () =>
+        [
+          ...entries.map((e) => `${e.date}  ${e.name}（${e.occasion}）  发放 dispatch ${e.dispatchDate}`),
+          ...(entries.some((e) => !e.arrangementKnown)
+            ? [
+                '注意：该年国务院节假日安排未知，发放日按普通周末推算 / Warning: the year’s holiday arrangement is unknown',
+              ]
+            : []),
+        ].join('\n'),
+      );
+      return 0;
+    }
+    case 'care plan': {
+      const result = await carePlan(values);
+      print(json, result, () =>
+        [
+          `${result.date}: ${result.holidays.join(', ') || '无节日 no holiday'}; ${result.tasks} tasks`,
+          ...result.warnings,
+        ].join('\n'),
+      );
+      return 0;
+    }
+    case 'care ledger': {
+      const ledger = await careLedger(values);
+      print(json, ledger.entries, () =>
+        [
+          ...ledger.totals.map(
+            (t) => `${t.branch}  ${t.occasion}  ${t.entries}  ${(t.amountFen / 100).toFixed(2)} 元`,
+          ),
+          `合计 total ${(ledger.totalFen / 100).toFixed(2)} 元`,
+        ].join('\n'),
       );
       return 0;
     }

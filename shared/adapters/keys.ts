@@ -11,6 +11,9 @@ export const ENTITY = {
   proposal: 'Proposal',
   proposalHistory: 'ProposalHistory',
   proposalCounter: 'ProposalCounter',
+  careGrant: 'CareGrant',
+  branch: 'Branch',
+  setting: 'Setting',
 } as const;
 
 export const keys = {
@@ -25,6 +28,27 @@ export const keys = {
   }),
   /** GSI3: every member, ordered by membership number (chair and admins list them all). */
   allMembersIndex: (membershipNumber: string) => ({ GSI3PK: 'MEMBERS', GSI3SK: membershipNumber }),
+  /** GSI4: members by birthday (month-day), only while active or retired: the birthday run reads only who is due. */
+  birthdayIndex: (birthDate: string, employeeId: string) => ({
+    GSI4PK: `BIRTHDAY#${birthDate.slice(5, 10)}`,
+    GSI4SK: employeeId,
+  }),
+  /** A care grant: one per member, occasion and year. It is the ledger entry of the payment. */
+  careGrant: (employeeId: string, year: number, occasion: string) => ({
+    PK: `EMPLOYEE#${employeeId}`,
+    SK: `GRANT#${year}#${occasion}`,
+  }),
+  /** GSI2: the ledger of a year and branch, by occasion. */
+  ledgerIndex: (year: number, branch: string, occasion: string, date: string, employeeId: string) => ({
+    GSI2PK: `LEDGER#${year}#${branch}`,
+    GSI2SK: `${occasion}#${date}#${employeeId}`,
+  }),
+  /** Every branch code that ever had members mapped to it (the care fan-out's units). */
+  branchRegistry: (code: string) => ({ PK: 'BRANCHES', SK: `BRANCH#${code}` }),
+  /** Care policies, by the date they take effect. */
+  carePolicy: (effectiveFrom: string) => ({ PK: 'SETTINGS', SK: `CAREPOLICY#${effectiveFrom}` }),
+  /** Working-day overrides for years the lunar library does not know yet. */
+  workdayOverrides: () => ({ PK: 'SETTINGS', SK: 'WORKDAYS' }),
   /** The last membership number given out in a year: updated in the enrolment transaction. */
   membershipCounter: (year: number) => ({ PK: 'COUNTER#MEMBERSHIP', SK: `YEAR#${year}` }),
   /** Department → branch union, managed by officers. */

@@ -3,7 +3,12 @@
  * members on GSI2, all members on GSI3, a member by id on GSI1. Status and name filters narrow
  * a page after the read, so a page can hold fewer items than asked for; the cursor goes on.
  */
-import { type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  type DynamoDBDocumentClient,
+  GetCommand,
+  QueryCommand,
+  TransactWriteCommand,
+} from '@aws-sdk/lib-dynamodb';
 import { InvalidInput } from '../domain/errors.ts';
 import type { DepartmentMapping, MemberDirectory } from '../domain/members/members-service.ts';
 import { ENTITY, keys } from './keys.ts';
@@ -107,10 +112,27 @@ export const dynamoMemberDirectory = (db: DynamoDBDocumentClient, tableName: str
   },
 
   async putDepartment(mapping) {
+    // The branch joins the registry the care fan-out walks; it never leaves it (members may stay).
     await db.send(
-      new PutCommand({
-        TableName: tableName,
-        Item: { ...keys.branchMapping(mapping.departmentCode), entity: ENTITY.branchMapping, ...mapping },
+      new TransactWriteCommand({
+        TransactItems: [
+          {
+            Put: {
+              TableName: tableName,
+              Item: {
+                ...keys.branchMapping(mapping.departmentCode),
+                entity: ENTITY.branchMapping,
+                ...mapping,
+              },
+            },
+          },
+          {
+            Put: {
+              TableName: tableName,
+              Item: { ...keys.branchRegistry(mapping.branch.code), entity: ENTITY.branch, ...mapping.branch },
+            },
+          },
+        ],
       }),
     );
   },

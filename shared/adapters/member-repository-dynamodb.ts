@@ -30,6 +30,9 @@ export const memberItem = (m: Member) => ({
   ...(m.enrolled && m.branch && m.membershipNumber
     ? { ...keys.branchIndex(m.branch.code, m.membershipNumber), ...keys.allMembersIndex(m.membershipNumber) }
     : {}),
+  ...(m.enrolled && m.birthDate && (m.status === 'active' || m.status === 'retired')
+    ? keys.birthdayIndex(m.birthDate, m.employeeId)
+    : {}),
   entity: ENTITY.member,
   ...m,
 });

@@ -20,6 +20,8 @@ export const ENV = {
   proposalSecondersRequired: 'PROPOSAL_SECONDERS_REQUIRED',
   /** Reassignments after a dissatisfied rating before the proposal closes. */
   proposalMaxReassignments: 'PROPOSAL_MAX_REASSIGNMENTS',
+  /** The care queue: the planner fans work out on it, grant-care hands on the rest of a page. */
+  careQueueUrl: 'CARE_QUEUE_URL',
   powertoolsServiceName: 'POWERTOOLS_SERVICE_NAME',
   logLevel: 'POWERTOOLS_LOG_LEVEL',
 } as const;

@@ -1,5 +1,15 @@
 /** Who is acting: the verified caller, as use cases see it. */
-export const ROLES = ['member', 'delegate', 'committee', 'department', 'officer', 'chair', 'admin'] as const;
+/** `auditor`: the funds audit committee (经审), reads the care ledger. */
+export const ROLES = [
+  'member',
+  'delegate',
+  'committee',
+  'department',
+  'officer',
+  'chair',
+  'admin',
+  'auditor',
+] as const;
 export type Role = (typeof ROLES)[number];
 
 export interface Principal {

@@ -155,6 +155,29 @@ export const apiOperations: OperationDoc[] = [
   ...proposalActions,
   {
     method: 'get',
+    path: '/care/ledger',
+    summary:
+      'The care ledger of a year with totals per branch and occasion (officers: their branch; chair, admin, auditor)',
+    auth: true,
+    parameters: [
+      { name: 'year', in: 'query', required: true },
+      { name: 'branch', in: 'query' },
+      { name: 'occasion', in: 'query' },
+    ],
+  },
+  {
+    method: 'get',
+    path: '/care/ledger.csv',
+    summary: 'The same as CSV, with subtotals and a total',
+    auth: true,
+    parameters: [
+      { name: 'year', in: 'query', required: true },
+      { name: 'branch', in: 'query' },
+      { name: 'occasion', in: 'query' },
+    ],
+  },
+  {
+    method: 'get',
     path: '/reports/proposals',
     summary: 'Counts per state, answered on time, satisfaction (committee, chair, admins)',
     auth: true,

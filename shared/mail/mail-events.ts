@@ -23,5 +23,6 @@ export const MAIL_EVENT_TYPES = [
   'MemberLeft',
   ...PROPOSAL_MAIL_EVENTS,
   'ProposalReminderDue',
+  'CareGranted',
 ] as const;
 export type MailEventType = (typeof MAIL_EVENT_TYPES)[number];

@@ -4,6 +4,7 @@
  * stable across redeliveries (event id + purpose + recipient): send-email is idempotent on it.
  */
 import type * as z from 'zod/mini';
+import { CareGranted } from '../../events/care.ts';
 import { MemberEnrolled, MemberLeft } from '../../events/members.ts';
 import { ProposalReminderDue, proposalChangeSchema } from '../../events/proposals.ts';
 import { renderProposalChange, renderProposalReminder } from './proposal-templates.ts';
@@ -109,13 +110,34 @@ export const templates = {
             },
           ],
   }),
-  ...Object.fromEntries(
-    PROPOSAL_MAIL_EVENTS.map((t) => [
-      t,
-      template({ schema: proposalChangeSchema, render: renderProposalChange }),
-    ]),
-  ),
+  ...(Object.fromEntries(
+    PROPOSAL_MAIL_EVENTS.map((t) => [t, template({ schema: proposalChangeSchema, render: renderProposalChange })]),
+  ) as Record<(typeof PROPOSAL_MAIL_EVENTS)[number], AnyTemplate>),
   ProposalReminderDue: template({ schema: ProposalReminderDue.schema, render: renderProposalReminder }),
+  CareGranted: template({
+    schema: CareGranted.schema,
+    render: (d) => [
+      {
+        notificationId: `${d.eventId}#member`,
+        to: d.email,
+        ...renderMail({
+          subject: { zh: `工会${d.occasionName}慰问`, en: `Union care: ${d.occasion.replace(/_/g, ' ')}` },
+          greeting: { zh: `${d.name}老师：您好！`, en: `Dear ${d.name},` },
+          paragraphs: [
+            {
+              zh: `值此${d.occasionName}之际，校工会向您致以诚挚的问候。${d.gift ? `慰问品（${d.gift}）` : '慰问金'}将由${d.branch.name}于 ${d.date} 起发放。`,
+              en: `On the occasion of ${d.occasionName}, the union sends you its warm wishes. Your ${d.gift ? `gift (${d.gift})` : 'care payment'} is handed out by ${d.branch.name} from ${d.date}.`,
+            },
+          ],
+          facts: [
+            { zh: '项目', en: 'Occasion', value: d.occasionName },
+            { zh: '标准（元）', en: 'Value (yuan)', value: (d.amountFen / 100).toFixed(2) },
+          ],
+          closing: { zh: '校工会', en: 'The University Trade Union' },
+        }),
+      },
+    ],
+  }),
 } as Record<MailEventType, AnyTemplate>;
 
 const unmappedDepartmentNotice = (

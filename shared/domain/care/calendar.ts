@@ -42,10 +42,13 @@ export interface WorkdayOverride {
 
 const pad = (n: number) => String(n).padStart(2, '0');
 const ymd = (d: Date) => `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())}`;
-export const addDays = (date: string, days: number) => ymd(new Date(Date.parse(`${date}T00:00:00Z`) + days * 86_400_000));
+export const addDays = (date: string, days: number) =>
+  ymd(new Date(Date.parse(`${date}T00:00:00Z`) + days * 86_400_000));
 
 export const occasionDate = (o: OccasionDefinition, year: number): string =>
-  o.calendar === 'solar' ? `${year}-${pad(o.month)}-${pad(o.day)}` : Lunar.fromYmd(year, o.month, o.day).getSolar().toYmd();
+  o.calendar === 'solar'
+    ? `${year}-${pad(o.month)}-${pad(o.day)}`
+    : Lunar.fromYmd(year, o.month, o.day).getSolar().toYmd();
 
 export class WorkCalendar {
   private readonly overrides: Map<string, boolean>;
@@ -101,7 +104,11 @@ export interface CalendarEntry {
 
 export const unionCalendar = (
   year: number,
-  opts: { occasions?: OccasionDefinition[]; overrides?: WorkdayOverride[]; workingDaysAhead?: (occasion: string) => number } = {},
+  opts: {
+    occasions?: OccasionDefinition[];
+    overrides?: WorkdayOverride[];
+    workingDaysAhead?: (occasion: string) => number;
+  } = {},
 ): CalendarEntry[] => {
   const calendar = new WorkCalendar(opts.overrides);
   const known = calendar.knows(year);

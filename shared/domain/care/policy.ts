@@ -24,7 +24,13 @@ export interface OccasionPolicy {
   minMembershipDays: number;
 }
 
-export type LifeEventKind = 'wedding' | 'birth' | 'hospital' | 'bereavement' | 'bereavement_relative' | 'retirement';
+export type LifeEventKind =
+  | 'wedding'
+  | 'birth'
+  | 'hospital'
+  | 'bereavement'
+  | 'bereavement_relative'
+  | 'retirement';
 
 export interface CarePolicy {
   effectiveFrom: string;
@@ -79,8 +85,9 @@ export const DEFAULT_CARE_POLICY: CarePolicy = {
 
 /** The policy in force on a date: the latest effective on or before it (the default otherwise). */
 export const policyOn = (date: string, policies: CarePolicy[]): CarePolicy =>
-  [...policies].filter((p) => p.effectiveFrom <= date).sort((a, b) => b.effectiveFrom.localeCompare(a.effectiveFrom))[0] ??
-  DEFAULT_CARE_POLICY;
+  [...policies]
+    .filter((p) => p.effectiveFrom <= date)
+    .sort((a, b) => b.effectiveFrom.localeCompare(a.effectiveFrom))[0] ?? DEFAULT_CARE_POLICY;
 
 export interface GrantSubject {
   status?: MemberStatus;
@@ -102,7 +109,12 @@ export const decideGrant = (
   spentThisYearFen: number,
   capFen: number,
 ): GrantDecision => {
-  const no = (detail: string): GrantDecision => ({ grant: false, amountFen: 0, reason: 'not_eligible', detail });
+  const no = (detail: string): GrantDecision => ({
+    grant: false,
+    amountFen: 0,
+    reason: 'not_eligible',
+    detail,
+  });
   if (!member.enrolled || !member.status) return no('not a member');
   if (!rule.enabled) return no('occasion disabled');
   if (!rule.statuses.includes(member.status)) return no(`status ${member.status}`);
@@ -114,7 +126,8 @@ export const decideGrant = (
     if (days < 0) return no('joins later');
   }
   const room = Math.max(0, capFen - spentThisYearFen);
-  if (room === 0) return { grant: false, amountFen: 0, reason: 'skipped_cap_reached', detail: `cap ${capFen} reached` };
+  if (room === 0)
+    return { grant: false, amountFen: 0, reason: 'skipped_cap_reached', detail: `cap ${capFen} reached` };
   if (room < rule.amountFen) return { grant: true, amountFen: room, reason: 'reduced_by_cap' };
   return { grant: true, amountFen: rule.amountFen, reason: 'full' };
 };

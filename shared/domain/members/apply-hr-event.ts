@@ -37,6 +37,7 @@ const blank = (employeeId: string, ctx: ApplyContext): Member => ({
   employeeId,
   enrolled: false,
   stamps: {},
+  care: {},
   createdAt: ctx.now.toISOString(),
   updatedAt: ctx.now.toISOString(),
   version: 0,

@@ -42,6 +42,8 @@ export interface Member {
   hireDate?: string;
   joinedOn?: string;
   stamps: Partial<Record<Stamped, string>>;
+  /** Care granted, per year and category, in fen: the yearly caps are checked against it. */
+  care?: Record<string, Partial<Record<'holiday' | 'birthday' | 'life', number>>>;
   createdAt: string;
   updatedAt: string;
   version: number;

@@ -1,0 +1,75 @@
+/** care-api: the care ledger, as JSON and as CSV with totals per branch and occasion. */
+import { stringify } from 'csv-stringify/sync';
+import * as z from 'zod/mini';
+import { dynamoDocumentClient } from '../shared/adapters/aws-clients.ts';
+import { dynamoCareStore, queryLedger } from '../shared/adapters/care-store-dynamodb.ts';
+import { readEnv } from '../shared/config/config.ts';
+import { ENV } from '../shared/config/env-names.ts';
+import { type LedgerReader, readLedger } from '../shared/domain/care/ledger.ts';
+import { httpApi } from '../shared/http/api.ts';
+import { principalOf } from '../shared/http/principal.ts';
+import { json } from '../shared/http/responses.ts';
+
+const tableName = readEnv(ENV.tableName);
+const db = dynamoDocumentClient();
+const store = dynamoCareStore(db, tableName);
+const reader: LedgerReader = {
+  branches: () => store.branches(),
+  entries: (q) => queryLedger(db, tableName, q),
+};
+
+export const ledgerQuery = z.strictObject({
+  year: z.coerce.number().check(z.int(), z.minimum(2000), z.maximum(2100)),
+  branch: z.optional(z.string().check(z.regex(/^[\w.-]{1,32}$/))),
+  occasion: z.optional(z.string().check(z.regex(/^[\w-]{1,64}$/))),
+});
+
+const yuan = (fen: number) => (fen / 100).toFixed(2);
+
+export const handler = httpApi({
+  'GET /care/ledger': async (req) =>
+    json(200, await readLedger(principalOf(req.event), () => ledgerQuery.parse(req.query), reader)),
+  'GET /care/ledger.csv': async (req) => {
+    const ledger = await readLedger(principalOf(req.event), () => ledgerQuery.parse(req.query), reader);
+    const rows = ledger.entries.map((e) => ({
+      年度_year: e.year,
+      分工会_branch: e.branch,
+      会员号_membershipNumber: e.membershipNumber,
+      工号_employeeId: e.employeeId,
+      项目_occasion: e.occasion,
+      名称_name: e.occasionName,
+      日期_date: e.date,
+      金额元_amountYuan: yuan(e.amountFen),
+      慰问品_gift: e.gift ?? '',
+      说明_reason: e.reason,
+    }));
+    const totals = ledger.totals.map((t) => ({
+      年度_year: ledger.year,
+      分工会_branch: t.branch,
+      会员号_membershipNumber: '',
+      工号_employeeId: '',
+      项目_occasion: t.occasion,
+      名称_name: `小计 subtotal (${t.entries})`,
+      日期_date: '',
+      金额元_amountYuan: yuan(t.amountFen),
+      慰问品_gift: '',
+      说明_reason: 'total',
+    }));
+    const grand = {
+      ...totals[0],
+      分工会_branch: '',
+      项目_occasion: '',
+      名称_name: '合计 total',
+      金额元_amountYuan: yuan(ledger.totalFen),
+    };
+    const body = `\uFEFF${stringify([...rows, ...totals, ...(rows.length ? [grand] : [])], { header: true, columns: Object.keys(rows[0] ?? { 年度_year: '' }) })}`;
+    return {
+      statusCode: 200,
+      headers: {
+        'content-type': 'text/csv; charset=utf-8',
+        'content-disposition': `attachment; filename="care-ledger-${ledger.year}.csv"`,
+      },
+      body,
+    };
+  },
+});

@@ -1,0 +1,201 @@
+/**
+ * Care in DynamoDB. A grant is one transaction: the member's yearly totals (under its version,
+ * so a concurrent HR change or grant makes it read again), the grant item (once per member,
+ * occasion and year: it is the ledger entry), and the outbox event for the mail.
+ */
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import {
+  type DynamoDBDocumentClient,
+  GetCommand,
+  QueryCommand,
+  TransactWriteCommand,
+} from '@aws-sdk/lib-dynamodb';
+import type { WorkdayOverride } from '../domain/care/calendar.ts';
+import type { CareStore, GrantRecord } from '../domain/care/grants.ts';
+import type { CarePolicy } from '../domain/care/policy.ts';
+import { SCHOOL_UNION } from '../domain/members/member.ts';
+import { ENTITY, keys } from './keys.ts';
+import { decodeCursor, encodeCursor } from './member-directory-dynamodb.ts';
+import { memberFromItem } from './member-repository-dynamodb.ts';
+import { outboxPut } from './outbox.ts';
+
+export const grantItem = (r: GrantRecord) => ({
+  ...keys.careGrant(r.employeeId, r.year, r.occasion),
+  ...keys.ledgerIndex(r.year, r.branch.code, r.occasion, r.date, r.employeeId),
+  entity: ENTITY.careGrant,
+  ...r,
+});
+
+export const dynamoCareStore = (db: DynamoDBDocumentClient, tableName: string): CareStore => {
+  const queryPage = async (
+    input: ConstructorParameters<typeof QueryCommand>[0],
+    cursor: string | undefined,
+  ) => {
+    const out = await db.send(new QueryCommand({ ...input, ExclusiveStartKey: decodeCursor(cursor) }));
+    const next = encodeCursor(out.LastEvaluatedKey);
+    return { members: (out.Items ?? []).map(memberFromItem), ...(next ? { cursor: next } : {}) };
+  };
+
+  return {
+    async policies() {
+      const out = await db.send(
+        new QueryCommand({
+          TableName: tableName,
+          KeyConditionExpression: 'PK = :pk AND begins_with(SK, :p)',
+          ExpressionAttributeValues: { ':pk': 'SETTINGS', ':p': 'CAREPOLICY#' },
+        }),
+      );
+      return (out.Items ?? []).map((i) => i.policy as CarePolicy);
+    },
+
+    async workdayOverrides() {
+      const out = await db.send(new GetCommand({ TableName: tableName, Key: keys.workdayOverrides() }));
+      return (out.Item?.days as WorkdayOverride[] | undefined) ?? [];
+    },
+
+    async branches() {
+      const out = await db.send(
+        new QueryCommand({
+          TableName: tableName,
+          KeyConditionExpression: 'PK = :pk',
+          ExpressionAttributeValues: { ':pk': keys.branchRegistry('').PK },
+        }),
+      );
+      return [...new Set([SCHOOL_UNION.code, ...(out.Items ?? []).map((i) => i.code as string)])];
+    },
+
+    membersOfBranch(branch, cursor, limit) {
+      return queryPage(
+        {
+          TableName: tableName,
+          IndexName: 'GSI2',
+          KeyConditionExpression: 'GSI2PK = :pk',
+          ExpressionAttributeValues: { ':pk': `BRANCH#${branch}` },
+          Limit: limit,
+        },
+        cursor,
+      );
+    },
+
+    async birthdays(monthDays, cursor, limit) {
+      // Two month-days only on 28 February of a common year; the cursor then names which one.
+      const state = cursor
+        ? (JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as { i: number; c?: string })
+        : { i: 0 };
+      const md = monthDays[state.i];
+      if (!md) return { members: [] };
+      const page = await queryPage(
+        {
+          TableName: tableName,
+          IndexName: 'GSI4',
+          KeyConditionExpression: 'GSI4PK = :pk',
+          ExpressionAttributeValues: { ':pk': `BIRTHDAY#${md}` },
+          Limit: limit,
+        },
+        state.c,
+      );
+      const next = page.cursor
+        ? { i: state.i, c: page.cursor }
+        : state.i + 1 < monthDays.length
+          ? { i: state.i + 1 }
+          : undefined;
+      return {
+        members: page.members,
+        ...(next ? { cursor: Buffer.from(JSON.stringify(next)).toString('base64url') } : {}),
+      };
+    },
+
+    async member(employeeId) {
+      const out = await db.send(
+        new GetCommand({
+          TableName: tableName,
+          Key: keys.memberByEmployee(employeeId),
+          ConsistentRead: true,
+        }),
+      );
+      return out.Item ? memberFromItem(out.Item) : undefined;
+    },
+
+    async grant(member, record, event) {
+      const year = String(record.year);
+      const care = { ...(member.care ?? {}) };
+      care[year] = {
+        ...(care[year] ?? {}),
+        [record.category]: (care[year]?.[record.category] ?? 0) + record.amountFen,
+      };
+      try {
+        await db.send(
+          new TransactWriteCommand({
+            TransactItems: [
+              {
+                Update: {
+                  TableName: tableName,
+                  Key: keys.memberByEmployee(member.employeeId),
+                  UpdateExpression: 'SET #care = :care, #version = :next',
+                  ConditionExpression: '#version = :current',
+                  ExpressionAttributeNames: { '#care': 'care', '#version': 'version' },
+                  ExpressionAttributeValues: {
+                    ':care': care,
+                    ':next': member.version + 1,
+                    ':current': member.version,
+                  },
+                },
+              },
+              {
+                Put: {
+                  TableName: tableName,
+                  Item: grantItem(record),
+                  ConditionExpression: 'attribute_not_exists(PK)',
+                },
+              },
+              ...(event ? [outboxPut(tableName, event, new Date())] : []),
+            ],
+          }),
+        );
+        return 'granted';
+      } catch (error) {
+        if (!(error instanceof TransactionCanceledException)) throw error;
+        const [memberReason, grantReason] = (error.CancellationReasons ?? []).map((r) => r.Code);
+        if (grantReason === 'ConditionalCheckFailed') return 'already';
+        if (
+          memberReason === 'ConditionalCheckFailed' ||
+          memberReason === 'TransactionConflict' ||
+          grantReason === 'TransactionConflict'
+        ) {
+          return 'conflict';
+        }
+        throw error;
+      }
+    },
+  };
+};
+
+/** The ledger for audit: a year's grants by branch (and occasion), straight from the index. */
+export const queryLedger = async (
+  db: DynamoDBDocumentClient,
+  tableName: string,
+  q: { year: number; branch: string; occasion?: string },
+): Promise<GrantRecord[]> => {
+  const items: GrantRecord[] = [];
+  let start: Record<string, unknown> | undefined;
+  do {
+    const out = await db.send(
+      new QueryCommand({
+        TableName: tableName,
+        IndexName: 'GSI2',
+        KeyConditionExpression: q.occasion ? 'GSI2PK = :pk AND begins_with(GSI2SK, :o)' : 'GSI2PK = :pk',
+        ExpressionAttributeValues: {
+          ':pk': `LEDGER#${q.year}#${q.branch}`,
+          ...(q.occasion ? { ':o': `${q.occasion}#` } : {}),
+        },
+        ExclusiveStartKey: start,
+      }),
+    );
+    for (const i of out.Items ?? []) {
+      const { PK: _p, SK: _s, GSI2PK: _g, GSI2SK: _h, entity: _e, ...record } = i;
+      items.push(record as GrantRecord);
+    }
+    start = out.LastEvaluatedKey;
+  } while (start);
+  return items;
+};
