@@ -3,16 +3,21 @@
  * occasion however often it runs, within the caps, women-only and retirees-only occasions,
  * birthdays (29 February on 28 February in common years), and the ledger.
  */
+
+import { DeleteCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { careLedger, carePlan } from '../../infra/cli/commands/care.ts';
+import { DEFAULT_CARE_POLICY } from '../../shared/domain/care/policy.ts';
 import {
   api,
+  db,
   hiredEvent,
   hrEvent,
   mailsTo,
   memberByEmployee,
   publish,
   queryPartition,
+  runtime,
   token,
   uniqueId,
   waitIdle,

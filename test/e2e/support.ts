@@ -4,6 +4,9 @@
  * Local through the real SDK.
  */
 import { randomUUID } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { inject } from 'vitest';
@@ -13,9 +16,6 @@ import { issueToken } from '../../infra/cli/commands/token.ts';
 import { waitForIdle } from '../../infra/cli/commands/wait.ts';
 import { loadRuntimeInfo, localClientConfig } from '../../infra/cli/runtime-info.ts';
 import { keys } from '../../shared/adapters/keys.ts';
-import { writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 
 process.env.GONGHUI_DATA_DIR = inject('dataDir');
 
