@@ -44,11 +44,21 @@ const sumCapacity = (consumed: unknown): number => {
   return list.reduce((sum, c) => sum + Number((c as { CapacityUnits?: number }).CapacityUnits ?? 0), 0);
 };
 
+const itemsReadBy = (operation: string, json: Record<string, unknown>): number => {
+  if (operation === 'Query' || operation === 'Scan') return Number(json.ScannedCount ?? 0);
+  if (operation === 'GetItem') return json.Item ? 1 : 0;
+  if (operation === 'BatchGetItem' || operation === 'TransactGetItems') {
+    const responses = (json.Responses ?? {}) as Record<string, unknown[]> | unknown[];
+    return Array.isArray(responses) ? responses.length : Object.values(responses).reduce((n, items) => n + items.length, 0);
+  }
+  return 0;
+};
+
 export const startDynamoMeter = async (target: string): Promise<DynamoMeter> => {
   const upstream = new URL(target);
   let reading: MeterReading;
   const reset = () => {
-    reading = { requests: {}, totalRequests: 0, writeUnits: 0, readUnits: 0, transactionalItems: 0 };
+    reading = { requests: {}, totalRequests: 0, writeUnits: 0, readUnits: 0, transactionalItems: 0, itemsRead: 0 };
   };
   reset();
 
@@ -88,6 +98,7 @@ export const startDynamoMeter = async (target: string): Promise<DynamoMeter> => 
               const units = sumCapacity(json.ConsumedCapacity);
               if (WRITE_OPERATIONS.has(operation)) reading.writeUnits += units;
               else reading.readUnits += units;
+              reading.itemsRead += itemsReadBy(operation, json);
               if (added) {
                 delete json.ConsumedCapacity;
                 payload = Buffer.from(JSON.stringify(json));

@@ -5,6 +5,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { benchCare } from './care.ts';
 import { benchFunctionInit } from './function-init.ts';
 import { benchHires } from './hires.ts';
 import { machine } from './machine.ts';
@@ -16,6 +17,7 @@ const benches: Record<string, Bench> = {
   init: benchFunctionInit,
   mail: benchMailPacing,
   hires: benchHires,
+  care: benchCare,
 };
 
 const selected = process.argv.slice(2).filter((a) => benches[a]);
