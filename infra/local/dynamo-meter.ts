@@ -30,6 +30,8 @@ export interface MeterReading {
   readUnits: number;
   /** Items written inside transactions: real DynamoDB charges them twice (prepare and commit). */
   transactionalItems: number;
+  /** Items DynamoDB read to answer: ScannedCount of queries, items returned by gets. */
+  itemsRead: number;
 }
 
 export interface DynamoMeter {
