@@ -18,3 +18,11 @@ export const CareGranted = defineEvent(CARE_SOURCE, 'CareGranted', 1, {
   gift: z.optional(z.string()),
   reason: z.string(),
 });
+
+/** A life event was reported (or opened by HR's report of a death) and waits for the chair. */
+export const CareRequested = defineEvent(CARE_SOURCE, 'CareRequested', 1, {
+  requestId: z.string(),
+  memberId: z.string(),
+  kind: z.string(),
+  branch: z.string(),
+});

@@ -1,14 +1,23 @@
 /** care-api: the care ledger, as JSON and as CSV with totals per branch and occasion. */
 import { stringify } from 'csv-stringify/sync';
-import * as z from 'zod/mini';
 import { dynamoDocumentClient } from '../shared/adapters/aws-clients.ts';
 import { dynamoCareStore, queryLedger } from '../shared/adapters/care-store-dynamodb.ts';
 import { readEnv } from '../shared/config/config.ts';
 import { ENV } from '../shared/config/env-names.ts';
+import { dynamoCareRequestStore } from '../shared/adapters/care-request-store-dynamodb.ts';
 import { type LedgerReader, readLedger } from '../shared/domain/care/ledger.ts';
+import {
+  decideRequest,
+  listRequests,
+  reportLifeEvent,
+  type RequestDeps,
+} from '../shared/domain/care/requests.ts';
+import { newId } from '../shared/domain/ids.ts';
+import { careRequestBody, decisionBody, requestListQuery } from '../shared/http/care-schemas.ts';
 import { httpApi } from '../shared/http/api.ts';
 import { principalOf } from '../shared/http/principal.ts';
 import { json } from '../shared/http/responses.ts';
+import { ledgerQuery } from '../shared/http/care-schemas.ts';
 
 const tableName = readEnv(ENV.tableName);
 const db = dynamoDocumentClient();
@@ -18,15 +27,40 @@ const reader: LedgerReader = {
   entries: (q) => queryLedger(db, tableName, q),
 };
 
-export const ledgerQuery = z.strictObject({
-  year: z.coerce.number().check(z.int(), z.minimum(2000), z.maximum(2100)),
-  branch: z.optional(z.string().check(z.regex(/^[\w.-]{1,32}$/))),
-  occasion: z.optional(z.string().check(z.regex(/^[\w-]{1,64}$/))),
-});
+const requests: RequestDeps = {
+  requests: dynamoCareRequestStore(db, tableName),
+  care: store,
+  now: () => new Date(),
+  newId,
+};
 
 const yuan = (fen: number) => (fen / 100).toFixed(2);
 
 export const handler = httpApi({
+  'POST /care/requests': async (req) =>
+    json(
+      201,
+      await reportLifeEvent(principalOf(req.event), () => careRequestBody.parse(req.json() ?? {}), requests),
+    ),
+  'GET /care/requests': async (req) => {
+    const principal = principalOf(req.event);
+    return json(200, await listRequests(principal, requestListQuery.parse(req.query).status, requests));
+  },
+  'POST /care/requests/{id}/{decision}': async (req) => {
+    const principal = principalOf(req.event);
+    const decision = req.path.decision;
+    if (decision !== 'approve' && decision !== 'reject') return json(404, { message: 'Not Found' });
+    return json(
+      200,
+      await decideRequest(
+        principal,
+        req.path.id!,
+        decision,
+        () => decisionBody.parse(req.json() ?? {}),
+        requests,
+      ),
+    );
+  },
   'GET /care/ledger': async (req) =>
     json(200, await readLedger(principalOf(req.event), () => ledgerQuery.parse(req.query), reader)),
   'GET /care/ledger.csv': async (req) => {

@@ -70,6 +70,13 @@ export const queues = {
     description:
       'Care tasks (a branch and occasion, or the birthdays of a day, a page at a time) for grant-care',
   },
+  careEvents: {
+    name: 'care-events',
+    visibilityTimeoutSeconds: 60,
+    maxReceiveCount: 5,
+    retentionDays: 14,
+    description: "Members' deaths reported by HR, for the bereavement care request",
+  },
   outboxFailures: {
     name: 'outbox-failures',
     visibilityTimeoutSeconds: 60,
@@ -113,6 +120,16 @@ export const bus = {
         'detail-type': [...MAIL_EVENT_TYPES],
       },
       target: { queue: 'notify' },
+    },
+    {
+      id: 'DeathsToCareEvents',
+      description: "A member's death (MemberLeft, reason deceased) opens a bereavement care request",
+      pattern: {
+        source: ['gonghui.members'],
+        'detail-type': ['MemberLeft'],
+        detail: { reason: ['deceased'] },
+      },
+      target: { queue: 'careEvents' },
     },
   ] satisfies BusRule[],
 } as const;
@@ -329,14 +346,28 @@ export const functions = {
   },
   'care-api': {
     entry: 'functions/care-api.ts',
-    description: 'The care ledger for audit (JSON and CSV with totals)',
+    description: 'The care ledger for audit (JSON and CSV with totals) and life-event requests',
     memoryMb: 512,
     timeoutSeconds: 30,
     environment: [...common, ENV.tableName],
-    access: { table: 'read' },
+    access: { table: 'readWrite' },
     triggers: [
       { kind: 'route', method: 'GET', path: '/care/ledger', auth: 'jwt' },
       { kind: 'route', method: 'GET', path: '/care/ledger.csv', auth: 'jwt' },
+      { kind: 'route', method: 'POST', path: '/care/requests', auth: 'jwt' },
+      { kind: 'route', method: 'GET', path: '/care/requests', auth: 'jwt' },
+      { kind: 'route', method: 'POST', path: '/care/requests/{id}/{decision}', auth: 'jwt' },
+    ],
+  },
+  'open-bereavement': {
+    entry: 'functions/open-bereavement.ts',
+    description: "Opens the bereavement care request when HR reports a member's death",
+    memoryMb: 256,
+    timeoutSeconds: 30,
+    environment: [...common, ENV.tableName],
+    access: { table: 'readWrite' },
+    triggers: [
+      { kind: 'queue', queue: 'careEvents', batchSize: 10, maxBatchingWindowSeconds: 0, maxConcurrency: 2 },
     ],
   },
   'public-api': {

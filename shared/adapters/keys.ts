@@ -12,6 +12,7 @@ export const ENTITY = {
   proposalHistory: 'ProposalHistory',
   proposalCounter: 'ProposalCounter',
   careGrant: 'CareGrant',
+  careRequest: 'CareRequest',
   branch: 'Branch',
   setting: 'Setting',
 } as const;
@@ -45,6 +46,12 @@ export const keys = {
   }),
   /** Every branch code that ever had members mapped to it (the care fan-out's units). */
   branchRegistry: (code: string) => ({ PK: 'BRANCHES', SK: `BRANCH#${code}` }),
+  /** A life-event care request; GSI1 lists them by status. */
+  careRequest: (id: string) => ({ PK: `CAREREQ#${id}`, SK: 'REQUEST' }),
+  careRequestsByStatus: (status: string, createdAt: string, id: string) => ({
+    GSI1PK: `CAREREQ#${status}`,
+    GSI1SK: `${createdAt}#${id}`,
+  }),
   /** Care policies, by the date they take effect. */
   carePolicy: (effectiveFrom: string) => ({ PK: 'SETTINGS', SK: `CAREPOLICY#${effectiveFrom}` }),
   /** Working-day overrides for years the lunar library does not know yet. */

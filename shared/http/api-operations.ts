@@ -7,6 +7,7 @@ import {
   memberListResponse,
   memberResponse,
 } from './members-schemas.ts';
+import { careRequestBody, decisionBody } from './care-schemas.ts';
 import type { OperationDoc } from './openapi.ts';
 import { actionBodies, createProposalBody, proposalResponse } from './proposals-schemas.ts';
 
@@ -176,6 +177,32 @@ export const apiOperations: OperationDoc[] = [
       { name: 'occasion', in: 'query' },
     ],
   },
+  {
+    method: 'post',
+    path: '/care/requests',
+    summary: 'Report a life event (officers for their branch; chair, admin)',
+    auth: true,
+    request: careRequestBody,
+    responses: { '201': 'Reported, pending the chair', '400': 'Invalid body' },
+  },
+  {
+    method: 'get',
+    path: '/care/requests',
+    summary: 'Life-event requests (officers: their branch)',
+    auth: true,
+    parameters: [{ name: 'status', in: 'query' }],
+  },
+  ...(['approve', 'reject'] as const).map(
+    (d): OperationDoc => ({
+      method: 'post',
+      path: `/care/requests/{id}/${d}`,
+      summary: `${d === 'approve' ? 'Approve (and grant)' : 'Reject, with a reason'}: the chair`,
+      auth: true,
+      request: decisionBody,
+      parameters: [{ name: 'id', in: 'path', required: true }],
+      responses: { '404': 'No such request', '409': 'Already decided' },
+    }),
+  ),
   {
     method: 'get',
     path: '/reports/proposals',

@@ -111,7 +111,10 @@ export const templates = {
           ],
   }),
   ...(Object.fromEntries(
-    PROPOSAL_MAIL_EVENTS.map((t) => [t, template({ schema: proposalChangeSchema, render: renderProposalChange })]),
+    PROPOSAL_MAIL_EVENTS.map((t) => [
+      t,
+      template({ schema: proposalChangeSchema, render: renderProposalChange }),
+    ]),
   ) as Record<(typeof PROPOSAL_MAIL_EVENTS)[number], AnyTemplate>),
   ProposalReminderDue: template({ schema: ProposalReminderDue.schema, render: renderProposalReminder }),
   CareGranted: template({

@@ -2,15 +2,37 @@ import { describe, expect, it } from 'vitest';
 import { unionCalendar, WorkCalendar } from '../../../shared/domain/care/calendar.ts';
 
 const dates = (year: number) => Object.fromEntries(unionCalendar(year).map((e) => [e.occasion, e.date]));
-const dispatch = (year: number) => Object.fromEntries(unionCalendar(year).map((e) => [e.occasion, e.dispatchDate]));
+const dispatch = (year: number) =>
+  Object.fromEntries(unionCalendar(year).map((e) => [e.occasion, e.dispatchDate]));
 
 describe('union calendar', () => {
   it('puts the lunar festivals on their published dates, 2025–2027', () => {
     // Published dates of 春节, 端午, 中秋 and 重阳.
-    expect(dates(2025)).toMatchObject({ spring_festival: '2025-01-29', dragon_boat: '2025-05-31', mid_autumn: '2025-10-06', double_ninth: '2025-10-29' });
-    expect(dates(2026)).toMatchObject({ spring_festival: '2026-02-17', dragon_boat: '2026-06-19', mid_autumn: '2026-09-25', double_ninth: '2026-10-18' });
-    expect(dates(2027)).toMatchObject({ spring_festival: '2027-02-06', dragon_boat: '2027-06-09', mid_autumn: '2027-09-15', double_ninth: '2027-10-08' });
-    expect(dates(2026)).toMatchObject({ new_year: '2026-01-01', womens_day: '2026-03-08', labour_day: '2026-05-01', teachers_day: '2026-09-10', national_day: '2026-10-01' });
+    expect(dates(2025)).toMatchObject({
+      spring_festival: '2025-01-29',
+      dragon_boat: '2025-05-31',
+      mid_autumn: '2025-10-06',
+      double_ninth: '2025-10-29',
+    });
+    expect(dates(2026)).toMatchObject({
+      spring_festival: '2026-02-17',
+      dragon_boat: '2026-06-19',
+      mid_autumn: '2026-09-25',
+      double_ninth: '2026-10-18',
+    });
+    expect(dates(2027)).toMatchObject({
+      spring_festival: '2027-02-06',
+      dragon_boat: '2027-06-09',
+      mid_autumn: '2027-09-15',
+      double_ninth: '2027-10-08',
+    });
+    expect(dates(2026)).toMatchObject({
+      new_year: '2026-01-01',
+      womens_day: '2026-03-08',
+      labour_day: '2026-05-01',
+      teachers_day: '2026-09-10',
+      national_day: '2026-10-01',
+    });
   });
 
   it('hands gifts out on the last working day before the rest days, by the State Council arrangement', () => {

@@ -11,7 +11,9 @@ describe('OpenAPI document', () => {
       routes().flatMap((r) =>
         r.path === '/proposals/{id}/{action}'
           ? ACTIONS.map((a) => `${r.method} /proposals/{id}/${a}`)
-          : [`${r.method} ${r.path}`],
+          : r.path === '/care/requests/{id}/{decision}'
+            ? ['approve', 'reject'].map((d) => `${r.method} /care/requests/{id}/${d}`)
+            : [`${r.method} ${r.path}`],
       ),
     );
     expect([...documented].sort()).toEqual([...wired].sort());
