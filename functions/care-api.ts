@@ -1,23 +1,22 @@
 /** care-api: the care ledger, as JSON and as CSV with totals per branch and occasion. */
 import { stringify } from 'csv-stringify/sync';
 import { dynamoDocumentClient } from '../shared/adapters/aws-clients.ts';
+import { dynamoCareRequestStore } from '../shared/adapters/care-request-store-dynamodb.ts';
 import { dynamoCareStore, queryLedger } from '../shared/adapters/care-store-dynamodb.ts';
 import { readEnv } from '../shared/config/config.ts';
 import { ENV } from '../shared/config/env-names.ts';
-import { dynamoCareRequestStore } from '../shared/adapters/care-request-store-dynamodb.ts';
 import { type LedgerReader, readLedger } from '../shared/domain/care/ledger.ts';
 import {
   decideRequest,
   listRequests,
-  reportLifeEvent,
   type RequestDeps,
+  reportLifeEvent,
 } from '../shared/domain/care/requests.ts';
 import { newId } from '../shared/domain/ids.ts';
-import { careRequestBody, decisionBody, requestListQuery } from '../shared/http/care-schemas.ts';
 import { httpApi } from '../shared/http/api.ts';
+import { careRequestBody, decisionBody, ledgerQuery, requestListQuery } from '../shared/http/care-schemas.ts';
 import { principalOf } from '../shared/http/principal.ts';
 import { json } from '../shared/http/responses.ts';
-import { ledgerQuery } from '../shared/http/care-schemas.ts';
 
 const tableName = readEnv(ENV.tableName);
 const db = dynamoDocumentClient();

@@ -3,6 +3,7 @@ import { stringify } from 'csv-stringify/sync';
 import { dynamoDocumentClient } from '../shared/adapters/aws-clients.ts';
 import { dynamoPeopleDirectory } from '../shared/adapters/people-directory-dynamodb.ts';
 import { dynamoProposalStore } from '../shared/adapters/proposal-store-dynamodb.ts';
+import { proposalDeps } from '../shared/config/proposal-deps.ts';
 import { newId } from '../shared/domain/ids.ts';
 import { ACTIONS, type ProposalAction } from '../shared/domain/proposals/proposal.ts';
 import {
@@ -18,6 +19,7 @@ import {
 } from '../shared/domain/proposals/proposals-service.ts';
 import type { ActionInput } from '../shared/domain/proposals/transitions.ts';
 import { httpApi } from '../shared/http/api.ts';
+import { principalOf } from '../shared/http/principal.ts';
 import {
   actionBodies,
   createProposalBody,
@@ -25,9 +27,7 @@ import {
   proposalListQuery,
   sessionQuery,
 } from '../shared/http/proposals-schemas.ts';
-import { principalOf } from '../shared/http/principal.ts';
 import { json } from '../shared/http/responses.ts';
-import { proposalDeps } from '../shared/config/proposal-deps.ts';
 
 const db = dynamoDocumentClient();
 const deps = proposalDeps({

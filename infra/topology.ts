@@ -4,9 +4,10 @@
  * triggers them, which environment variables they get and what they may touch. A test fails
  * when a function is wired in one runtime and not the other.
  */
-import { ENV, type EnvName } from '../shared/config/env-names.ts';
-import { HR_SOURCE } from '../events/hr.ts';
+
 import { DOMAIN_SOURCE_PREFIX } from '../events/domain.ts';
+import { HR_SOURCE } from '../events/hr.ts';
+import { ENV, type EnvName } from '../shared/config/env-names.ts';
 import { MAIL_EVENT_TYPES } from '../shared/mail/mail-events.ts';
 
 export const APP_NAME = 'gonghui';

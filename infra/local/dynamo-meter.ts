@@ -20,7 +20,13 @@ const CAPACITY_OPERATIONS = new Set([
   'TransactWriteItems',
 ]);
 
-const WRITE_OPERATIONS = new Set(['PutItem', 'UpdateItem', 'DeleteItem', 'BatchWriteItem', 'TransactWriteItems']);
+const WRITE_OPERATIONS = new Set([
+  'PutItem',
+  'UpdateItem',
+  'DeleteItem',
+  'BatchWriteItem',
+  'TransactWriteItems',
+]);
 
 export interface MeterReading {
   requests: Record<string, number>;
@@ -51,7 +57,9 @@ const itemsReadBy = (operation: string, json: Record<string, unknown>): number =
   if (operation === 'GetItem') return json.Item ? 1 : 0;
   if (operation === 'BatchGetItem' || operation === 'TransactGetItems') {
     const responses = (json.Responses ?? {}) as Record<string, unknown[]> | unknown[];
-    return Array.isArray(responses) ? responses.length : Object.values(responses).reduce((n, items) => n + items.length, 0);
+    return Array.isArray(responses)
+      ? responses.length
+      : Object.values(responses).reduce((n, items) => n + items.length, 0);
   }
   return 0;
 };
@@ -60,7 +68,14 @@ export const startDynamoMeter = async (target: string): Promise<DynamoMeter> => 
   const upstream = new URL(target);
   let reading: MeterReading;
   const reset = () => {
-    reading = { requests: {}, totalRequests: 0, writeUnits: 0, readUnits: 0, transactionalItems: 0, itemsRead: 0 };
+    reading = {
+      requests: {},
+      totalRequests: 0,
+      writeUnits: 0,
+      readUnits: 0,
+      transactionalItems: 0,
+      itemsRead: 0,
+    };
   };
   reset();
 
@@ -68,13 +83,17 @@ export const startDynamoMeter = async (target: string): Promise<DynamoMeter> => 
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
-      const operation = String(req.headers['x-amz-target'] ?? '').split('.').pop() ?? '';
+      const operation =
+        String(req.headers['x-amz-target'] ?? '')
+          .split('.')
+          .pop() ?? '';
       let body = Buffer.concat(chunks);
       let added = false;
       if (CAPACITY_OPERATIONS.has(operation)) {
         try {
           const json = JSON.parse(body.toString('utf8'));
-          if (operation === 'TransactWriteItems') reading.transactionalItems += json.TransactItems?.length ?? 0;
+          if (operation === 'TransactWriteItems')
+            reading.transactionalItems += json.TransactItems?.length ?? 0;
           if (!json.ReturnConsumedCapacity || json.ReturnConsumedCapacity === 'NONE') {
             json.ReturnConsumedCapacity = 'TOTAL';
             added = true;
@@ -109,7 +128,10 @@ export const startDynamoMeter = async (target: string): Promise<DynamoMeter> => 
               // Not JSON (an error page): hand it back as it came.
             }
             // The body may have changed: its length changes and DynamoDB's CRC no longer holds.
-            const { 'x-amz-crc32': _crc, ...rest } = up.headers as Record<string, string | string[] | undefined>;
+            const { 'x-amz-crc32': _crc, ...rest } = up.headers as Record<
+              string,
+              string | string[] | undefined
+            >;
             const responseHeaders = { ...rest, 'content-length': String(payload.length) };
             res.writeHead(up.statusCode ?? 500, responseHeaders);
             res.end(payload);

@@ -8,7 +8,7 @@ import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { ListTablesCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { freePort, waitFor } from './ports.ts';
 
 export class JavaMissing extends Error {
@@ -63,19 +63,30 @@ export const startDynamoLocal = async (dataDir: string): Promise<DynamoLocal> =>
   // Kills java if this process dies without stopping it (SIGKILL, crash).
   const watchdog = spawn(
     'sh',
-    ['-c', `while kill -0 ${process.pid} 2>/dev/null && kill -0 ${java.pid} 2>/dev/null; do sleep 1; done; kill ${java.pid} 2>/dev/null`],
+    [
+      '-c',
+      `while kill -0 ${process.pid} 2>/dev/null && kill -0 ${java.pid} 2>/dev/null; do sleep 1; done; kill ${java.pid} 2>/dev/null`,
+    ],
     { stdio: 'ignore', detached: true },
   );
   watchdog.unref();
   const exited = new Promise<void>((resolve) => java.once('exit', () => resolve()));
   const endpoint = `http://127.0.0.1:${port}`;
-  const client = new DynamoDBClient({ endpoint, region: 'ap-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+  const client = new DynamoDBClient({
+    endpoint,
+    region: 'ap-east-1',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
   try {
-    await waitFor(async () => {
-      if (java.exitCode !== null) throw new Error('DynamoDB Local exited');
-      await client.send(new ListTablesCommand({}));
-      return true;
-    }, 30_000, 'DynamoDB Local');
+    await waitFor(
+      async () => {
+        if (java.exitCode !== null) throw new Error('DynamoDB Local exited');
+        await client.send(new ListTablesCommand({}));
+        return true;
+      },
+      30_000,
+      'DynamoDB Local',
+    );
   } catch (error) {
     java.kill('SIGKILL');
     throw error;

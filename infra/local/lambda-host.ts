@@ -76,7 +76,8 @@ export class LambdaHost {
     private readonly accountId: string,
   ) {
     mkdirSync(logDir, { recursive: true });
-    for (const name of functionNames) this.stats.set(name, { inflight: 0, invoked: 0, failed: 0, instances: 0 });
+    for (const name of functionNames)
+      this.stats.set(name, { inflight: 0, invoked: 0, failed: 0, instances: 0 });
   }
 
   stat(): Record<string, FunctionStats> {
@@ -107,14 +108,23 @@ export class LambdaHost {
     worker.stdout.pipe(this.log(name), { end: false });
     worker.stderr.pipe(this.log(name), { end: false });
     const instance: Instance = { worker, busy: false };
-    worker.on('message', (msg: { id: string; ok: boolean; result?: unknown; error?: { name: string; message: string } }) => {
-      const p = instance.pending;
-      if (!p || p.id !== msg.id) return;
-      clearTimeout(p.timer);
-      instance.pending = undefined;
-      if (msg.ok) p.resolve(msg.result);
-      else p.reject(Object.assign(new Error(msg.error?.message), { name: msg.error?.name ?? 'Error', functionError: true }));
-    });
+    worker.on(
+      'message',
+      (msg: { id: string; ok: boolean; result?: unknown; error?: { name: string; message: string } }) => {
+        const p = instance.pending;
+        if (!p || p.id !== msg.id) return;
+        clearTimeout(p.timer);
+        instance.pending = undefined;
+        if (msg.ok) p.resolve(msg.result);
+        else
+          p.reject(
+            Object.assign(new Error(msg.error?.message), {
+              name: msg.error?.name ?? 'Error',
+              functionError: true,
+            }),
+          );
+      },
+    );
     worker.on('error', (error) => {
       const p = instance.pending;
       instance.pending = undefined;
@@ -178,7 +188,11 @@ export class LambdaHost {
       return await new Promise((resolvePromise, reject) => {
         const timer = setTimeout(() => {
           instance.pending = undefined;
-          reject(Object.assign(new Error(`Task timed out after ${spec.timeoutSeconds} seconds`), { functionError: true }));
+          reject(
+            Object.assign(new Error(`Task timed out after ${spec.timeoutSeconds} seconds`), {
+              functionError: true,
+            }),
+          );
           // A timed-out instance may still be running: replace it, as Lambda does.
           void instance.worker.terminate();
         }, spec.timeoutSeconds * 1000);

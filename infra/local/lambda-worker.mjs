@@ -27,6 +27,10 @@ parentPort.on('message', async ({ id, event, context }) => {
     const result = await handler(event, ctx);
     parentPort.postMessage({ id, ok: true, result });
   } catch (error) {
-    parentPort.postMessage({ id, ok: false, error: { name: error?.name ?? 'Error', message: String(error?.message ?? error) } });
+    parentPort.postMessage({
+      id,
+      ok: false,
+      error: { name: error?.name ?? 'Error', message: String(error?.message ?? error) },
+    });
   }
 });

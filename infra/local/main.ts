@@ -8,7 +8,9 @@ import { startRuntime } from './runtime.ts';
 
 const dataDir = process.env.GONGHUI_DATA_DIR ?? '.data';
 const port = process.env.PORT ? Number(process.env.PORT) : 3000;
-const rate = process.env.GONGHUI_SES_MAX_SEND_RATE ? Number(process.env.GONGHUI_SES_MAX_SEND_RATE) : undefined;
+const rate = process.env.GONGHUI_SES_MAX_SEND_RATE
+  ? Number(process.env.GONGHUI_SES_MAX_SEND_RATE)
+  : undefined;
 
 const started = Date.now();
 try {

@@ -13,7 +13,11 @@ export const freePort = (): Promise<number> =>
     });
   });
 
-export const waitFor = async (check: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> => {
+export const waitFor = async (
+  check: () => Promise<boolean>,
+  timeoutMs: number,
+  what: string,
+): Promise<void> => {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     try {

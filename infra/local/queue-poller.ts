@@ -39,10 +39,20 @@ export const toSqsRecord = (m: Message, queueArn: string, region: string): SQSRe
   messageAttributes: Object.fromEntries(
     Object.entries(m.MessageAttributes ?? {}).map(([k, v]) => [
       k,
-      { dataType: v.DataType ?? 'String', stringValue: v.StringValue, binaryValue: undefined, stringListValues: [], binaryListValues: [] },
+      {
+        dataType: v.DataType ?? 'String',
+        stringValue: v.StringValue,
+        binaryValue: undefined,
+        stringListValues: [],
+        binaryListValues: [],
+      },
     ]),
   ),
-  md5OfBody: m.MD5OfBody ?? createHash('md5').update(m.Body ?? '').digest('hex'),
+  md5OfBody:
+    m.MD5OfBody ??
+    createHash('md5')
+      .update(m.Body ?? '')
+      .digest('hex'),
   eventSource: 'aws:sqs',
   eventSourceARN: queueArn,
   awsRegion: region,
@@ -108,9 +118,9 @@ export class QueuePoller {
       try {
         let done: Message[] = [];
         try {
-          const result = (await this.o.invoke({ Records: messages.map((m) => toSqsRecord(m, this.o.queueArn, this.o.region)) })) as
-            | { batchItemFailures?: Array<{ itemIdentifier: string }> }
-            | undefined;
+          const result = (await this.o.invoke({
+            Records: messages.map((m) => toSqsRecord(m, this.o.queueArn, this.o.region)),
+          })) as { batchItemFailures?: Array<{ itemIdentifier: string }> } | undefined;
           const failed = new Set((result?.batchItemFailures ?? []).map((f) => f.itemIdentifier));
           done = messages.filter((m) => !failed.has(m.MessageId!));
         } catch (error) {
@@ -120,7 +130,9 @@ export class QueuePoller {
           await this.o.sqs.send(
             new DeleteMessageBatchCommand({
               QueueUrl: this.o.queueUrl,
-              Entries: done.slice(i, i + 10).map((m, k) => ({ Id: String(k), ReceiptHandle: m.ReceiptHandle! })),
+              Entries: done
+                .slice(i, i + 10)
+                .map((m, k) => ({ Id: String(k), ReceiptHandle: m.ReceiptHandle! })),
             }),
           );
         }

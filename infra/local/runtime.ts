@@ -16,7 +16,12 @@ import {
   UpdateTimeToLiveCommand,
 } from '@aws-sdk/client-dynamodb';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
-import { CreateQueueCommand, GetQueueAttributesCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import {
+  CreateQueueCommand,
+  GetQueueAttributesCommand,
+  SendMessageCommand,
+  SQSClient,
+} from '@aws-sdk/client-sqs';
 import type { SQSEvent } from 'aws-lambda';
 import { ENV, type EnvName } from '../../shared/config/env-names.ts';
 import {
@@ -106,7 +111,11 @@ const ensureTable = async (ddb: DynamoDBClient) => {
   } catch (error) {
     if (!(error instanceof ResourceNotFoundException)) throw error;
   }
-  const attributes = new Set<string>([table.partitionKey, table.sortKey, ...table.indexes.flatMap((i) => [i.partitionKey, i.sortKey])]);
+  const attributes = new Set<string>([
+    table.partitionKey,
+    table.sortKey,
+    ...table.indexes.flatMap((i) => [i.partitionKey, i.sortKey]),
+  ]);
   await ddb.send(
     new CreateTableCommand({
       TableName: table.name,
@@ -128,7 +137,10 @@ const ensureTable = async (ddb: DynamoDBClient) => {
     }),
   );
   await ddb.send(
-    new UpdateTimeToLiveCommand({ TableName: table.name, TimeToLiveSpecification: { AttributeName: table.ttlAttribute, Enabled: true } }),
+    new UpdateTimeToLiveCommand({
+      TableName: table.name,
+      TimeToLiveSpecification: { AttributeName: table.ttlAttribute, Enabled: true },
+    }),
   );
 };
 
@@ -137,19 +149,33 @@ const ensureQueues = async (sqs: SQSClient, visibilityOverride?: number) => {
   for (const key of Object.keys(queues) as QueueKey[]) {
     const spec = queues[key];
     const retention = String(spec.retentionDays * 86_400);
-    const dlq = await sqs.send(new CreateQueueCommand({ QueueName: queueName(dlqName(spec)), Attributes: { MessageRetentionPeriod: String(14 * 86_400) } }));
-    const dlqArn = (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: dlq.QueueUrl, AttributeNames: ['QueueArn'] }))).Attributes?.QueueArn;
+    const dlq = await sqs.send(
+      new CreateQueueCommand({
+        QueueName: queueName(dlqName(spec)),
+        Attributes: { MessageRetentionPeriod: String(14 * 86_400) },
+      }),
+    );
+    const dlqArn = (
+      await sqs.send(new GetQueueAttributesCommand({ QueueUrl: dlq.QueueUrl, AttributeNames: ['QueueArn'] }))
+    ).Attributes?.QueueArn;
     const queue = await sqs.send(
       new CreateQueueCommand({
         QueueName: queueName(spec.name),
         Attributes: {
           VisibilityTimeout: String(visibilityOverride ?? spec.visibilityTimeoutSeconds),
           MessageRetentionPeriod: retention,
-          RedrivePolicy: JSON.stringify({ deadLetterTargetArn: dlqArn, maxReceiveCount: spec.maxReceiveCount }),
+          RedrivePolicy: JSON.stringify({
+            deadLetterTargetArn: dlqArn,
+            maxReceiveCount: spec.maxReceiveCount,
+          }),
         },
       }),
     );
-    const arn = (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: queue.QueueUrl, AttributeNames: ['QueueArn'] }))).Attributes?.QueueArn;
+    const arn = (
+      await sqs.send(
+        new GetQueueAttributesCommand({ QueueUrl: queue.QueueUrl, AttributeNames: ['QueueArn'] }),
+      )
+    ).Attributes?.QueueArn;
     result[key] = { name: queueName(spec.name), url: queue.QueueUrl!, dlqUrl: dlq.QueueUrl!, arn: arn! };
   }
   return result;
@@ -184,7 +210,10 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       sqs.destroy();
       streams.destroy();
     });
-    const [, queueInfo] = await Promise.all([ensureTable(ddb), ensureQueues(sqs, options.visibilityTimeoutSeconds)]);
+    const [, queueInfo] = await Promise.all([
+      ensureTable(ddb),
+      ensureQueues(sqs, options.visibilityTimeoutSeconds),
+    ]);
 
     const eventBus: LocalEventBus = await startEventBus({
       busName: bus.name,
@@ -193,7 +222,12 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       rules: bus.rules,
       deliver: async (ruleId, event) => {
         const rule = bus.rules.find((r) => r.id === ruleId)!;
-        await sqs.send(new SendMessageCommand({ QueueUrl: queueInfo[rule.target.queue].url, MessageBody: JSON.stringify(event) }));
+        await sqs.send(
+          new SendMessageCommand({
+            QueueUrl: queueInfo[rule.target.queue].url,
+            MessageBody: JSON.stringify(event),
+          }),
+        );
       },
       log,
     });
@@ -247,7 +281,8 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
           region: REGION,
           batchSize: trigger.batchSize,
           maxConcurrency: trigger.maxConcurrency,
-          visibilityTimeoutSeconds: options.visibilityTimeoutSeconds ?? queues[trigger.queue].visibilityTimeoutSeconds,
+          visibilityTimeoutSeconds:
+            options.visibilityTimeoutSeconds ?? queues[trigger.queue].visibilityTimeoutSeconds,
           invoke: (event: SQSEvent) => host.invoke(fn, event),
           log,
         }),
@@ -256,7 +291,8 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       await Promise.all(queuePollers.map((p) => p.stop()));
     });
 
-    const streamArn = (await ddb.send(new DescribeTableCommand({ TableName: table.name }))).Table?.LatestStreamArn;
+    const streamArn = (await ddb.send(new DescribeTableCommand({ TableName: table.name }))).Table
+      ?.LatestStreamArn;
     if (!streamArn) throw new Error('the table has no stream');
     const streamPollers = triggersOf('stream').map(
       ({ function: fn, trigger }) =>
@@ -323,7 +359,11 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
             await sqs.send(
               new GetQueueAttributesCommand({
                 QueueUrl: url,
-                AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible', 'ApproximateNumberOfMessagesDelayed'],
+                AttributeNames: [
+                  'ApproximateNumberOfMessages',
+                  'ApproximateNumberOfMessagesNotVisible',
+                  'ApproximateNumberOfMessagesDelayed',
+                ],
               }),
             )
           ).Attributes ?? {};
@@ -362,7 +402,9 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
         if (req.method === 'POST' && fire) {
           const chunks: Buffer[] = [];
           for await (const c of req) chunks.push(c as Buffer);
-          const body = chunks.length ? (JSON.parse(Buffer.concat(chunks).toString('utf8')) as { at?: string }) : {};
+          const body = chunks.length
+            ? (JSON.parse(Buffer.concat(chunks).toString('utf8')) as { at?: string })
+            : {};
           await scheduler.fire(fire[1]!, body.at ? new Date(body.at) : undefined);
           res.writeHead(202, { 'content-type': 'application/json' });
           res.end('{"fired":true}');
@@ -395,7 +437,12 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       accountId: ACCOUNT_ID,
       tableName: table.name,
       busName: bus.name,
-      endpoints: { dynamodb: dynamoEndpoint, sqs: sqsLocal.endpoint, ses: sesLocal.endpoint, eventbridge: eventBus.endpoint },
+      endpoints: {
+        dynamodb: dynamoEndpoint,
+        sqs: sqsLocal.endpoint,
+        ses: sesLocal.endpoint,
+        eventbridge: eventBus.endpoint,
+      },
       queues: queueInfo,
       issuer: { issuer: issuer.issuer, audience: issuer.audience, keyFile: issuer.keyFile },
     };

@@ -44,7 +44,9 @@ export const startSesLocal = async (dataDir: string): Promise<SesLocal> => {
   }
   logFile = file;
   const port = await freePort();
-  const start = (require('aws-ses-v2-local') as { default: (c: { host: string; port: number }) => Promise<Server> }).default;
+  const start = (
+    require('aws-ses-v2-local') as { default: (c: { host: string; port: number }) => Promise<Server> }
+  ).default;
   const server = await start({ host: '127.0.0.1', port });
   return {
     endpoint: `http://127.0.0.1:${port}`,

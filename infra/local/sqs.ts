@@ -26,7 +26,13 @@ export const startSqsLocal = async (dataDir: string, region: string): Promise<Sq
   } as typeof listen;
   let server: Awaited<ReturnType<typeof startFauxqs>>;
   try {
-    server = await startFauxqs({ port: 0, logger: false, dataDir: dir, defaultRegion: region, host: '127.0.0.1' });
+    server = await startFauxqs({
+      port: 0,
+      logger: false,
+      dataDir: dir,
+      defaultRegion: region,
+      host: '127.0.0.1',
+    });
   } finally {
     Server.prototype.listen = listen;
   }

@@ -8,11 +8,11 @@
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import {
+  type _Record,
   DescribeStreamCommand,
   type DynamoDBStreamsClient,
   GetRecordsCommand,
   GetShardIteratorCommand,
-  type _Record,
 } from '@aws-sdk/client-dynamodb-streams';
 import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
@@ -62,12 +62,17 @@ export class StreamPoller {
   private readonly loopDone: Promise<void>;
 
   constructor(private readonly o: StreamPollerOptions) {
-    this.checkpoints = existsSync(o.checkpointFile) ? (JSON.parse(readFileSync(o.checkpointFile, 'utf8')) as Checkpoints) : {};
+    this.checkpoints = existsSync(o.checkpointFile)
+      ? (JSON.parse(readFileSync(o.checkpointFile, 'utf8')) as Checkpoints)
+      : {};
     this.loopDone = this.loop();
   }
 
   status() {
-    return { idle: this.busy === 0 && !this.lastPollHadRecords && this.lastPollAt > 0, lastPollAt: new Date(this.lastPollAt).toISOString() };
+    return {
+      idle: this.busy === 0 && !this.lastPollHadRecords && this.lastPollAt > 0,
+      lastPollAt: new Date(this.lastPollAt).toISOString(),
+    };
   }
 
   inflight(): number {
@@ -103,7 +108,9 @@ export class StreamPoller {
     const ids: string[] = [];
     let start: string | undefined;
     do {
-      const out = await this.o.streams.send(new DescribeStreamCommand({ StreamArn: this.o.streamArn, ExclusiveStartShardId: start }));
+      const out = await this.o.streams.send(
+        new DescribeStreamCommand({ StreamArn: this.o.streamArn, ExclusiveStartShardId: start }),
+      );
       for (const s of out.StreamDescription?.Shards ?? []) if (s.ShardId) ids.push(s.ShardId);
       start = out.StreamDescription?.LastEvaluatedShardId;
     } while (start);
@@ -175,7 +182,9 @@ export class StreamPoller {
       for (let attempt = 0; remaining.length > 0; attempt++) {
         let error: string | undefined;
         try {
-          const result = (await this.o.invoke({ Records: remaining })) as { batchItemFailures?: Array<{ itemIdentifier: string }> } | undefined;
+          const result = (await this.o.invoke({ Records: remaining })) as
+            | { batchItemFailures?: Array<{ itemIdentifier: string }> }
+            | undefined;
           const failed = result?.batchItemFailures?.[0]?.itemIdentifier;
           if (!failed) return;
           const index = remaining.findIndex((r) => r.dynamodb?.SequenceNumber === failed);
@@ -189,7 +198,11 @@ export class StreamPoller {
             new SendMessageCommand({
               QueueUrl: this.o.onFailure.queueUrl,
               MessageBody: JSON.stringify({
-                requestContext: { condition: 'RetryAttemptsExhausted', functionError: error, approximateInvokeCount: attempt + 1 },
+                requestContext: {
+                  condition: 'RetryAttemptsExhausted',
+                  functionError: error,
+                  approximateInvokeCount: attempt + 1,
+                },
                 DDBStreamBatchInfo: {
                   shardId,
                   startSequenceNumber: remaining[0]?.dynamodb?.SequenceNumber,

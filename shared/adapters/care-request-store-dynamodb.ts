@@ -8,8 +8,8 @@ import {
   TransactWriteCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type { CareRequest, RequestStatus, RequestStore } from '../domain/care/requests.ts';
-import { dynamoMemberDirectory } from './member-directory-dynamodb.ts';
 import { ENTITY, keys } from './keys.ts';
+import { dynamoMemberDirectory } from './member-directory-dynamodb.ts';
 import { outboxPut } from './outbox.ts';
 
 const item = (r: CareRequest) => ({

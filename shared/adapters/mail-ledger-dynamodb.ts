@@ -1,8 +1,8 @@
 /** The mail ledger in DynamoDB: one item per notification id, claimed, then completed. */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, type DynamoDBDocumentClient, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { MailLedger } from '../mail/send-notifications.ts';
 import { shanghaiDate } from '../domain/time.ts';
+import type { MailLedger } from '../mail/send-notifications.ts';
 import { ENTITY, keys } from './keys.ts';
 
 /** Longer than send-email's timeout, so a live sender never loses its claim. */

@@ -18,8 +18,8 @@ import type {
   ProposalListQuery,
   ProposalStore,
 } from '../domain/proposals/proposals-service.ts';
-import { decodeCursor, encodeCursor } from './member-directory-dynamodb.ts';
 import { ENTITY, keys } from './keys.ts';
+import { decodeCursor, encodeCursor } from './member-directory-dynamodb.ts';
 import { outboxPut } from './outbox.ts';
 
 const INDEX_ATTRIBUTES = [

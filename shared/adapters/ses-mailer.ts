@@ -1,6 +1,6 @@
 /** Sends a rendered mail through SES (SendEmail: HTML and text, UTF-8). */
-import { SendEmailCommand, type SESClient } from '@aws-sdk/client-ses';
-import { MailThrottled, type Mailer } from '../mail/send-notifications.ts';
+import { type SESClient, SendEmailCommand } from '@aws-sdk/client-ses';
+import { type Mailer, MailThrottled } from '../mail/send-notifications.ts';
 
 const THROTTLING = new Set([
   'Throttling',

@@ -1,5 +1,6 @@
 /** Every operation of the HTTP API, for the OpenAPI document. API modules add theirs here. */
 import * as z from 'zod/mini';
+import { careRequestBody, decisionBody } from './care-schemas.ts';
 import {
   departmentBody,
   leaveBody,
@@ -7,7 +8,6 @@ import {
   memberListResponse,
   memberResponse,
 } from './members-schemas.ts';
-import { careRequestBody, decisionBody } from './care-schemas.ts';
 import type { OperationDoc } from './openapi.ts';
 import { actionBodies, createProposalBody, proposalResponse } from './proposals-schemas.ts';
 

@@ -1,6 +1,6 @@
 /** Mails of the proposals context: state changes to the proposer and seconders, assignments and reminders to departments. */
 import type * as z from 'zod/mini';
-import { ProposalReminderDue, type ProposalChangeDetail } from '../../events/proposals.ts';
+import type { ProposalChangeDetail, ProposalReminderDue } from '../../events/proposals.ts';
 import { renderMail } from './layout.ts';
 import type { MailContext, OutgoingMail } from './templates.ts';
 

@@ -7,9 +7,9 @@ import type * as z from 'zod/mini';
 import { CareGranted } from '../../events/care.ts';
 import { MemberEnrolled, MemberLeft } from '../../events/members.ts';
 import { ProposalReminderDue, proposalChangeSchema } from '../../events/proposals.ts';
-import { renderProposalChange, renderProposalReminder } from './proposal-templates.ts';
-import { renderMail, type RenderedMail } from './layout.ts';
+import { type RenderedMail, renderMail } from './layout.ts';
 import { type MailEventType, PROPOSAL_MAIL_EVENTS } from './mail-events.ts';
+import { renderProposalChange, renderProposalReminder } from './proposal-templates.ts';
 
 export interface MailContext {
   /** The union office's mailbox: members write to it, and officers are told through it. */

@@ -7,17 +7,17 @@ import { randomUUID } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { HrEvent } from '../../events/hr.ts';
+import { listMail } from '../../infra/cli/commands/mail.ts';
 import { waitForIdle } from '../../infra/cli/commands/wait.ts';
 import { localClientConfig } from '../../infra/cli/runtime-info.ts';
 import { startRuntime } from '../../infra/local/runtime.ts';
-import type { HrEvent } from '../../events/hr.ts';
 import { sqsCareQueue } from '../../shared/adapters/care-queue-sqs.ts';
 import { dynamoCareStore } from '../../shared/adapters/care-store-dynamodb.ts';
 import { dynamoMemberRepository } from '../../shared/adapters/member-repository-dynamodb.ts';
 import { planCare } from '../../shared/domain/care/grants.ts';
 import { newId } from '../../shared/domain/ids.ts';
 import { applyHrEvents } from '../../shared/domain/members/apply-hr-events.ts';
-import { listMail } from '../../infra/cli/commands/mail.ts';
 
 const MEMBERS = 20_000;
 const HOLIDAY_DATE = '2026-09-24'; // mid-autumn's dispatch date
@@ -28,9 +28,12 @@ export const benchCare = async (dataDir: string) => {
   const runtime = await startRuntime({ dataDir, port: 0, sesMaxSendRate: SES_RATE, meterDynamo: true });
   try {
     const info = runtime.info;
-    const db = DynamoDBDocumentClient.from(new DynamoDBClient(localClientConfig(info, info.endpoints.dynamodb)), {
-      marshallOptions: { removeUndefinedValues: true },
-    });
+    const db = DynamoDBDocumentClient.from(
+      new DynamoDBClient(localClientConfig(info, info.endpoints.dynamodb)),
+      {
+        marshallOptions: { removeUndefinedValues: true },
+      },
+    );
     // The members: loaded through the enrolment use case as the initial import would (no welcome mails).
     const run = randomUUID().slice(0, 4).toUpperCase();
     const loadStarted = Date.now();
@@ -62,14 +65,18 @@ export const benchCare = async (dataDir: string) => {
     const lanes = 4;
     await Promise.all(
       Array.from({ length: lanes }, async (_, lane) => {
-        for (let i = lane * 25; i < events.length; i += lanes * 25) await applyHrEvents(events.slice(i, i + 25), deps, 'import');
+        for (let i = lane * 25; i < events.length; i += lanes * 25)
+          await applyHrEvents(events.slice(i, i + 25), deps, 'import');
       }),
     );
     const loadSeconds = (Date.now() - loadStarted) / 1000;
     await waitForIdle(info.controlUrl, 10 * 60_000);
 
     const store = dynamoCareStore(db, info.tableName);
-    const queue = sqsCareQueue(new SQSClient(localClientConfig(info, info.endpoints.sqs)), info.queues.care.url);
+    const queue = sqsCareQueue(
+      new SQSClient(localClientConfig(info, info.endpoints.sqs)),
+      info.queues.care.url,
+    );
     const care = { store, queue, now: () => new Date(), newId };
 
     // Holiday: every member is due (all active; mid-autumn is for everyone).
@@ -83,7 +90,9 @@ export const benchCare = async (dataDir: string) => {
     const mails = (await listMail(info.endpoints.ses)).length - mailsBefore;
 
     // Birthdays: only the members born on that month-day are read.
-    const due = events.filter((e) => (e.detail as { birthDate: string }).birthDate.slice(5) === BIRTHDAY_DATE.slice(5)).length;
+    const due = events.filter(
+      (e) => (e.detail as { birthDate: string }).birthDate.slice(5) === BIRTHDAY_DATE.slice(5),
+    ).length;
     runtime.dynamoMeter!.reset();
     await planCare(BIRTHDAY_DATE, care);
     await waitForIdle(info.controlUrl, 10 * 60_000);
@@ -109,7 +118,9 @@ export const benchCare = async (dataDir: string) => {
       `| birthday: members due on ${BIRTHDAY_DATE} | ${due} | |`,
       `| **birthday: items read per due member** | **${itemsPerDue.toFixed(3)}** | ≤ 1.2 |`,
       '',
-      `Holiday requests by operation: ${Object.entries(holidayMeter.requests).map(([op, n]) => `${op} ${n}`).join(', ')}.`,
+      `Holiday requests by operation: ${Object.entries(holidayMeter.requests)
+        .map(([op, n]) => `${op} ${n}`)
+        .join(', ')}.`,
     ].join('\n');
     return { title: `Care: a holiday and a birthday run over ${MEMBERS} members`, body, ok };
   } finally {

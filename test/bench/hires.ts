@@ -47,14 +47,17 @@ export const benchHires = async (dataDir: string) => {
     const chunks = Array.from({ length: HIRES / 10 }, (_, i) => events.slice(i * 10, i * 10 + 10));
     await Promise.all(
       Array.from({ length: 16 }, async (_, lane) => {
-        for (let i = lane; i < chunks.length; i += 16) await bus.send(new PutEventsCommand({ Entries: chunks[i] }));
+        for (let i = lane; i < chunks.length; i += 16)
+          await bus.send(new PutEventsCommand({ Entries: chunks[i] }));
       }),
     );
     const published = Date.now();
     // Done when every welcome mail is in the SES emulator.
     let sent = 0;
     for (;;) {
-      sent = (await listMail(info.endpoints.ses)).filter((m) => m.to[0]?.startsWith(`bh${run.toLowerCase()}`)).length;
+      sent = (await listMail(info.endpoints.ses)).filter((m) =>
+        m.to[0]?.startsWith(`bh${run.toLowerCase()}`),
+      ).length;
       if (sent >= HIRES || Date.now() - started > 15 * 60_000) break;
       await new Promise((r) => setTimeout(r, 500));
     }

@@ -1,4 +1,4 @@
-import { cpus, totalmem, release, platform, arch } from 'node:os';
+import { arch, cpus, platform, release, totalmem } from 'node:os';
 
 export const machine = () => {
   const cpu = cpus();

@@ -7,11 +7,11 @@ import { randomUUID } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { MEMBERS_SOURCE } from '../../events/members.ts';
 import { listMail } from '../../infra/cli/commands/mail.ts';
 import { waitForIdle } from '../../infra/cli/commands/wait.ts';
 import { localClientConfig } from '../../infra/cli/runtime-info.ts';
 import { startRuntime } from '../../infra/local/runtime.ts';
-import { MEMBERS_SOURCE } from '../../events/members.ts';
 import { newId } from '../../shared/domain/ids.ts';
 import { shanghaiDate } from '../../shared/domain/time.ts';
 

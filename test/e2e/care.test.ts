@@ -49,26 +49,30 @@ beforeAll(async () => {
     hiredEvent(people.woman!, {
       department,
       gender: 'female',
-      birthDate: '1990-09-24',
+      birthDate: '1990-07-07',
       occurredAt: '2026-01-05T09:00:00+08:00',
+      hireDate: '2026-01-05',
     }),
     hiredEvent(people.man!, {
       department,
       gender: 'male',
       birthDate: '1985-05-05',
       occurredAt: '2026-01-05T09:00:00+08:00',
+      hireDate: '2026-01-05',
     }),
     hiredEvent(people.retiree!, {
       department,
       gender: 'male',
       birthDate: '1960-01-01',
       occurredAt: '2026-01-05T09:00:00+08:00',
+      hireDate: '2026-01-05',
     }),
     hiredEvent(people.leap!, {
       department,
       gender: 'female',
       birthDate: '1992-02-29',
       occurredAt: '2026-01-05T09:00:00+08:00',
+      hireDate: '2026-01-05',
     }),
     // Joined the day before the mid-autumn dispatch date (2026-09-24).
     hiredEvent(people.newcomer!, {
@@ -134,7 +138,7 @@ describe('care', () => {
       new PutCommand({ TableName: runtime().tableName, Item: { ...key, entity: 'Setting', policy } }),
     );
     try {
-      // new year (150, dispatched 2025-12-31), spring festival (500), labour day (150 → 50), dragon boat, teachers' day, national day
+      // new year (dispatched 2025-12-31), spring festival 500, labour day 150, dragon boat 200 → 50, teachers' day, national day
       for (const date of ['2025-12-31', '2026-02-14', '2026-04-30', '2026-06-18', '2026-09-09', '2026-09-30'])
         await carePlan({ date });
       await waitIdle();
@@ -142,9 +146,12 @@ describe('care', () => {
       await db().send(new DeleteCommand({ TableName: runtime().tableName, Key: key }));
     }
     const man = Object.fromEntries((await grantsOf(people.man!)).map((g) => [g.occasion, g]));
-    expect(man.new_year).toMatchObject({ amountFen: 15000, reason: 'full' });
-    expect(man.labour_day).toMatchObject({ amountFen: 5000, reason: 'reduced_by_cap' });
-    for (const o of ['dragon_boat', 'teachers_day', 'national_day'])
+    // He joined on 2026-01-05: the 2026 new year, handed out on 2025-12-31, was before his time.
+    expect(man.new_year).toBeUndefined();
+    expect(man.spring_festival).toMatchObject({ amountFen: 50000, reason: 'full' });
+    expect(man.labour_day).toMatchObject({ amountFen: 15000, reason: 'full' });
+    expect(man.dragon_boat).toMatchObject({ amountFen: 5000, reason: 'reduced_by_cap' });
+    for (const o of ['teachers_day', 'national_day'])
       expect(man[o]).toMatchObject({ amountFen: 0, reason: 'skipped_cap_reached' });
     expect((await memberByEmployee(people.man!))?.care?.['2026']?.holiday).toBe(100000);
   });

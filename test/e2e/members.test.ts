@@ -14,7 +14,6 @@ import {
   mailsTo,
   memberByEmployee,
   publish,
-  runtime,
   token,
   uniqueId,
   waitIdle,
@@ -160,8 +159,10 @@ describe('membership from HR events', () => {
     const before = (await mails()).length;
     await publish(bad);
     await waitIdle(90_000);
-    const dead = (await listDlq({ queue: 'hr' })).map((m) => (m.body as { id: string }).id);
-    for (const e of bad) expect(dead).toContain(e.id);
+    const dead = (await listDlq({ queue: 'hr' })).map((m) =>
+      JSON.stringify((m.body as { detail: unknown }).detail),
+    );
+    for (const e of bad) expect(dead).toContain(JSON.stringify(e.detail));
     expect(await memberByEmployee((bad[0]!.detail as { employeeId: string }).employeeId)).toBeUndefined();
     expect((await mails()).length).toBe(before);
     const log = readFileSync(join(process.env.GONGHUI_DATA_DIR!, 'logs', 'enrol-member.log'), 'utf8');

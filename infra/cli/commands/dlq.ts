@@ -3,7 +3,6 @@
  * it back to the source queues once the cause is fixed.
  */
 import {
-  ChangeMessageVisibilityBatchCommand,
   DeleteMessageCommand,
   type Message,
   ReceiveMessageCommand,
@@ -23,7 +22,12 @@ export interface DlqMessage {
 
 const sqsFor = (info: RuntimeInfo) => new SQSClient(localClientConfig(info, info.endpoints.sqs));
 
-/** Receives every message once (hiding each briefly), then makes them all visible again. */
+/**
+ * Receives every message once, hiding each for a few seconds so that the next receive returns
+ * the others; they come back by themselves. (Making them visible again at once would need
+ * ChangeMessageVisibility, which fauxqs 2.4 fails on for messages it moved to a DLQ.)
+ */
+const PEEK_VISIBILITY_SECONDS = 3;
 const peekAll = async (sqs: SQSClient, queueUrl: string): Promise<Message[]> => {
   const seen = new Map<string, Message>();
   for (;;) {
@@ -31,7 +35,7 @@ const peekAll = async (sqs: SQSClient, queueUrl: string): Promise<Message[]> => 
       new ReceiveMessageCommand({
         QueueUrl: queueUrl,
         MaxNumberOfMessages: 10,
-        VisibilityTimeout: 30,
+        VisibilityTimeout: PEEK_VISIBILITY_SECONDS,
         WaitTimeSeconds: 0,
         MessageSystemAttributeNames: ['All'],
       }),
@@ -40,18 +44,7 @@ const peekAll = async (sqs: SQSClient, queueUrl: string): Promise<Message[]> => 
     if (fresh.length === 0) break;
     for (const m of fresh) seen.set(m.MessageId!, m);
   }
-  const all = [...seen.values()];
-  for (let i = 0; i < all.length; i += 10) {
-    await sqs.send(
-      new ChangeMessageVisibilityBatchCommand({
-        QueueUrl: queueUrl,
-        Entries: all
-          .slice(i, i + 10)
-          .map((m, k) => ({ Id: String(k), ReceiptHandle: m.ReceiptHandle!, VisibilityTimeout: 0 })),
-      }),
-    );
-  }
-  return all;
+  return [...seen.values()];
 };
 
 const parseBody = (body: string | undefined): unknown => {

@@ -9,8 +9,8 @@ import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { employeeHiredDetail, type HrEvent } from '../../../events/hr.ts';
 import {
-  memberFromItem,
   dynamoMemberRepository,
+  memberFromItem,
 } from '../../../shared/adapters/member-repository-dynamodb.ts';
 import { newId } from '../../../shared/domain/ids.ts';
 import { applyHrEvents } from '../../../shared/domain/members/apply-hr-events.ts';

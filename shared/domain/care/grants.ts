@@ -5,8 +5,9 @@
  * yearly totals and its domain event, in one transaction: however often the planner runs,
  * a member gets one grant, one ledger entry and one mail.
  */
-import type { DomainEvent } from '../../../events/domain.ts';
+
 import { CARE_SOURCE } from '../../../events/care.ts';
+import type { DomainEvent } from '../../../events/domain.ts';
 import type { Member } from '../members/member.ts';
 import { DEFAULT_OCCASIONS, unionCalendar, type WorkdayOverride } from './calendar.ts';
 import { type CareCategory, type CarePolicy, decideGrant, policyOn } from './policy.ts';

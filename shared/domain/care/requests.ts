@@ -4,11 +4,12 @@
  * holiday grant: once, within the year's cap for life events. A member's death reported by HR
  * opens a bereavement request by itself.
  */
-import type { DomainEvent } from '../../../events/domain.ts';
+
 import { CARE_SOURCE } from '../../../events/care.ts';
+import type { DomainEvent } from '../../../events/domain.ts';
 import { Conflict, Forbidden, InvalidInput, NotFound } from '../errors.ts';
-import { hasAnyRole, type Principal } from '../principal.ts';
 import type { Member } from '../members/member.ts';
+import { hasAnyRole, type Principal } from '../principal.ts';
 import type { CareStore, GrantRecord } from './grants.ts';
 import { decideGrant, type LifeEventKind, type OccasionPolicy, policyOn } from './policy.ts';
 

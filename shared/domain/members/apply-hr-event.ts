@@ -104,7 +104,8 @@ export const applyHrEvent = (
         if (h.position) m.position = h.position;
         m.hireDate = h.hireDate;
         const occurredOn = shanghaiDate(new Date(h.occurredAt));
-        m.joinedOn = h.hireDate > occurredOn ? h.hireDate : occurredOn;
+        // The later of the hire date and the day HR announced it (ISO dates sort as strings).
+        m.joinedOn = [h.hireDate, occurredOn].sort().at(-1)!;
         changes.push({ kind: 'enrolled', origin: ctx.origin });
       }
       break;

@@ -199,6 +199,8 @@ const toDomainEvents = (m: Member, changes: MemberChange[], deps: ApplyDeps, now
           detailType: 'MemberUpdated',
           detail: { ...base(), fields: c.fields },
         };
+      default:
+        throw new Error(`unknown change ${(c as { kind: string }).kind}`);
     }
   });
 };

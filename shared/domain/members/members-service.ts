@@ -3,11 +3,12 @@
  * a member sees themself; a branch officer sees and manages their branch; the chair and admins
  * see everyone and manage the department → branch mapping.
  */
+
+import type { DomainEvent } from '../../../events/domain.ts';
 import type { EmployeeHired, HrEvent } from '../../../events/hr.ts';
 import { MEMBERS_SOURCE } from '../../../events/members.ts';
-import type { DomainEvent } from '../../../events/domain.ts';
-import { hasAnyRole, type Principal } from '../principal.ts';
 import { Conflict, Forbidden, InvalidInput, NotFound } from '../errors.ts';
+import { hasAnyRole, type Principal } from '../principal.ts';
 import { type ApplyDeps, applyHrEvents } from './apply-hr-events.ts';
 import { type Branch, type Member, type MemberStatus, stampOf } from './member.ts';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_CARE_POLICY as policy, decideGrant, policyOn } from '../../../shared/domain/care/policy.ts';
+import { decideGrant, DEFAULT_CARE_POLICY as policy, policyOn } from '../../../shared/domain/care/policy.ts';
 
 const active = {
   enrolled: true,
