@@ -58,7 +58,8 @@ export const startDynamoLocal = async (dataDir: string): Promise<DynamoLocal> =>
       '-port',
       String(port),
     ],
-    { stdio: 'ignore' },
+    // DynamoDB Local writes a metadata file into its working directory: keep it in the data dir.
+    { stdio: 'ignore', cwd: dir },
   );
   // Kills java if this process dies without stopping it (SIGKILL, crash).
   const watchdog = spawn(
