@@ -3,7 +3,7 @@
  * Shanghai, or `date` when run by hand (`gonghui care plan --date`).
  */
 import { careDeps } from '../shared/config/care-deps.ts';
-import { planCare } from '../shared/domain/care/grants.ts';
+import { planCare } from '../shared/domain/care/planner.ts';
 import { shanghaiDate } from '../shared/domain/time.ts';
 import { logger } from '../shared/observability/logger.ts';
 

@@ -22,7 +22,8 @@ const deps: SendDeps = {
   now: () => new Date(),
 };
 
-// One record at a time: the pacer spaces sends evenly, parallel records would only queue on it.
+// Records run in parallel: each takes its slot from the pacer, so the sends stay evenly spaced
+// while the ledger writes and SES round trips of one mail overlap the wait for the next.
 const processor = new BatchProcessor(EventType.SQS);
 
 const sendForRecord = async (record: SQSRecord): Promise<void> => {
@@ -60,6 +61,6 @@ const eventIdOf = (detail: unknown) => (detail as { eventId?: unknown }).eventId
 export const handler = async (event: SQSEvent, context: Context) =>
   processPartialResponse(event, sendForRecord, processor, {
     context,
-    processInParallel: false,
+    processInParallel: true,
     throwOnFullBatchFailure: false,
   });

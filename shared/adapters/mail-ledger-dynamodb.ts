@@ -41,7 +41,7 @@ export const dynamoMailLedger = (db: DynamoDBDocumentClient, tableName: string):
     }
   },
 
-  async complete(mail, messageId, sentAt) {
+  async complete(mail, messageId, sentAt, startedAt) {
     const sentAtIso = sentAt.toISOString();
     const index = keys.mailByDay(shanghaiDate(sentAt), sentAtIso, mail.notificationId);
     await db.send(
@@ -49,12 +49,13 @@ export const dynamoMailLedger = (db: DynamoDBDocumentClient, tableName: string):
         TableName: tableName,
         Key: keys.mail(mail.notificationId),
         UpdateExpression:
-          'SET #status = :sent, messageId = :messageId, sentAt = :sentAt, GSI1PK = :gpk, GSI1SK = :gsk REMOVE leaseUntil',
+          'SET #status = :sent, messageId = :messageId, sentAt = :sentAt, sendStartedAt = :startedAt, GSI1PK = :gpk, GSI1SK = :gsk REMOVE leaseUntil',
         ExpressionAttributeNames: { '#status': 'status' },
         ExpressionAttributeValues: {
           ':sent': 'sent',
           ':messageId': messageId,
           ':sentAt': sentAtIso,
+          ':startedAt': startedAt.toISOString(),
           ':gpk': index.GSI1PK,
           ':gsk': index.GSI1SK,
         },

@@ -5,7 +5,6 @@
  */
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
-import * as z from 'zod/mini';
 import { http as httpLimits } from '../config/http-limits.ts';
 import {
   Conflict,
@@ -40,13 +39,27 @@ const STATUS: Array<[new (...args: never[]) => DomainError, number]> = [
   [RetryLater, 503],
 ];
 
+/**
+ * A zod validation failure. Recognised by shape, not by `instanceof z.core.$ZodError`: touching
+ * the `core` namespace would pull all of zod's core (locales, JSON Schema) into every bundle.
+ */
+const isValidationError = (
+  error: unknown,
+): error is { issues: Array<{ path: PropertyKey[]; message: string }> } =>
+  error instanceof Error &&
+  error.name === '$ZodError' &&
+  Array.isArray((error as { issues?: unknown }).issues);
+
 export const errorResponse = (error: unknown): APIGatewayProxyStructuredResultV2 => {
   if (error instanceof HttpError)
     return json(error.statusCode, { message: error.message, ...detailsOf(error) });
-  if (error instanceof z.core.$ZodError) {
+  if (isValidationError(error)) {
     return json(400, {
       message: '请求内容有误 / The request is invalid',
-      errors: error.issues.map((i) => ({ field: i.path.join('.') || '(body)', message: i.message })),
+      errors: error.issues.map((i) => ({
+        field: i.path.map(String).join('.') || '(body)',
+        message: i.message,
+      })),
     });
   }
   for (const [kind, status] of STATUS) {

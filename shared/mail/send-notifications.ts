@@ -19,7 +19,8 @@ export interface MailLedger {
     meta: { detailType: string; eventId: string },
     now: Date,
   ): Promise<'claimed' | 'sent' | 'busy'>;
-  complete(mail: OutgoingMail, messageId: string, sentAt: Date): Promise<void>;
+  /** `startedAt`: when the SES request began (what the pacer controls and SES counts). */
+  complete(mail: OutgoingMail, messageId: string, sentAt: Date, startedAt: Date): Promise<void>;
   /** Gives the claim up after a failed send so a retry need not wait for the lease. */
   release(mail: OutgoingMail): Promise<void>;
 }
@@ -63,20 +64,21 @@ export const sendNotifications = async (
     }
     if (claim === 'busy')
       throw new RetryLater(`mail ${mail.notificationId} is being sent by another instance`);
-    const messageId = await sendWithBackoff(mail, deps);
-    await deps.ledger.complete(mail, messageId, deps.now());
+    const { messageId, startedAt } = await sendWithBackoff(mail, deps);
+    await deps.ledger.complete(mail, messageId, deps.now(), startedAt);
     result.sent++;
   }
   return result;
 };
 
-const sendWithBackoff = async (mail: OutgoingMail, deps: SendDeps): Promise<string> => {
+const sendWithBackoff = async (mail: OutgoingMail, deps: SendDeps): Promise<{ messageId: string; startedAt: Date }> => {
   const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
   const attempts = deps.maxThrottleRetries ?? 5;
   for (let attempt = 0; ; attempt++) {
     await deps.pacer.acquire();
+    const startedAt = deps.now();
     try {
-      return (await deps.mailer.send(mail)).messageId;
+      return { messageId: (await deps.mailer.send(mail)).messageId, startedAt };
     } catch (error) {
       if (!(error instanceof MailThrottled) || attempt + 1 >= attempts) {
         await deps.ledger.release(mail);

@@ -15,7 +15,7 @@ import { startRuntime } from '../../infra/local/runtime.ts';
 import { sqsCareQueue } from '../../shared/adapters/care-queue-sqs.ts';
 import { dynamoCareStore } from '../../shared/adapters/care-store-dynamodb.ts';
 import { dynamoMemberRepository } from '../../shared/adapters/member-repository-dynamodb.ts';
-import { planCare } from '../../shared/domain/care/grants.ts';
+import { planCare } from '../../shared/domain/care/planner.ts';
 import { newId } from '../../shared/domain/ids.ts';
 import { applyHrEvents } from '../../shared/domain/members/apply-hr-events.ts';
 

@@ -9,7 +9,8 @@
 import { CARE_SOURCE } from '../../../events/care.ts';
 import type { DomainEvent } from '../../../events/domain.ts';
 import type { Member } from '../members/member.ts';
-import { DEFAULT_OCCASIONS, unionCalendar, type WorkdayOverride } from './calendar.ts';
+import type { WorkdayOverride } from './calendar.ts';
+import { DEFAULT_OCCASIONS } from './occasions.ts';
 import { type CareCategory, type CarePolicy, decideGrant, policyOn } from './policy.ts';
 
 export type CareTask =
@@ -75,48 +76,6 @@ const isLeapYear = (y: number) => (y % 4 === 0 && y % 100 !== 0) || y % 400 === 
 export const birthdayKeys = (date: string): string[] => {
   const md = date.slice(5, 10);
   return md === '02-28' && !isLeapYear(Number(date.slice(0, 4))) ? ['02-28', '02-29'] : [md];
-};
-
-/** What is due on a date: holidays whose dispatch date it is (this year's and next January's), and birthdays. */
-export const dueOn = async (date: string, store: CareStore) => {
-  const year = Number(date.slice(0, 4));
-  const [policies, overrides] = await Promise.all([store.policies(), store.workdayOverrides()]);
-  const policy = policyOn(date, policies);
-  const ahead = (occasion: string) => policy.occasions[occasion]?.workingDaysAhead ?? 1;
-  const entries = [year, year + 1].flatMap((y) =>
-    unionCalendar(y, { overrides, workingDaysAhead: ahead }).map((e) => ({ ...e, year: y })),
-  );
-  const holidays = entries.filter((e) => e.dispatchDate === date && policy.occasions[e.occasion]?.enabled);
-  const warnings = entries
-    .filter((e) => e.year === year + 1 && !e.arrangementKnown)
-    .slice(0, 1)
-    .map(
-      () =>
-        `国务院 ${year + 1} 年节假日安排尚未录入 / The State Council's ${year + 1} holiday arrangement is missing: dispatch dates assume plain weekends`,
-    );
-  return { holidays, warnings };
-};
-
-/** The planner: enqueues one task per due holiday and branch, and one for the day's birthdays. */
-export const planCare = async (date: string, deps: CareDeps) => {
-  const { holidays, warnings } = await dueOn(date, deps.store);
-  const branches = holidays.length ? await deps.store.branches() : [];
-  const tasks: CareTask[] = [
-    ...holidays.flatMap((h) =>
-      branches.map(
-        (branch): CareTask => ({ kind: 'holiday', occasion: h.occasion, year: h.year, date, branch }),
-      ),
-    ),
-    { kind: 'birthday', date },
-  ];
-  await deps.queue.enqueue(tasks);
-  return {
-    date,
-    holidays: holidays.map((h) => h.occasion),
-    branches: branches.length,
-    tasks: tasks.length,
-    warnings,
-  };
 };
 
 const occasionInfo = (occasion: string) => DEFAULT_OCCASIONS.find((o) => o.occasion === occasion);
