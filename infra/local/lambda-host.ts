@@ -32,10 +32,13 @@ export interface FunctionStats {
 
 const WORKER = resolve(import.meta.dirname, 'lambda-worker.mjs');
 
-/** How many instances a function may have at once: its queue mapping's cap, else a small default. */
+/**
+ * How many instances a function may have at once: its queue mapping's cap; otherwise enough
+ * for a burst of API clients (Lambda would scale further; instances start lazily here).
+ */
 const concurrencyOf = (name: FunctionName): number => {
   const queue = (functions[name].triggers as readonly Trigger[]).find((t) => t.kind === 'queue');
-  return queue && queue.kind === 'queue' ? queue.maxConcurrency : 8;
+  return queue && queue.kind === 'queue' ? queue.maxConcurrency : 20;
 };
 
 export const buildFunctions = async (outDir: string): Promise<Record<FunctionName, string>> => {

@@ -5,6 +5,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { benchApiLatency } from './api-latency.ts';
 import { benchCare } from './care.ts';
 import { benchFunctionInit } from './function-init.ts';
 import { benchHires } from './hires.ts';
@@ -18,6 +19,7 @@ const benches: Record<string, Bench> = {
   mail: benchMailPacing,
   hires: benchHires,
   care: benchCare,
+  api: benchApiLatency,
 };
 
 const selected = process.argv.slice(2).filter((a) => benches[a]);
