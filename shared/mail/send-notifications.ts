@@ -71,7 +71,10 @@ export const sendNotifications = async (
   return result;
 };
 
-const sendWithBackoff = async (mail: OutgoingMail, deps: SendDeps): Promise<{ messageId: string; startedAt: Date }> => {
+const sendWithBackoff = async (
+  mail: OutgoingMail,
+  deps: SendDeps,
+): Promise<{ messageId: string; startedAt: Date }> => {
   const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
   const attempts = deps.maxThrottleRetries ?? 5;
   for (let attempt = 0; ; attempt++) {

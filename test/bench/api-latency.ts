@@ -23,12 +23,17 @@ export const benchApiLatency = async (dataDir: string) => {
   try {
     const { info } = runtime;
     const tokens = await Promise.all(
-      Array.from({ length: CLIENTS }, (_, i) => runtime.issuer.sign({ sub: `BENCH-D${i}`, groups: ['delegate'] })),
+      Array.from({ length: CLIENTS }, (_, i) =>
+        runtime.issuer.sign({ sub: `BENCH-D${i}`, groups: ['delegate'] }),
+      ),
     );
     const call = async (token: string, method: string, path: string, body?: unknown) => {
       const res = await fetch(`${info.apiUrl}${path}`, {
         method,
-        headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+        headers: {
+          authorization: `Bearer ${token}`,
+          ...(body ? { 'content-type': 'application/json' } : {}),
+        },
         ...(body ? { body: JSON.stringify(body) } : {}),
       });
       const text = await res.text();
@@ -46,7 +51,15 @@ export const benchApiLatency = async (dataDir: string) => {
       tokens.map(async (t, c) => {
         for (let i = 0; i < PER_CLIENT; i++) {
           await timed(async () => {
-            ids[c]!.push((await call(t, 'POST', '/proposals', { title: `提案 ${c}-${i}`, content: '内容'.repeat(50), session: 'BENCH' })).id);
+            ids[c]!.push(
+              (
+                await call(t, 'POST', '/proposals', {
+                  title: `提案 ${c}-${i}`,
+                  content: '内容'.repeat(50),
+                  session: 'BENCH',
+                })
+              ).id,
+            );
           }, create);
         }
       }),
@@ -58,7 +71,8 @@ export const benchApiLatency = async (dataDir: string) => {
     );
     await Promise.all(
       tokens.map(async (t, c) => {
-        for (let i = 0; i < PER_CLIENT; i++) await timed(() => call(t, 'GET', `/proposals?author=BENCH-D${c}&limit=20`), list);
+        for (let i = 0; i < PER_CLIENT; i++)
+          await timed(() => call(t, 'GET', `/proposals?author=BENCH-D${c}&limit=20`), list);
       }),
     );
     // The same reads straight from DynamoDB Local, as the floor the API stands on.
@@ -68,7 +82,17 @@ export const benchApiLatency = async (dataDir: string) => {
       ids.map(async (mine) => {
         for (const id of mine) {
           const key = keys.proposal(id);
-          await timed(() => db.send(new GetItemCommand({ TableName: info.tableName, Key: { PK: { S: key.PK }, SK: { S: key.SK } }, ConsistentRead: true })), bare);
+          await timed(
+            () =>
+              db.send(
+                new GetItemCommand({
+                  TableName: info.tableName,
+                  Key: { PK: { S: key.PK }, SK: { S: key.SK } },
+                  ConsistentRead: true,
+                }),
+              ),
+            bare,
+          );
         }
       }),
     );

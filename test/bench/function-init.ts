@@ -8,8 +8,8 @@ import { mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { build } from 'esbuild';
 import { bundling } from '../../infra/bundling.ts';
-import { ENV, type EnvName } from '../../shared/config/env-names.ts';
 import { type FunctionName, functionNames, functions } from '../../infra/topology.ts';
+import { ENV, type EnvName } from '../../shared/config/env-names.ts';
 import { median } from './machine.ts';
 
 const RUNS = 15;
@@ -31,7 +31,12 @@ const appEnv: Record<EnvName, string> = {
   [ENV.powertoolsServiceName]: 'bench',
   [ENV.logLevel]: 'WARN',
 };
-const initEnv = { ...appEnv, AWS_REGION: 'ap-east-1', AWS_ACCESS_KEY_ID: 'bench', AWS_SECRET_ACCESS_KEY: 'bench' };
+const initEnv = {
+  ...appEnv,
+  AWS_REGION: 'ap-east-1',
+  AWS_ACCESS_KEY_ID: 'bench',
+  AWS_SECRET_ACCESS_KEY: 'bench',
+};
 
 const timeProcess = (args: string[]): number => {
   const started = process.hrtime.bigint();

@@ -8,8 +8,8 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { sqsCareQueue } from '../../../shared/adapters/care-queue-sqs.ts';
 import { dynamoCareStore, queryLedger } from '../../../shared/adapters/care-store-dynamodb.ts';
 import { unionCalendar } from '../../../shared/domain/care/calendar.ts';
-import { planCare } from '../../../shared/domain/care/planner.ts';
 import { readLedger } from '../../../shared/domain/care/ledger.ts';
+import { planCare } from '../../../shared/domain/care/planner.ts';
 import { newId } from '../../../shared/domain/ids.ts';
 import { CliError, loadRuntimeInfo, localClientConfig } from '../runtime-info.ts';
 
