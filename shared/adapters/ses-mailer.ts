@@ -18,12 +18,22 @@ const isThrottling = (error: unknown): boolean => {
   );
 };
 
+/**
+ * SES wants a non-ASCII display name as a MIME encoded-word: `"工会" <a@b>` becomes
+ * `=?UTF-8?B?5bel5Lya?= <a@b>`. An ASCII sender passes unchanged.
+ */
+export const encodeSender = (from: string): string => {
+  const m = /^\s*"?([^"<]*?)"?\s*<([^>]+)>\s*$/.exec(from);
+  if (!m || /^[\x20-\x7e]*$/.test(m[1]!)) return from;
+  return `=?UTF-8?B?${Buffer.from(m[1]!, 'utf8').toString('base64')}?= <${m[2]}>`;
+};
+
 export const sesMailer = (ses: SESClient, from: string): Mailer => ({
   async send(mail) {
     try {
       const out = await ses.send(
         new SendEmailCommand({
-          Source: from,
+          Source: encodeSender(from),
           Destination: { ToAddresses: [mail.to] },
           Message: {
             Subject: { Data: mail.subject, Charset: 'UTF-8' },
