@@ -201,6 +201,14 @@ export interface FunctionSpec {
 }
 
 const common: EnvName[] = [ENV.powertoolsServiceName, ENV.logLevel];
+/** The proposals context's settings, read by its API and by its daily reminder. */
+const proposalEnv: EnvName[] = [
+  ...common,
+  ENV.tableName,
+  ENV.congressSession,
+  ENV.proposalSecondersRequired,
+  ENV.proposalMaxReassignments,
+];
 
 export const functions = {
   'enrol-member': {
@@ -274,13 +282,7 @@ export const functions = {
     description: 'Staff-congress proposals: filing, seconding, review, assignment, answer, rating, reports',
     memoryMb: 512,
     timeoutSeconds: 10,
-    environment: [
-      ...common,
-      ENV.tableName,
-      ENV.congressSession,
-      ENV.proposalSecondersRequired,
-      ENV.proposalMaxReassignments,
-    ],
+    environment: proposalEnv,
     access: { table: 'readWrite' },
     triggers: [
       { kind: 'route', method: 'POST', path: '/proposals', auth: 'jwt' },
@@ -297,13 +299,7 @@ export const functions = {
     description: 'Daily: reminds departments of proposals due within three days or overdue',
     memoryMb: 256,
     timeoutSeconds: 60,
-    environment: [
-      ...common,
-      ENV.tableName,
-      ENV.congressSession,
-      ENV.proposalSecondersRequired,
-      ENV.proposalMaxReassignments,
-    ],
+    environment: proposalEnv,
     access: { table: 'readWrite' },
     triggers: [
       {

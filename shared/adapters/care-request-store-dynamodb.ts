@@ -8,7 +8,7 @@ import {
   TransactWriteCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type { CareRequest, RequestStatus, RequestStore } from '../domain/care/requests.ts';
-import { ENTITY, keys } from './keys.ts';
+import { ENTITY, keys, withoutKeys } from './keys.ts';
 import { dynamoMemberDirectory } from './member-directory-dynamodb.ts';
 import { outboxPut } from './outbox.ts';
 
@@ -19,10 +19,7 @@ const item = (r: CareRequest) => ({
   ...r,
 });
 
-const fromItem = (i: Record<string, unknown>): CareRequest => {
-  const { PK: _p, SK: _s, GSI1PK: _g, GSI1SK: _h, entity: _e, ...r } = i;
-  return r as unknown as CareRequest;
-};
+const fromItem = (i: Record<string, unknown>): CareRequest => withoutKeys<CareRequest>(i);
 
 export const dynamoCareRequestStore = (db: DynamoDBDocumentClient, tableName: string): RequestStore => {
   const members = dynamoMemberDirectory(db, tableName);

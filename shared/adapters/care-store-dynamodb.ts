@@ -14,7 +14,7 @@ import type { WorkdayOverride } from '../domain/care/calendar.ts';
 import type { CareStore, GrantRecord } from '../domain/care/grants.ts';
 import type { CarePolicy } from '../domain/care/policy.ts';
 import { SCHOOL_UNION } from '../domain/members/member.ts';
-import { ENTITY, keys } from './keys.ts';
+import { ENTITY, keys, withoutKeys } from './keys.ts';
 import { decodeCursor, encodeCursor } from './member-directory-dynamodb.ts';
 import { memberFromItem } from './member-repository-dynamodb.ts';
 import { outboxPut } from './outbox.ts';
@@ -191,10 +191,7 @@ export const queryLedger = async (
         ExclusiveStartKey: start,
       }),
     );
-    for (const i of out.Items ?? []) {
-      const { PK: _p, SK: _s, GSI2PK: _g, GSI2SK: _h, entity: _e, ...record } = i;
-      items.push(record as GrantRecord);
-    }
+    for (const i of out.Items ?? []) items.push(withoutKeys<GrantRecord>(i));
     start = out.LastEvaluatedKey;
   } while (start);
   return items;

@@ -95,3 +95,21 @@ export const keys = {
 
 export const DAY_SECONDS = 86_400;
 export const epochSeconds = (date: Date): number => Math.floor(date.getTime() / 1000);
+
+/** Key and index attributes: storage details, never part of what a repository hands back. */
+const STORAGE_ATTRIBUTES = new Set([
+  'PK',
+  'SK',
+  'GSI1PK',
+  'GSI1SK',
+  'GSI2PK',
+  'GSI2SK',
+  'GSI3PK',
+  'GSI3SK',
+  'GSI4PK',
+  'GSI4SK',
+  'entity',
+]);
+
+export const withoutKeys = <T>(item: Record<string, unknown>): T =>
+  Object.fromEntries(Object.entries(item).filter(([k]) => !STORAGE_ATTRIBUTES.has(k))) as T;

@@ -8,20 +8,8 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import type { MemberRepository } from '../domain/members/apply-hr-events.ts';
 import type { Branch, Member } from '../domain/members/member.ts';
-import { ENTITY, keys } from './keys.ts';
+import { ENTITY, keys, withoutKeys } from './keys.ts';
 import { outboxPut } from './outbox.ts';
-
-const KEY_ATTRIBUTES = [
-  'PK',
-  'SK',
-  'GSI1PK',
-  'GSI1SK',
-  'GSI2PK',
-  'GSI2SK',
-  'GSI3PK',
-  'GSI3SK',
-  'entity',
-] as const;
 
 /** A member as stored: listed by branch only once enrolled (a placeholder waits for its hire). */
 export const memberItem = (m: Member) => ({
@@ -37,11 +25,7 @@ export const memberItem = (m: Member) => ({
   ...m,
 });
 
-export const memberFromItem = (item: Record<string, unknown>): Member => {
-  const copy = { ...item };
-  for (const k of KEY_ATTRIBUTES) delete copy[k];
-  return copy as unknown as Member;
-};
+export const memberFromItem = (item: Record<string, unknown>): Member => withoutKeys<Member>(item);
 
 /** BatchGetItem takes at most 100 keys and may hand back unprocessed keys under load. */
 export const batchGet = async (

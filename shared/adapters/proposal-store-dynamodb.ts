@@ -18,23 +18,9 @@ import type {
   ProposalListQuery,
   ProposalStore,
 } from '../domain/proposals/proposals-service.ts';
-import { ENTITY, keys } from './keys.ts';
+import { ENTITY, keys, withoutKeys } from './keys.ts';
 import { decodeCursor, encodeCursor } from './member-directory-dynamodb.ts';
 import { outboxPut } from './outbox.ts';
-
-const INDEX_ATTRIBUTES = [
-  'PK',
-  'SK',
-  'GSI1PK',
-  'GSI1SK',
-  'GSI2PK',
-  'GSI2SK',
-  'GSI3PK',
-  'GSI3SK',
-  'GSI4PK',
-  'GSI4SK',
-  'entity',
-];
 
 const proposalItem = (p: Proposal) => ({
   ...keys.proposal(p.id),
@@ -46,11 +32,7 @@ const proposalItem = (p: Proposal) => ({
   ...p,
 });
 
-const fromItem = (item: Record<string, unknown>): Proposal => {
-  const copy = { ...item };
-  for (const k of INDEX_ATTRIBUTES) delete copy[k];
-  return copy as unknown as Proposal;
-};
+const fromItem = (item: Record<string, unknown>): Proposal => withoutKeys<Proposal>(item);
 
 export const dynamoProposalStore = (db: DynamoDBDocumentClient, tableName: string): ProposalStore => {
   const queryAll = async (input: ConstructorParameters<typeof QueryCommand>[0]) => {
@@ -146,10 +128,7 @@ export const dynamoProposalStore = (db: DynamoDBDocumentClient, tableName: strin
         ExpressionAttributeValues: { ':pk': keys.proposal(id).PK, ':h': 'HISTORY#' },
         ConsistentRead: true,
       });
-      return items.map((i) => {
-        const { PK: _p, SK: _s, entity: _e, ...entry } = i;
-        return entry as unknown as HistoryEntry;
-      });
+      return items.map((i) => withoutKeys<HistoryEntry>(i));
     },
 
     async list(q: ProposalListQuery) {

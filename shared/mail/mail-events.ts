@@ -2,21 +2,13 @@
  * The domain events that send mail: the bus rule routes exactly these to the notify queue.
  * Kept as plain names so that the topology does not import the templates themselves.
  */
+import { PROPOSAL_CHANGE_EVENTS, type ProposalChangeEvent } from '../../events/proposals.ts';
 
 /** Proposal changes that can be a state change of a published proposal (drafting and seconding are not). */
-export const PROPOSAL_MAIL_EVENTS = [
-  'ProposalSubmitted',
-  'ProposalUnderReview',
-  'ProposalRegistered',
-  'ProposalMerged',
-  'ProposalConverted',
-  'ProposalRejected',
-  'ProposalAssigned',
-  'ProposalAnswered',
-  'ProposalReassigned',
-  'ProposalClosed',
-  'ProposalWithdrawn',
-] as const;
+export const PROPOSAL_MAIL_EVENTS = PROPOSAL_CHANGE_EVENTS.filter(
+  (t): t is Exclude<ProposalChangeEvent, 'ProposalDrafted' | 'ProposalSeconded'> =>
+    t !== 'ProposalDrafted' && t !== 'ProposalSeconded',
+);
 
 export const MAIL_EVENT_TYPES = [
   'MemberEnrolled',

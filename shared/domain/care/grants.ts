@@ -145,7 +145,8 @@ export const runCareTask = async (task: CareTask, deps: CareDeps) => {
   return { ...counts, members: page.members.length };
 };
 
-const grantedEvent = (m: Member, r: GrantRecord, deps: CareDeps): DomainEvent => ({
+/** The CareGranted event of a grant: the member's mail. */
+export const grantedEvent = (m: Member, r: GrantRecord, deps: { newId: () => string }): DomainEvent => ({
   source: CARE_SOURCE,
   detailType: 'CareGranted',
   detail: {

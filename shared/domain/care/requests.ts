@@ -10,7 +10,7 @@ import type { DomainEvent } from '../../../events/domain.ts';
 import { Conflict, Forbidden, InvalidInput, NotFound } from '../errors.ts';
 import type { Member } from '../members/member.ts';
 import { hasAnyRole, type Principal } from '../principal.ts';
-import type { CareStore, GrantRecord } from './grants.ts';
+import { type CareStore, type GrantRecord, grantedEvent } from './grants.ts';
 import { decideGrant, type LifeEventKind, type OccasionPolicy, policyOn } from './policy.ts';
 
 export const LIFE_EVENT_NAMES: Record<LifeEventKind, string> = {
@@ -222,28 +222,7 @@ const grantLifeEvent = async (r: CareRequest, deps: RequestDeps): Promise<number
       createdAt: deps.now().toISOString(),
     };
     // The deceased do not read mail: a bereavement grant goes to the family through the branch.
-    const event: DomainEvent | undefined =
-      decision.grant && r.kind !== 'bereavement'
-        ? {
-            source: CARE_SOURCE,
-            detailType: 'CareGranted',
-            detail: {
-              eventId: deps.newId(),
-              occurredAt: record.createdAt,
-              version: 1,
-              memberId: member.memberId,
-              employeeId: member.employeeId,
-              name: member.name ?? '',
-              email: member.email ?? '',
-              branch: record.branch,
-              occasion: record.occasion,
-              occasionName: record.occasionName,
-              date: record.date,
-              amountFen: record.amountFen,
-              reason: record.reason,
-            },
-          }
-        : undefined;
+    const event = decision.grant && r.kind !== 'bereavement' ? grantedEvent(member, record, deps) : undefined;
     const outcome = await deps.care.grant(member, record, event);
     if (outcome !== 'conflict') return record.amountFen;
   }
