@@ -14,7 +14,7 @@ import {
   type ProposalAction,
   type ProposalState,
 } from './proposal.ts';
-import { type ActionInput, canView, type ProposalPolicy, transition } from './transitions.ts';
+import { type ActionInput, authoriseAction, canView, type ProposalPolicy, transition } from './transitions.ts';
 
 export interface HistoryEntry {
   proposalId: string;
@@ -173,8 +173,8 @@ export const actOnProposal = async (
       });
     }
     const now = deps.now();
-    // The role check runs inside transition() before the state check; the body is read once, after
-    // the caller proved allowed to see the proposal.
+    // Who may act comes first (403), then what they sent (400), then the state (409).
+    authoriseAction(actor, p, action);
     input ??= body();
     if (input.action !== action) throw new InvalidInput('操作不匹配 / Action mismatch');
     if (input.action === 'review' && input.decision === 'merge' && input.mergeInto) {

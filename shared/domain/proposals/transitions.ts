@@ -58,10 +58,10 @@ export const canView = (actor: Principal, p: Proposal): boolean => {
   return false;
 };
 
-/** The role check of each action, before the state is looked at. */
-const authorise = (actor: Principal, p: Proposal, input: ActionInput) => {
+/** The role check of each action, before the state or the body is looked at. */
+export const authoriseAction = (actor: Principal, p: Proposal, action: ProposalAction) => {
   const isAuthor = actor.sub === p.author.id;
-  switch (input.action) {
+  switch (action) {
     case 'submit':
     case 'withdraw':
     case 'feedback':
@@ -100,7 +100,7 @@ export const transition = (
 ): TransitionResult => {
   // Someone who may not see a draft learns nothing about it, not even that it exists.
   if (!canView(actor, p)) throw new Forbidden('无权操作此提案 / You may not act on this proposal');
-  authorise(actor, p, input);
+  authoriseAction(actor, p, input.action);
   if (!ALLOWED_FROM[input.action].includes(p.state)) fail(p, input.action);
   const at = now.toISOString();
   const next: Proposal = structuredClone(p);
