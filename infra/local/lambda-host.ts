@@ -1,235 +1,358 @@
 /**
- * Runs the topology's functions as Lambda would: each function is bundled with the deploy's
- * esbuild options, and each instance is a worker thread with only that function's environment
- * and its own module scope (send-email's pacer is per instance, as in Lambda). Instances start
- * lazily up to the function's concurrency and serve one invocation at a time; an invocation
- * past the function's timeout fails and its instance is replaced.
+ * Runs functions the way Lambda does. Each execution environment ("instance") is a worker thread
+ * with the function's own environment variables and module scope, so whatever a handler keeps
+ * at module level (SDK clients, send-email's pacer) is per instance, as on AWS. Instances start
+ * lazily up to the function's concurrency, stay warm, and serve one invocation at a time; a
+ * caller beyond the concurrency waits for a free one (Lambda would throttle; every local caller
+ * would retry anyway). An invocation past the function's timeout fails, and its instance is
+ * discarded, as Lambda discards a timed-out environment. So is an instance whose init failed.
+ *
+ * Function output (stdout and stderr of its workers) goes to `<logDir>/<function>.log` with
+ * Lambda's START, END and REPORT lines, not to the runtime's console.
  */
 import { randomUUID } from 'node:crypto';
 import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { dirname, join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { build } from 'esbuild';
-import { bundling } from '../bundling.ts';
-import { type FunctionName, functionNames, functions, type Trigger } from '../topology.ts';
 
-export interface InvokeError extends Error {
-  functionError: true;
+export interface HostedFunction {
+  name: string;
+  /** The built bundle (it exports `handler`). */
+  bundle: string;
+  timeoutSeconds: number;
+  memoryMb: number;
+  /** Instances at most at once. */
+  concurrency: number;
+  /** The instance's whole process.env. */
+  env: Record<string, string>;
 }
 
-interface Instance {
-  worker: Worker;
-  busy: boolean;
-  pending?: { resolve: (v: unknown) => void; reject: (e: Error) => void; timer: NodeJS.Timeout; id: string };
+export interface LambdaHostOptions {
+  functions: readonly HostedFunction[];
+  logDir: string;
+  region: string;
+  accountId: string;
 }
 
-export interface FunctionStats {
+/** What a failed invocation rejects with: Lambda's errorType and errorMessage. */
+export class FunctionError extends Error {
+  constructor(
+    readonly functionName: string,
+    readonly errorType: string,
+    message: string,
+    readonly errorStack = '',
+  ) {
+    super(message);
+    this.name = errorType;
+  }
+}
+
+export interface InvocationStats {
   inflight: number;
   invoked: number;
   failed: number;
   instances: number;
+  coldStarts: number;
 }
 
-const WORKER = resolve(import.meta.dirname, 'lambda-worker.mjs');
+export interface LambdaHost {
+  /** Invokes synchronously (RequestResponse); resolves with the handler's JSON result. */
+  invoke(name: string, event: unknown): Promise<unknown>;
+  stats(): Record<string, InvocationStats>;
+  inflight(): number;
+  /** Refuses new invocations, lets those under way finish for up to `graceMs`, ends every instance. */
+  stop(opts?: { graceMs?: number }): Promise<void>;
+}
 
-/**
- * How many instances a function may have at once: its queue mapping's cap; otherwise enough
- * for a burst of API clients (Lambda would scale further; instances start lazily here).
- */
-const concurrencyOf = (name: FunctionName): number => {
-  const queue = (functions[name].triggers as readonly Trigger[]).find((t) => t.kind === 'queue');
-  return queue && queue.kind === 'queue' ? queue.maxConcurrency : 20;
-};
+/** Lambda's limit for a synchronous invocation's response. */
+export const MAX_RESPONSE_BYTES = 6_291_556;
+/** Lambda gives an on-demand init 10 s. */
+const INIT_TIMEOUT_MS = 10_000;
 
-export const buildFunctions = async (outDir: string): Promise<Record<FunctionName, string>> => {
-  const out = {} as Record<FunctionName, string>;
-  await Promise.all(
-    functionNames.map(async (name) => {
-      const outfile = join(outDir, name, bundling.outFile);
-      await build({
-        entryPoints: [resolve(functions[name].entry)],
-        outfile,
-        bundle: true,
-        format: bundling.format,
-        platform: bundling.platform,
-        target: bundling.target,
-        minify: bundling.minify,
-        sourcemap: bundling.sourcemap,
-        mainFields: [...bundling.mainFields],
-        logLevel: 'error',
-      });
-      out[name] = outfile;
-    }),
+const WORKER_FILE = join(import.meta.dirname, 'lambda-worker.mjs');
+
+interface WorkerError {
+  errorType: string;
+  errorMessage: string;
+  stack: string;
+}
+
+type WorkerMessage =
+  | { type: 'ready'; initMs: number; error?: WorkerError }
+  | { type: 'result'; id: string; ok: true; payload: string; heapBytes: number }
+  | { type: 'result'; id: string; ok: false; error: WorkerError; heapBytes: number };
+
+interface Instance {
+  worker: Worker;
+  busy: boolean;
+  ready: Promise<{ initMs: number; error?: WorkerError }>;
+  /** Init duration, reported once, on the first invocation (a cold start). */
+  initMs?: number;
+  pending?: { id: string; settle: (message: WorkerMessage | Error) => void };
+  gone: boolean;
+}
+
+interface FunctionState {
+  spec: HostedFunction;
+  instances: Instance[];
+  waiting: Array<() => void>;
+  stats: InvocationStats;
+  log?: WriteStream;
+}
+
+const seconds = (ms: number) => (ms / 1000).toFixed(2);
+
+export function startLambdaHost(opts: LambdaHostOptions): LambdaHost {
+  mkdirSync(opts.logDir, { recursive: true });
+  const states = new Map<string, FunctionState>(
+    opts.functions.map((spec) => [
+      spec.name,
+      {
+        spec,
+        instances: [],
+        waiting: [],
+        stats: { inflight: 0, invoked: 0, failed: 0, instances: 0, coldStarts: 0 },
+      },
+    ]),
   );
-  return out;
-};
+  let stopping = false;
+  const idleWaiters = new Set<() => void>();
 
-export class LambdaHost {
-  private readonly instances = new Map<FunctionName, Instance[]>();
-  private readonly waiting = new Map<FunctionName, Array<() => void>>();
-  private readonly stats = new Map<FunctionName, FunctionStats>();
-  private readonly logs = new Map<FunctionName, WriteStream>();
-  private stopped = false;
+  const logOf = (state: FunctionState): WriteStream => {
+    state.log ??= createWriteStream(join(opts.logDir, `${state.spec.name}.log`), { flags: 'a' });
+    return state.log;
+  };
+  const logLine = (state: FunctionState, line: string) => logOf(state).write(`${line}\n`);
 
-  constructor(
-    private readonly bundles: Record<FunctionName, string>,
-    private readonly envOf: (name: FunctionName) => Record<string, string>,
-    private readonly logDir: string,
-    private readonly region: string,
-    private readonly accountId: string,
-  ) {
-    mkdirSync(logDir, { recursive: true });
-    for (const name of functionNames)
-      this.stats.set(name, { inflight: 0, invoked: 0, failed: 0, instances: 0 });
-  }
+  const discard = (state: FunctionState, instance: Instance) => {
+    if (instance.gone) return;
+    instance.gone = true;
+    state.instances = state.instances.filter((i) => i !== instance);
+    state.stats.instances = state.instances.length;
+    void instance.worker.terminate();
+    state.waiting.shift()?.();
+  };
 
-  stat(): Record<string, FunctionStats> {
-    return Object.fromEntries([...this.stats].map(([k, v]) => [k, { ...v }]));
-  }
-
-  inflight(): number {
-    return [...this.stats.values()].reduce((n, s) => n + s.inflight, 0);
-  }
-
-  private log(name: FunctionName): WriteStream {
-    let stream = this.logs.get(name);
-    if (!stream) {
-      stream = createWriteStream(join(this.logDir, `${name}.log`), { flags: 'a' });
-      this.logs.set(name, stream);
-    }
-    return stream;
-  }
-
-  private spawn(name: FunctionName): Instance {
-    const worker = new Worker(WORKER, {
-      workerData: { bundle: this.bundles[name] },
-      env: this.envOf(name),
+  const spawn = (state: FunctionState): Instance => {
+    const { spec } = state;
+    const worker = new Worker(WORKER_FILE, {
+      workerData: { bundle: spec.bundle },
+      env: spec.env,
       stdout: true,
       stderr: true,
-      execArgv: ['--enable-source-maps'],
+      // Lambda's memory setting, as a heap limit: a function that needs more fails here too.
+      resourceLimits: { maxOldGenerationSizeMb: spec.memoryMb },
+      name: spec.name,
     });
-    worker.stdout.pipe(this.log(name), { end: false });
-    worker.stderr.pipe(this.log(name), { end: false });
-    const instance: Instance = { worker, busy: false };
-    worker.on(
-      'message',
-      (msg: { id: string; ok: boolean; result?: unknown; error?: { name: string; message: string } }) => {
-        const p = instance.pending;
-        if (!p || p.id !== msg.id) return;
-        clearTimeout(p.timer);
-        instance.pending = undefined;
-        if (msg.ok) p.resolve(msg.result);
-        else
-          p.reject(
-            Object.assign(new Error(msg.error?.message), {
-              name: msg.error?.name ?? 'Error',
-              functionError: true,
-            }),
-          );
-      },
-    );
-    worker.on('error', (error) => {
-      const p = instance.pending;
-      instance.pending = undefined;
-      if (p) {
-        clearTimeout(p.timer);
-        p.reject(Object.assign(error, { functionError: true }));
-      }
-      this.remove(name, instance);
+    // Written chunk by chunk rather than piped: twenty instances piping into one file stream
+    // would stack twenty sets of listeners on it.
+    const log = logOf(state);
+    worker.stdout.on('data', (chunk: Buffer) => log.write(chunk));
+    worker.stderr.on('data', (chunk: Buffer) => log.write(chunk));
+    let resolveReady: (r: { initMs: number; error?: WorkerError }) => void = () => {};
+    const instance: Instance = {
+      worker,
+      busy: true,
+      gone: false,
+      ready: new Promise((resolve) => {
+        resolveReady = resolve;
+      }),
+    };
+    worker.on('message', (message: WorkerMessage) => {
+      if (message.type === 'ready') resolveReady(message);
+      else if (instance.pending?.id === message.id) instance.pending.settle(message);
     });
-    worker.on('exit', () => this.remove(name, instance));
-    const list = this.instances.get(name) ?? [];
-    list.push(instance);
-    this.instances.set(name, list);
-    this.stats.get(name)!.instances = list.length;
+    const died = (error: Error) => {
+      resolveReady({
+        initMs: 0,
+        error: { errorType: 'Runtime.ExitError', errorMessage: error.message, stack: '' },
+      });
+      instance.pending?.settle(error);
+      discard(state, instance);
+    };
+    worker.on('error', died);
+    worker.on('exit', (code) => died(new Error(`Runtime exited with error: exit status ${code}`)));
+    state.instances.push(instance);
+    state.stats.instances = state.instances.length;
+    state.stats.coldStarts++;
     return instance;
-  }
+  };
 
-  private remove(name: FunctionName, instance: Instance) {
-    const list = (this.instances.get(name) ?? []).filter((i) => i !== instance);
-    this.instances.set(name, list);
-    this.stats.get(name)!.instances = list.length;
-    this.release(name);
-  }
-
-  private release(name: FunctionName) {
-    const next = this.waiting.get(name)?.shift();
-    if (next) next();
-  }
-
-  private async acquire(name: FunctionName): Promise<Instance> {
+  const acquire = async (state: FunctionState): Promise<Instance> => {
     for (;;) {
-      if (this.stopped) throw new Error('runtime stopping');
-      const list = this.instances.get(name) ?? [];
-      const idle = list.find((i) => !i.busy);
+      if (stopping) throw new FunctionError(state.spec.name, 'Runtime.Stopping', 'the runtime is stopping');
+      const idle = state.instances.find((i) => !i.busy && !i.gone);
       if (idle) {
         idle.busy = true;
         return idle;
       }
-      if (list.length < concurrencyOf(name)) {
-        const fresh = this.spawn(name);
-        fresh.busy = true;
-        return fresh;
-      }
-      await new Promise<void>((resolveWait) => {
-        const queue = this.waiting.get(name) ?? [];
-        queue.push(resolveWait);
-        this.waiting.set(name, queue);
-      });
+      if (state.instances.length < state.spec.concurrency) return spawn(state);
+      await new Promise<void>((resolve) => state.waiting.push(resolve));
     }
-  }
+  };
 
-  async invoke(name: FunctionName, event: unknown): Promise<unknown> {
-    const spec = functions[name];
-    const stats = this.stats.get(name)!;
-    const instance = await this.acquire(name);
+  const release = (state: FunctionState, instance: Instance) => {
+    instance.busy = false;
+    state.waiting.shift()?.();
+  };
+
+  /** Runs one invocation on an instance; settles with the worker's answer, or a failure of the instance. */
+  const run = (state: FunctionState, instance: Instance, id: string, event: string, deadlineMs: number) =>
+    new Promise<WorkerMessage | Error>((resolve) => {
+      const { spec } = state;
+      const timer = setTimeout(() => {
+        instance.pending = undefined;
+        resolve(
+          new FunctionError(
+            spec.name,
+            'Sandbox.Timedout',
+            `Task timed out after ${seconds(spec.timeoutSeconds * 1000)} seconds`,
+          ),
+        );
+      }, deadlineMs - Date.now());
+      instance.pending = {
+        id,
+        settle: (message) => {
+          clearTimeout(timer);
+          instance.pending = undefined;
+          resolve(message);
+        },
+      };
+      instance.worker.postMessage({
+        id,
+        event,
+        context: {
+          functionName: spec.name,
+          functionVersion: '$LATEST',
+          invokedFunctionArn: `arn:aws:lambda:${opts.region}:${opts.accountId}:function:${spec.name}`,
+          memoryLimitInMB: String(spec.memoryMb),
+          awsRequestId: id,
+          logGroupName: `/aws/lambda/${spec.name}`,
+          logStreamName: 'local',
+          deadlineMs,
+        },
+      });
+    });
+
+  const invoke = async (name: string, event: unknown): Promise<unknown> => {
+    const state = states.get(name);
+    if (!state) throw new Error(`no function ${name}`);
+    const { spec, stats } = state;
+    const payload = JSON.stringify(event ?? null);
     stats.inflight++;
     stats.invoked++;
     const id = randomUUID();
-    const deadline = Date.now() + spec.timeoutSeconds * 1000;
+    let instance: Instance | undefined;
     try {
-      return await new Promise((resolvePromise, reject) => {
-        const timer = setTimeout(() => {
-          instance.pending = undefined;
-          reject(
-            Object.assign(new Error(`Task timed out after ${spec.timeoutSeconds} seconds`), {
-              functionError: true,
-            }),
-          );
-          // A timed-out instance may still be running: replace it, as Lambda does.
-          void instance.worker.terminate();
-        }, spec.timeoutSeconds * 1000);
-        instance.pending = { resolve: resolvePromise, reject, timer, id };
-        instance.worker.postMessage({
-          id,
-          event,
-          context: {
-            functionName: name,
-            functionVersion: '$LATEST',
-            invokedFunctionArn: `arn:aws:lambda:${this.region}:${this.accountId}:function:${name}`,
-            memoryLimitInMB: String(spec.memoryMb),
-            awsRequestId: id,
-            logGroupName: `/aws/lambda/${name}`,
-            logStreamName: 'local',
-            deadline,
-          },
-        });
-      });
+      instance = await acquire(state);
+      const cold = instance.initMs === undefined;
+      const ready = cold ? await initOf(instance) : { initMs: instance.initMs ?? 0 };
+      instance.initMs = ready.initMs;
+      logLine(state, `START RequestId: ${id} Version: $LATEST`);
+      if (ready.error) {
+        logLine(
+          state,
+          `${new Date().toISOString()}\tundefined\tERROR\tInit Error\t${JSON.stringify(ready.error)}`,
+        );
+        discard(state, instance);
+        throw new FunctionError(name, ready.error.errorType, ready.error.errorMessage, ready.error.stack);
+      }
+      const started = performance.now();
+      const outcome = await run(state, instance, id, payload, Date.now() + spec.timeoutSeconds * 1000);
+      const duration = performance.now() - started;
+      const memory =
+        'heapBytes' in outcome ? `\tMax Memory Used: ${Math.ceil(outcome.heapBytes / 2 ** 20)} MB` : '';
+      logLine(state, `END RequestId: ${id}`);
+      logLine(
+        state,
+        `REPORT RequestId: ${id}\tDuration: ${duration.toFixed(2)} ms\tBilled Duration: ${Math.ceil(duration)} ms\tMemory Size: ${spec.memoryMb} MB${memory}${cold ? `\tInit Duration: ${ready.initMs.toFixed(2)} ms` : ''}`,
+      );
+      if (outcome instanceof Error) {
+        // Timed out, crashed or ran out of memory: this environment is not reused.
+        logLine(state, `${new Date().toISOString()} ${id} ${outcome.message}`);
+        discard(state, instance);
+        throw outcome instanceof FunctionError
+          ? outcome
+          : new FunctionError(name, 'Runtime.ExitError', outcome.message);
+      }
+      if (outcome.type !== 'result')
+        throw new FunctionError(name, 'Runtime.Unknown', 'unexpected message from the instance');
+      if (!outcome.ok) {
+        logLine(
+          state,
+          `${new Date().toISOString()}\t${id}\tERROR\tInvoke Error \t${JSON.stringify(outcome.error)}`,
+        );
+        throw new FunctionError(
+          name,
+          outcome.error.errorType,
+          outcome.error.errorMessage,
+          outcome.error.stack,
+        );
+      }
+      if (Buffer.byteLength(outcome.payload) > MAX_RESPONSE_BYTES) {
+        throw new FunctionError(
+          name,
+          'Function.ResponseSizeTooLarge',
+          `Response payload size exceeded maximum allowed payload size (${MAX_RESPONSE_BYTES} bytes).`,
+        );
+      }
+      return JSON.parse(outcome.payload) as unknown;
     } catch (error) {
       stats.failed++;
       throw error;
     } finally {
       stats.inflight--;
-      instance.busy = false;
-      this.release(name);
+      if (instance && !instance.gone) release(state, instance);
+      if (inflightTotal() === 0) for (const wake of idleWaiters) wake();
     }
-  }
+  };
 
-  async stop(): Promise<void> {
-    this.stopped = true;
-    for (const waiters of this.waiting.values()) for (const w of waiters.splice(0)) w();
-    const all = [...this.instances.values()].flat();
-    await Promise.all(all.map((i) => i.worker.terminate()));
-    await Promise.all([...this.logs.values()].map((s) => new Promise<void>((r) => s.end(r))));
-  }
+  /** The instance's init outcome, or a timeout after Lambda's 10 s. */
+  const initOf = (instance: Instance) => {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<{ initMs: number; error: WorkerError }>((resolve) => {
+      timer = setTimeout(
+        () =>
+          resolve({
+            initMs: INIT_TIMEOUT_MS,
+            error: { errorType: 'Runtime.InitTimeout', errorMessage: 'INIT phase timed out', stack: '' },
+          }),
+        INIT_TIMEOUT_MS,
+      );
+    });
+    return Promise.race([instance.ready, timeout]).finally(() => clearTimeout(timer));
+  };
+
+  const inflightTotal = () => [...states.values()].reduce((n, s) => n + s.stats.inflight, 0);
+
+  return {
+    invoke,
+    inflight: inflightTotal,
+    stats: () => Object.fromEntries([...states].map(([name, s]) => [name, { ...s.stats }])),
+    stop: async ({ graceMs = 10_000 } = {}) => {
+      stopping = true;
+      for (const state of states.values()) for (const wake of state.waiting.splice(0)) wake();
+      if (inflightTotal() > 0) {
+        await new Promise<void>((resolve) => {
+          const done = () => {
+            clearTimeout(timer);
+            idleWaiters.delete(done);
+            resolve();
+          };
+          const timer = setTimeout(done, graceMs);
+          idleWaiters.add(done);
+        });
+      }
+      const all = [...states.values()].flatMap((s) => s.instances.map((i) => ({ s, i })));
+      await Promise.all(all.map(({ i }) => i.worker.terminate()));
+      await Promise.all(
+        [...states.values()].map((s) =>
+          s.log ? new Promise<void>((resolve) => s.log!.end(resolve)) : undefined,
+        ),
+      );
+    },
+  };
 }
+
+/** The directory of a function's bundle: LAMBDA_TASK_ROOT. */
+export const taskRoot = (bundle: string): string => dirname(bundle);

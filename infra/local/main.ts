@@ -1,54 +1,100 @@
 /**
- * `npm start`: the embedded runtime in the foreground. GONGHUI_DATA_DIR (default .data) keeps
- * its data across restarts, PORT (default 3000) is the API's port, GONGHUI_SES_MAX_SEND_RATE
- * the SES rate send-email paces to. Ctrl-C or SIGTERM stops everything; a second Ctrl-C exits.
+ * `npm start`: the embedded runtime in the foreground.
+ *   GONGHUI_DATA_DIR            where everything is kept (default .data); survives a restart
+ *   PORT                        the API's port on 127.0.0.1 (default 3000)
+ *   GONGHUI_SES_MAX_SEND_RATE   the SES rate send-email paces to (default 14 mails/s)
+ * Ctrl-C or SIGTERM stops everything and exits 0; a second Ctrl-C exits at once (DynamoDB Local's
+ * watchdog still ends java).
  */
-import { JavaMissing } from './dynamodb.ts';
-import { startRuntime } from './runtime.ts';
+import { resolve } from 'node:path';
+import { JavaMissingError } from './dynamodb.ts';
+import { PortInUseError } from './ports.ts';
+import { type Runtime, RuntimeAlreadyRunningError, startRuntime } from './runtime.ts';
 
-const dataDir = process.env.GONGHUI_DATA_DIR ?? '.data';
-const port = process.env.PORT ? Number(process.env.PORT) : 3000;
-const rate = process.env.GONGHUI_SES_MAX_SEND_RATE
-  ? Number(process.env.GONGHUI_SES_MAX_SEND_RATE)
-  : undefined;
+const fail = (message: string): never => {
+  process.stderr.write(`${message}\n`);
+  process.exit(1);
+};
+
+const positive = (name: string, raw: string | undefined, integer: boolean): number | undefined => {
+  if (raw === undefined || raw.trim() === '') return undefined;
+  const value = Number(raw);
+  const ok =
+    Number.isFinite(value) && (integer ? Number.isInteger(value) && value >= 0 && value < 65_536 : value > 0);
+  return ok ? value : fail(`${name}=${raw} is not a valid ${integer ? 'port' : 'positive number'}`);
+};
+
+const dataDir = resolve(process.env.GONGHUI_DATA_DIR ?? '.data');
+const port = positive('PORT', process.env.PORT, true) ?? 3000;
+const sesMaxSendRate = positive('GONGHUI_SES_MAX_SEND_RATE', process.env.GONGHUI_SES_MAX_SEND_RATE, false);
+const time = () => new Date().toISOString().slice(11, 23);
+
+let runtime: Runtime | undefined;
+let stopping = false;
+let pendingSignal: string | undefined;
+
+const shutdown = async (signal: string) => {
+  stopping = true;
+  process.stdout.write(`\n${signal}: stopping (Ctrl-C again to quit at once)…\n`);
+  await runtime?.stop();
+  process.stdout.write('Stopped.\n');
+  process.exit(0);
+};
+/**
+ * Under `npm start` one Ctrl-C arrives twice: from the terminal (to the whole process group) and
+ * forwarded by npm. So a signal within a second of the first is that same Ctrl-C, not a second one.
+ */
+const SAME_SIGNAL_MS = 1_000;
+let firstSignalAt = 0;
+
+const onSignal = (signal: string) => {
+  if (stopping || pendingSignal) {
+    if (Date.now() - firstSignalAt < SAME_SIGNAL_MS) return;
+    process.stderr.write('\nQuitting at once.\n');
+    process.exit(130);
+  }
+  firstSignalAt = Date.now();
+  if (runtime) void shutdown(signal);
+  else {
+    // Mid-start: stop cleanly once the start is through.
+    pendingSignal = signal;
+    process.stdout.write(`\n${signal}: stopping once started (Ctrl-C again to quit at once)…\n`);
+  }
+};
+process.on('SIGINT', () => onSignal('SIGINT'));
+process.on('SIGTERM', () => onSignal('SIGTERM'));
 
 const started = Date.now();
+process.stdout.write(`工会 Gonghui: starting the local runtime in ${dataDir} …\n`);
 try {
-  const runtime = await startRuntime({
+  runtime = await startRuntime({
     dataDir,
     port,
-    ...(rate ? { sesMaxSendRate: rate } : {}),
-    log: (line) => process.stderr.write(`[gonghui] ${line}\n`),
+    ...(sesMaxSendRate !== undefined ? { sesMaxSendRate } : {}),
+    log: (line) => process.stdout.write(`${time()} ${line}\n`),
   });
-  const { info } = runtime;
-  process.stdout.write(
-    [
-      `工会 Gonghui is running (started in ${((Date.now() - started) / 1000).toFixed(1)} s)`,
-      `  API:        ${info.apiUrl}    (curl ${info.apiUrl}/health)`,
-      `  Mail inbox: ${info.inboxUrl}`,
-      `  Data:       ${info.dataDir}`,
-      '  Commands:   npx gonghui --help    Stop: Ctrl-C',
-      '',
-    ].join('\n'),
-  );
-  let stopping = false;
-  const stop = async (signal: string) => {
-    if (stopping) process.exit(130);
-    stopping = true;
-    process.stdout.write(`\n${signal}: stopping…\n`);
-    await runtime.stop();
-    process.stdout.write('stopped\n');
-    process.exit(0);
-  };
-  process.on('SIGINT', () => void stop('SIGINT'));
-  process.on('SIGTERM', () => void stop('SIGTERM'));
 } catch (error) {
-  if (error instanceof JavaMissing) {
-    process.stderr.write(`${error.message}\n`);
-  } else if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
-    process.stderr.write(`Port ${port} is taken: stop what uses it, or start with PORT=3001 npm start\n`);
-  } else {
-    process.stderr.write(`gonghui could not start: ${(error as Error).stack ?? error}\n`);
+  if (
+    error instanceof JavaMissingError ||
+    error instanceof PortInUseError ||
+    error instanceof RuntimeAlreadyRunningError
+  ) {
+    fail(error.message);
   }
-  process.exit(1);
+  fail(
+    `The local runtime could not start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
+  );
 }
+if (pendingSignal) await shutdown(pendingSignal);
+
+const { info } = runtime!;
+process.stdout.write(
+  [
+    `Ready in ${((Date.now() - started) / 1000).toFixed(1)} s.`,
+    `  API         ${info.apiUrl}          (try: curl ${info.apiUrl}/health)`,
+    `  Mail inbox  ${info.inboxUrl}`,
+    `  Data        ${info.dataDir}   (function logs in ${info.logDir})`,
+    '  Stop        Ctrl-C',
+    '',
+  ].join('\n'),
+);

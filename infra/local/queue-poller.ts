@@ -1,150 +1,246 @@
 /**
- * The Lambda SQS event source mapping, locally: up to `maxConcurrency` pollers per queue
- * trigger receive batches, invoke the function with a real SQSEvent, and delete what succeeded
- * (every message, or all but the reported `batchItemFailures`). A failed invocation deletes
- * nothing: the messages come back after the visibility timeout, and fauxqs moves them to the DLQ
- * after maxReceiveCount, as SQS does.
+ * Lambda's SQS event source mapping for one `queue` trigger: up to `maxConcurrency` pollers
+ * receive batches (long polling: fauxqs answers as soon as a message arrives), invoke the
+ * function with the SQSEvent Lambda builds, and delete what succeeded. With
+ * ReportBatchItemFailures (the AWS stack turns it on for every queue trigger) a response's
+ * `batchItemFailures` keep exactly those messages; an invocation that fails or times out deletes
+ * nothing. Kept messages come back after the queue's visibility timeout, and fauxqs moves a
+ * message to the DLQ on the receive after maxReceiveCount, as SQS does (checked against fauxqs
+ * 2.4: the (maxReceiveCount + 1)th receive moves it instead of returning it).
  */
-import { createHash } from 'node:crypto';
 import {
   DeleteMessageBatchCommand,
   type Message,
+  type MessageAttributeValue,
   ReceiveMessageCommand,
   type SQSClient,
 } from '@aws-sdk/client-sqs';
-import type { SQSEvent, SQSRecord } from 'aws-lambda';
+import type { SQSEvent, SQSMessageAttribute, SQSRecord, SQSRecordAttributes } from 'aws-lambda';
+import { sleep } from './ports.ts';
 
-export interface QueuePollerOptions {
+export interface QueueTriggerSettings {
+  batchSize: number;
+  maxBatchingWindowSeconds: number;
+  maxConcurrency: number;
+}
+
+export interface QueuePollerOptions extends QueueTriggerSettings {
   sqs: SQSClient;
   queueUrl: string;
   queueArn: string;
   region: string;
-  batchSize: number;
-  maxConcurrency: number;
-  visibilityTimeoutSeconds: number;
   invoke: (event: SQSEvent) => Promise<unknown>;
+  /** How long a receive waits for a message (long polling); stop() waits at most this long for it. */
+  waitTimeSeconds?: number;
   log?: (line: string) => void;
 }
 
-export const toSqsRecord = (m: Message, queueArn: string, region: string): SQSRecord => ({
-  messageId: m.MessageId!,
-  receiptHandle: m.ReceiptHandle!,
-  body: m.Body ?? '',
-  attributes: {
-    ApproximateReceiveCount: m.Attributes?.ApproximateReceiveCount ?? '1',
-    SentTimestamp: m.Attributes?.SentTimestamp ?? String(Date.now()),
-    SenderId: m.Attributes?.SenderId ?? 'local',
-    ApproximateFirstReceiveTimestamp: m.Attributes?.ApproximateFirstReceiveTimestamp ?? String(Date.now()),
-  },
+export interface QueuePollerStats {
+  /** Invocations under way. */
+  inflight: number;
+  received: number;
+  deleted: number;
+  invocations: number;
+  failedInvocations: number;
+}
+
+export interface QueuePoller {
+  stats(): QueuePollerStats;
+  inflight(): number;
+  /** Stops receiving and resolves when every poller's invocation under way has settled. */
+  stop(): Promise<void>;
+}
+
+const base64 = (bytes: Uint8Array) => Buffer.from(bytes).toString('base64');
+
+/** A message attribute as Lambda passes it: camel-cased, binary as base64, lists always present. */
+const toLambdaAttribute = (value: MessageAttributeValue): SQSMessageAttribute => ({
+  ...(value.StringValue !== undefined ? { stringValue: value.StringValue } : {}),
+  ...(value.BinaryValue !== undefined ? { binaryValue: base64(value.BinaryValue) } : {}),
+  stringListValues: value.StringListValues ?? [],
+  binaryListValues: (value.BinaryListValues ?? []).map(base64),
+  dataType: (value.DataType ?? 'String') as SQSMessageAttribute['dataType'],
+});
+
+/** One received message as a record of Lambda's SQSEvent. */
+export const toSqsRecord = (message: Message, queueArn: string, region: string): SQSRecord => ({
+  messageId: message.MessageId ?? '',
+  receiptHandle: message.ReceiptHandle ?? '',
+  body: message.Body ?? '',
+  // Every system attribute SQS returned (ReceiveCount, SentTimestamp, SenderId, FirstReceive, …).
+  attributes: { ...message.Attributes } as unknown as SQSRecordAttributes,
   messageAttributes: Object.fromEntries(
-    Object.entries(m.MessageAttributes ?? {}).map(([k, v]) => [
-      k,
-      {
-        dataType: v.DataType ?? 'String',
-        stringValue: v.StringValue,
-        binaryValue: undefined,
-        stringListValues: [],
-        binaryListValues: [],
-      },
-    ]),
+    Object.entries(message.MessageAttributes ?? {}).map(([name, value]) => [name, toLambdaAttribute(value)]),
   ),
-  md5OfBody:
-    m.MD5OfBody ??
-    createHash('md5')
-      .update(m.Body ?? '')
-      .digest('hex'),
+  md5OfBody: message.MD5OfBody ?? '',
+  ...(message.MD5OfMessageAttributes ? { md5OfMessageAttributes: message.MD5OfMessageAttributes } : {}),
   eventSource: 'aws:sqs',
   eventSourceARN: queueArn,
   awsRegion: region,
 });
 
-export class QueuePoller {
-  private running = true;
-  private inflightBatches = 0;
-  private readonly loops: Promise<void>[] = [];
-  private readonly abort = new AbortController();
+export const toSqsEvent = (messages: readonly Message[], queueArn: string, region: string): SQSEvent => ({
+  Records: messages.map((m) => toSqsRecord(m, queueArn, region)),
+});
 
-  constructor(private readonly o: QueuePollerOptions) {
-    for (let i = 0; i < o.maxConcurrency; i++) this.loops.push(this.loop());
+export type BatchOutcome =
+  | { kind: 'success' }
+  | { kind: 'partial'; failedIds: ReadonlySet<string> }
+  | { kind: 'failure'; reason: string };
+
+/**
+ * What Lambda makes of a response under ReportBatchItemFailures (the SQS developer guide, "Reporting
+ * batch item failures"): no response, no `batchItemFailures` or an empty list is a complete
+ * success; an item without a usable `itemIdentifier`, or one naming no message of the batch,
+ * makes the whole batch a failure; otherwise the named messages failed.
+ */
+export const settleSqsBatch = (messageIds: readonly string[], response: unknown): BatchOutcome => {
+  if (response === null || typeof response !== 'object' || Array.isArray(response))
+    return { kind: 'success' };
+  const failures = (response as { batchItemFailures?: unknown }).batchItemFailures;
+  if (failures === undefined || failures === null) return { kind: 'success' };
+  if (!Array.isArray(failures)) return { kind: 'failure', reason: 'batchItemFailures is not a list' };
+  if (failures.length === 0) return { kind: 'success' };
+  const known = new Set(messageIds);
+  const failedIds = new Set<string>();
+  for (const item of failures) {
+    const id = (item as { itemIdentifier?: unknown } | null)?.itemIdentifier;
+    if (typeof id !== 'string' || id === '')
+      return { kind: 'failure', reason: 'an itemIdentifier is missing or empty' };
+    if (!known.has(id))
+      return { kind: 'failure', reason: `itemIdentifier ${id} is not a message of the batch` };
+    failedIds.add(id);
   }
+  return { kind: 'partial', failedIds };
+};
 
-  inflight(): number {
-    return this.inflightBatches;
-  }
+/** The messages to delete after an invocation's outcome. */
+export const messagesToDelete = (messages: readonly Message[], outcome: BatchOutcome): Message[] => {
+  if (outcome.kind === 'failure') return [];
+  if (outcome.kind === 'success') return [...messages];
+  return messages.filter((m) => !outcome.failedIds.has(m.MessageId ?? ''));
+};
 
-  private async receive(max: number): Promise<Message[]> {
-    const out = await this.o.sqs.send(
+const SQS_MAX_RECEIVE = 10;
+
+export function startQueuePoller(opts: QueuePollerOptions): QueuePoller {
+  const { sqs, queueUrl, queueArn, region, log } = opts;
+  const waitTimeSeconds = opts.waitTimeSeconds ?? 1;
+  const stats: QueuePollerStats = {
+    inflight: 0,
+    received: 0,
+    deleted: 0,
+    invocations: 0,
+    failedInvocations: 0,
+  };
+  let running = true;
+  const queueName = queueUrl.split('/').pop();
+
+  const receive = async (max: number, waitSeconds: number): Promise<Message[]> => {
+    const out = await sqs.send(
       new ReceiveMessageCommand({
-        QueueUrl: this.o.queueUrl,
-        MaxNumberOfMessages: Math.min(10, max),
-        WaitTimeSeconds: 1,
-        VisibilityTimeout: this.o.visibilityTimeoutSeconds,
+        QueueUrl: queueUrl,
+        MaxNumberOfMessages: Math.min(SQS_MAX_RECEIVE, max),
+        WaitTimeSeconds: waitSeconds,
         MessageSystemAttributeNames: ['All'],
         MessageAttributeNames: ['All'],
       }),
-      { abortSignal: this.abort.signal },
     );
     return out.Messages ?? [];
-  }
+  };
 
-  private async loop(): Promise<void> {
-    while (this.running) {
+  /**
+   * One batch: a long-polling receive, then, for a batch size over ten, more receives until the
+   * batch is full, the queue has no more, or the batching window closes.
+   */
+  const gather = async (): Promise<Message[]> => {
+    const batch = await receive(opts.batchSize, waitTimeSeconds);
+    const windowMs = opts.maxBatchingWindowSeconds * 1000;
+    if (batch.length === 0 || (opts.batchSize <= SQS_MAX_RECEIVE && windowMs === 0)) return batch;
+    const windowEnds = Date.now() + windowMs;
+    while (running && batch.length < opts.batchSize) {
+      const left = windowEnds - Date.now();
+      const more = await receive(
+        opts.batchSize - batch.length,
+        left > 0 ? Math.min(20, Math.ceil(left / 1000)) : 0,
+      );
+      batch.push(...more);
+      if (more.length === 0 && left <= 0) break;
+    }
+    return batch;
+  };
+
+  const remove = async (messages: Message[]) => {
+    for (let i = 0; i < messages.length; i += SQS_MAX_RECEIVE) {
+      const chunk = messages.slice(i, i + SQS_MAX_RECEIVE);
+      const out = await sqs.send(
+        new DeleteMessageBatchCommand({
+          QueueUrl: queueUrl,
+          Entries: chunk.map((m, k) => ({ Id: String(k), ReceiptHandle: m.ReceiptHandle })),
+        }),
+      );
+      stats.deleted += out.Successful?.length ?? 0;
+      for (const failed of out.Failed ?? []) {
+        // Typically a receipt handle that expired while the function ran past the visibility timeout.
+        log?.(`${queueName}: could not delete a message (${failed.Code}: ${failed.Message})`);
+      }
+    }
+  };
+
+  const handle = async (messages: Message[]) => {
+    stats.inflight++;
+    stats.invocations++;
+    try {
+      let outcome: BatchOutcome;
+      try {
+        const response = await opts.invoke(toSqsEvent(messages, queueArn, region));
+        outcome = settleSqsBatch(
+          messages.map((m) => m.MessageId ?? ''),
+          response,
+        );
+      } catch (error) {
+        outcome = { kind: 'failure', reason: (error as Error).message };
+      }
+      if (outcome.kind === 'failure') {
+        stats.failedInvocations++;
+        log?.(
+          `${queueName}: batch of ${messages.length} failed (${outcome.reason}); it returns after the visibility timeout`,
+        );
+      }
+      await remove(messagesToDelete(messages, outcome));
+    } finally {
+      stats.inflight--;
+    }
+  };
+
+  const poll = async () => {
+    while (running) {
       let messages: Message[];
       try {
-        messages = await this.receive(this.o.batchSize);
-        // Batches larger than ten gather what is there already, as the mapping does without a window.
-        while (messages.length > 0 && messages.length < this.o.batchSize && this.running) {
-          const more = await this.o.sqs.send(
-            new ReceiveMessageCommand({
-              QueueUrl: this.o.queueUrl,
-              MaxNumberOfMessages: Math.min(10, this.o.batchSize - messages.length),
-              WaitTimeSeconds: 0,
-              VisibilityTimeout: this.o.visibilityTimeoutSeconds,
-              MessageSystemAttributeNames: ['All'],
-              MessageAttributeNames: ['All'],
-            }),
-          );
-          if (!more.Messages?.length) break;
-          messages.push(...more.Messages);
-        }
+        messages = await gather();
       } catch (error) {
-        if (!this.running) return;
-        this.o.log?.(`receive failed on ${this.o.queueUrl}: ${(error as Error).message}`);
-        await new Promise((r) => setTimeout(r, 500));
+        if (!running) return;
+        log?.(`${queueName}: receive failed: ${(error as Error).message}`);
+        await sleep(500);
         continue;
       }
       if (messages.length === 0) continue;
-      this.inflightBatches++;
+      stats.received += messages.length;
       try {
-        let done: Message[] = [];
-        try {
-          const result = (await this.o.invoke({
-            Records: messages.map((m) => toSqsRecord(m, this.o.queueArn, this.o.region)),
-          })) as { batchItemFailures?: Array<{ itemIdentifier: string }> } | undefined;
-          const failed = new Set((result?.batchItemFailures ?? []).map((f) => f.itemIdentifier));
-          done = messages.filter((m) => !failed.has(m.MessageId!));
-        } catch (error) {
-          this.o.log?.(`invocation failed for ${this.o.queueUrl}: ${(error as Error).message}`);
-        }
-        for (let i = 0; i < done.length; i += 10) {
-          await this.o.sqs.send(
-            new DeleteMessageBatchCommand({
-              QueueUrl: this.o.queueUrl,
-              Entries: done
-                .slice(i, i + 10)
-                .map((m, k) => ({ Id: String(k), ReceiptHandle: m.ReceiptHandle! })),
-            }),
-          );
-        }
-      } finally {
-        this.inflightBatches--;
+        await handle(messages);
+      } catch (error) {
+        log?.(`${queueName}: ${(error as Error).message}`);
       }
     }
-  }
+  };
 
-  async stop(): Promise<void> {
-    this.running = false;
-    this.abort.abort();
-    await Promise.allSettled(this.loops);
-  }
+  const pollers = Array.from({ length: opts.maxConcurrency }, poll);
+  return {
+    stats: () => ({ ...stats }),
+    inflight: () => stats.inflight,
+    stop: async () => {
+      running = false;
+      await Promise.allSettled(pollers);
+    },
+  };
 }

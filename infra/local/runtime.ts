@@ -1,76 +1,89 @@
 /**
  * The embedded runtime: the whole system on 127.0.0.1, from the same topology as the AWS stack.
- * DynamoDB Local, fauxqs (SQS) and aws-ses-v2-local (SES) are the real emulators; the bus, the
- * scheduler, the event source mappings, the stream poller and the HTTP gateway are small
- * stand-ins in this directory. Handlers run unchanged, bundled as for AWS, each instance in its
- * own worker thread; their SDK clients find the emulators through AWS_ENDPOINT_URL_<SERVICE>.
+ * DynamoDB Local, fauxqs (SQS) and aws-ses-v2-local (SES) are real emulators; the bus, the
+ * scheduler, the gateway and the event source mappings are the small stand-ins beside this file.
+ * Handlers run unchanged, bundled as for AWS, each instance in its own worker thread; their SDK
+ * clients find the emulators through AWS_ENDPOINT_URL_<SERVICE>.
+ *
+ * Everything lives under `dataDir` (tables, queues, mail, checkpoints, keys, logs, bundles), so
+ * data survives a restart, and two runtimes with different data directories and API ports run
+ * side by side. `<dataDir>/runtime.json` says where a running one listens (the CLI reads it).
  */
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
+import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { Agent } from 'node:http';
 import { join, resolve } from 'node:path';
-import {
-  CreateTableCommand,
-  DescribeTableCommand,
-  DynamoDBClient,
-  ResourceNotFoundException,
-  UpdateTimeToLiveCommand,
-} from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
+import { GetQueueAttributesCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { NodeHttpHandler } from '@smithy/node-http-handler';
+import type { APIGatewayProxyResultV2, DynamoDBStreamEvent, SQSEvent } from 'aws-lambda';
 import {
-  CreateQueueCommand,
-  GetQueueAttributesCommand,
-  SendMessageCommand,
-  SQSClient,
-} from '@aws-sdk/client-sqs';
-import type { SQSEvent } from 'aws-lambda';
-import { ENV, type EnvName } from '../../shared/config/env-names.ts';
-import {
-  APP_NAME,
   bus,
-  dlqName,
   type FunctionName,
-  functions,
-  mailConcurrency,
+  functionNames,
+  functionSpec,
   type QueueKey,
-  queues,
   routes,
   TIME_ZONE,
+  type Trigger,
   table,
   triggersOf,
 } from '../topology.ts';
+import { buildBundles } from './bundles.ts';
+import { type ControlServer, startControlServer } from './control-server.ts';
 import { type DynamoMeter, startDynamoMeter } from './dynamo-meter.ts';
-import { startDynamoLocal } from './dynamodb.ts';
+import { checkJava, startDynamoDbLocal } from './dynamodb.ts';
 import { type LocalEventBus, startEventBus } from './event-bus.ts';
 import { type LocalGateway, startGateway } from './gateway.ts';
 import { type LocalIssuer, loadOrCreateIssuer } from './issuer.ts';
-import { buildFunctions, LambdaHost } from './lambda-host.ts';
-import { QueuePoller } from './queue-poller.ts';
+import {
+  type HostedFunction,
+  type InvocationStats,
+  type LambdaHost,
+  startLambdaHost,
+  taskRoot,
+} from './lambda-host.ts';
+import {
+  ACCOUNT_ID,
+  DEFAULT_SES_MAX_SEND_RATE,
+  functionEnvironment,
+  LOCAL_CREDENTIALS,
+  type LocalEndpoints,
+  localEnvValues,
+  REGION,
+} from './local-env.ts';
+import { assertPortFree, PortInUseError, sleep } from './ports.ts';
+import { type QueuePoller, startQueuePoller } from './queue-poller.ts';
+import { ensureQueues, ensureTable, type QueueInfo } from './resources.ts';
 import { type LocalScheduler, startScheduler } from './scheduler.ts';
 import { startSesLocal } from './ses.ts';
 import { startSqsLocal } from './sqs.ts';
-import { StreamPoller } from './stream-poller.ts';
+import { openCheckpoints } from './stream-checkpoints.ts';
+import { type StreamPoller, startStreamPoller } from './stream-poller.ts';
 
-export const REGION = 'ap-east-1';
-export const ACCOUNT_ID = '000000000000';
+export { ACCOUNT_ID, REGION } from './local-env.ts';
 
 export interface RuntimeOptions {
   dataDir: string;
-  /** API port; 0 takes a free one. Default 3000. */
+  /** The API's port on 127.0.0.1; 0 takes a free one. Default 3000. */
   port?: number;
   /** The SES maximum send rate send-email paces to (mails per second). Default 14. */
   sesMaxSendRate?: number;
-  /** Shorter visibility timeouts (tests: a poison message reaches its DLQ within seconds). */
+  /** Overrides every queue's visibility timeout (tests: a poison message reaches its DLQ in seconds). */
   visibilityTimeoutSeconds?: number;
-  /** Put a counting proxy in front of DynamoDB Local (benchmarks). */
+  /** Puts a counting proxy between the functions and DynamoDB Local (benchmarks). */
   meterDynamo?: boolean;
+  /** Runtime events (requests, bus routing, schedules, failed batches); quiet when absent. */
   log?: (line: string) => void;
 }
 
+/** `<dataDir>/runtime.json`. */
 export interface RuntimeInfo {
   pid: number;
   startedAt: string;
   dataDir: string;
   apiUrl: string;
+  /** The SES emulator's web inbox. */
   inboxUrl: string;
   controlUrl: string;
   region: string;
@@ -78,16 +91,27 @@ export interface RuntimeInfo {
   tableName: string;
   busName: string;
   endpoints: { dynamodb: string; sqs: string; ses: string; eventbridge: string };
-  queues: Record<QueueKey, { name: string; url: string; dlqUrl: string; arn: string }>;
+  queues: Record<QueueKey, QueueInfo>;
   issuer: { issuer: string; audience: string; keyFile: string };
+  /** Where each function's output goes: `<logDir>/<function>.log`. */
+  logDir: string;
+}
+
+export interface QueueStatus {
+  visible: number;
+  inflight: number;
+  delayed: number;
+  dlqVisible: number;
 }
 
 export interface RuntimeStatus {
+  /** Nothing left to do: every queue empty (DLQs aside), the stream drained, nothing running. */
   idle: boolean;
-  queues: Record<string, { visible: number; inflight: number; delayed: number; dlqVisible: number }>;
-  stream: { idle: boolean; lastPollAt: string };
+  queues: Record<QueueKey, QueueStatus>;
+  stream: { idle: boolean; lastPollAt: string | null; inflight: number; failedBatches: number };
   bus: { inflight: number; published: number };
-  invocations: Record<string, { inflight: number; invoked: number; failed: number; instances: number }>;
+  gateway: { inflight: number };
+  invocations: Record<FunctionName, InvocationStats>;
 }
 
 export interface Runtime {
@@ -100,128 +124,189 @@ export interface Runtime {
   stop(): Promise<void>;
 }
 
-const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
-const queueName = (name: string) => `${APP_NAME}-${name}`;
-const queueEnv: Partial<Record<EnvName, QueueKey>> = { [ENV.careQueueUrl]: 'care' };
+export class RuntimeAlreadyRunningError extends Error {
+  override name = 'RuntimeAlreadyRunningError';
+  constructor(dataDir: string, pid: number) {
+    super(
+      `A runtime is already running on ${dataDir} (pid ${pid}): stop it first, or use another GONGHUI_DATA_DIR`,
+    );
+  }
+}
 
-const ensureTable = async (ddb: DynamoDBClient) => {
+export { JavaMissingError } from './dynamodb.ts';
+export { PortInUseError } from './ports.ts';
+
+/** Instances of a function that is not (only) fed by a queue: enough for a burst of API clients (instances start lazily). */
+const DEFAULT_CONCURRENCY = 20;
+/** How long stop() lets invocations under way finish before ending their instances. */
+const STOP_GRACE_MS = 10_000;
+/** How long status() waits for the stream poller to look at every shard once more. */
+const STREAM_SETTLE_MS = 1_000;
+
+// ---------------------------------------------------------------------------------------------
+// What gets wired: the topology's triggers, by kind. Pure, and tested: every function is wired.
+
+export const wiring = () => ({
+  queues: triggersOf('queue'),
+  streams: triggersOf('stream'),
+  schedules: triggersOf('schedule'),
+  routes: routes(),
+});
+
+/** Queue mappings scale to their maxConcurrency; other callers share the default. */
+export const concurrencyOf = (name: FunctionName): number => {
+  const triggers = functionSpec(name).triggers as readonly Trigger[];
+  const fromQueues = triggers.reduce((n, t) => n + (t.kind === 'queue' ? t.maxConcurrency : 0), 0);
+  return fromQueues + (triggers.some((t) => t.kind !== 'queue') ? DEFAULT_CONCURRENCY : 0);
+};
+
+// ---------------------------------------------------------------------------------------------
+
+const isAlive = (pid: number): boolean => {
   try {
-    await ddb.send(new DescribeTableCommand({ TableName: table.name }));
-    return;
+    process.kill(pid, 0);
+    return true;
   } catch (error) {
-    if (!(error instanceof ResourceNotFoundException)) throw error;
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
-  const attributes = new Set<string>([
-    table.partitionKey,
-    table.sortKey,
-    ...table.indexes.flatMap((i) => [i.partitionKey, i.sortKey]),
-  ]);
-  await ddb.send(
-    new CreateTableCommand({
-      TableName: table.name,
-      BillingMode: 'PAY_PER_REQUEST',
-      AttributeDefinitions: [...attributes].map((name) => ({ AttributeName: name, AttributeType: 'S' })),
-      KeySchema: [
-        { AttributeName: table.partitionKey, KeyType: 'HASH' },
-        { AttributeName: table.sortKey, KeyType: 'RANGE' },
-      ],
-      GlobalSecondaryIndexes: table.indexes.map((i) => ({
-        IndexName: i.name,
-        KeySchema: [
-          { AttributeName: i.partitionKey, KeyType: 'HASH' },
-          { AttributeName: i.sortKey, KeyType: 'RANGE' },
-        ],
-        Projection: { ProjectionType: 'ALL' },
-      })),
-      StreamSpecification: { StreamEnabled: true, StreamViewType: table.stream },
-    }),
-  );
-  await ddb.send(
-    new UpdateTimeToLiveCommand({
-      TableName: table.name,
-      TimeToLiveSpecification: { AttributeName: table.ttlAttribute, Enabled: true },
-    }),
-  );
 };
 
-const ensureQueues = async (sqs: SQSClient, visibilityOverride?: number) => {
-  const result = {} as RuntimeInfo['queues'];
-  for (const key of Object.keys(queues) as QueueKey[]) {
-    const spec = queues[key];
-    const retention = String(spec.retentionDays * 86_400);
-    const dlq = await sqs.send(
-      new CreateQueueCommand({
-        QueueName: queueName(dlqName(spec)),
-        Attributes: { MessageRetentionPeriod: String(14 * 86_400) },
-      }),
-    );
-    const dlqArn = (
-      await sqs.send(new GetQueueAttributesCommand({ QueueUrl: dlq.QueueUrl, AttributeNames: ['QueueArn'] }))
-    ).Attributes?.QueueArn;
-    const queue = await sqs.send(
-      new CreateQueueCommand({
-        QueueName: queueName(spec.name),
-        Attributes: {
-          VisibilityTimeout: String(visibilityOverride ?? spec.visibilityTimeoutSeconds),
-          MessageRetentionPeriod: retention,
-          RedrivePolicy: JSON.stringify({
-            deadLetterTargetArn: dlqArn,
-            maxReceiveCount: spec.maxReceiveCount,
-          }),
-        },
-      }),
-    );
-    const arn = (
-      await sqs.send(
-        new GetQueueAttributesCommand({ QueueUrl: queue.QueueUrl, AttributeNames: ['QueueArn'] }),
-      )
-    ).Attributes?.QueueArn;
-    result[key] = { name: queueName(spec.name), url: queue.QueueUrl!, dlqUrl: dlq.QueueUrl!, arn: arn! };
+/** Refuses a data directory another live runtime uses (two DynamoDB Locals on one file corrupt it). */
+const assertNotRunning = (dataDir: string, infoFile: string) => {
+  let pid: number | undefined;
+  try {
+    pid = (JSON.parse(readFileSync(infoFile, 'utf8')) as Partial<RuntimeInfo>).pid;
+  } catch {
+    return;
   }
-  return result;
+  if (typeof pid === 'number' && isAlive(pid)) throw new RuntimeAlreadyRunningError(dataDir, pid);
 };
+
+const writeAtomically = (file: string, text: string) => {
+  const tmp = `${file}.${process.pid}.tmp`;
+  writeFileSync(tmp, text);
+  renameSync(tmp, file);
+};
+
+/**
+ * The runtime's own SDK clients. The pollers' long polls hold a connection each, and a burst of
+ * PutEvents fans out into many SendMessage calls at once: sockets to spare, and timeouts, since an
+ * emulator that hangs must not hang the runtime.
+ */
+const clientConfig = (endpoint: string) => ({
+  endpoint,
+  region: REGION,
+  credentials: LOCAL_CREDENTIALS,
+  requestHandler: new NodeHttpHandler({
+    httpAgent: new Agent({ keepAlive: true, maxSockets: 128 }),
+    connectionTimeout: 2_000,
+    requestTimeout: 30_000,
+  }),
+});
+
+const PROJECT_ROOT = resolve(import.meta.dirname, '../..');
+
+interface Timed<T> {
+  value: T;
+  ms: number;
+}
+const timed = async <T>(promise: Promise<T>): Promise<Timed<T>> => {
+  const started = performance.now();
+  const value = await promise;
+  return { value, ms: performance.now() - started };
+};
+const seconds = (ms: number) => (ms / 1000).toFixed(1);
+
+/** Resolves when `promise` settles or after `ms`, whichever is first. */
+const within = (promise: Promise<unknown>, ms: number) =>
+  Promise.race([
+    promise.then(
+      () => undefined,
+      () => undefined,
+    ),
+    sleep(ms),
+  ]);
 
 export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   const dataDir = resolve(options.dataDir);
+  const port = options.port ?? 3000;
+  const log = options.log;
+  const infoFile = join(dataDir, 'runtime.json');
   mkdirSync(dataDir, { recursive: true });
-  const log = options.log ?? (() => {});
-  const stops: Array<() => Promise<void>> = [];
-  const stopAll = async () => {
-    for (const stop of stops.reverse()) await stop().catch((e: Error) => log(`stop: ${e.message}`));
+  assertNotRunning(dataDir, infoFile);
+  // Lambda runs in UTC, and a time zone is per process (a worker's TZ changes nothing), so the
+  // process hosting the functions runs in UTC.
+  process.env.TZ = 'UTC';
+  // Both fail in a second with one line, before anything starts: a taken port, no Java.
+  await Promise.all([assertPortFree(port), checkJava()]);
+
+  // Everything started so far, stopped in reverse order if a later step fails.
+  const cleanups: Array<() => Promise<unknown>> = [];
+  const cleanUp = async () => {
+    for (const cleanup of cleanups.splice(0).reverse()) await cleanup().catch(() => {});
   };
+
   try {
-    const [dynamo, sqsLocal, sesLocal, bundles, issuer] = await Promise.all([
-      startDynamoLocal(dataDir),
-      startSqsLocal(dataDir, REGION),
-      startSesLocal(dataDir),
-      buildFunctions(join(dataDir, 'build')),
+    // The slow parts at once: DynamoDB Local's JVM (~2-3 s) and the bundles (~2 s cold).
+    const [dynamoStart, sqsStart, sesStart, buildStart, issuerStart] = await Promise.allSettled([
+      timed(startDynamoDbLocal({ dataDir })),
+      startSqsLocal({ dataDir, region: REGION }),
+      startSesLocal({ dataDir }),
+      timed(
+        buildBundles({
+          root: PROJECT_ROOT,
+          outDir: join(dataDir, 'build'),
+          cacheDir: join(PROJECT_ROOT, 'node_modules', '.cache', 'gonghui-local', 'build'),
+          entries: functionNames.map((name) => ({ name, entry: functionSpec(name).entry })),
+        }),
+      ),
       loadOrCreateIssuer(join(dataDir, 'issuer')),
     ]);
-    stops.push(dynamo.stop, sqsLocal.stop, sesLocal.stop);
-    const meter = options.meterDynamo ? await startDynamoMeter(dynamo.endpoint) : undefined;
-    if (meter) stops.push(meter.stop);
-    const dynamoEndpoint = meter?.endpoint ?? dynamo.endpoint;
+    // What did start is stopped again if anything else failed.
+    if (dynamoStart.status === 'fulfilled') cleanups.push(() => dynamoStart.value.value.stop());
+    if (sqsStart.status === 'fulfilled') cleanups.push(() => sqsStart.value.stop());
+    if (sesStart.status === 'fulfilled') cleanups.push(() => sesStart.value.stop());
+    for (const outcome of [dynamoStart, sqsStart, sesStart, buildStart, issuerStart]) {
+      if (outcome.status === 'rejected') throw outcome.reason;
+    }
+    const settledValue = <T>(outcome: PromiseSettledResult<T>): T =>
+      (outcome as PromiseFulfilledResult<T>).value;
+    const { value: dynamo, ms: dynamoMs } = settledValue(dynamoStart);
+    const { value: built, ms: buildMs } = settledValue(buildStart);
+    const sqsLocal = settledValue(sqsStart);
+    const ses = settledValue(sesStart);
+    const issuer = settledValue(issuerStart);
+    log?.(`DynamoDB Local ready in ${seconds(dynamoMs)} s; functions ${built.how} in ${seconds(buildMs)} s`);
 
-    const ddb = new DynamoDBClient({ endpoint: dynamo.endpoint, region: REGION, credentials });
-    const sqs = new SQSClient({ endpoint: sqsLocal.endpoint, region: REGION, credentials });
-    const streams = new DynamoDBStreamsClient({ endpoint: dynamo.endpoint, region: REGION, credentials });
-    stops.push(async () => {
+    const meter = options.meterDynamo ? await startDynamoMeter(dynamo.endpoint) : undefined;
+    if (meter) cleanups.push(meter.stop);
+
+    const ddb = new DynamoDBClient(clientConfig(dynamo.endpoint));
+    const streams = new DynamoDBStreamsClient(clientConfig(dynamo.endpoint));
+    const sqs = new SQSClient(clientConfig(sqsLocal.endpoint));
+    cleanups.push(async () => {
       ddb.destroy();
-      sqs.destroy();
       streams.destroy();
+      sqs.destroy();
     });
-    const [, queueInfo] = await Promise.all([
-      ensureTable(ddb),
-      ensureQueues(sqs, options.visibilityTimeoutSeconds),
+    const [streamArn, queueInfo] = await Promise.all([
+      ensureTable(ddb, table),
+      ensureQueues(sqs, sqsLocal.endpoint, {
+        ...(options.visibilityTimeoutSeconds !== undefined
+          ? { visibilityTimeoutSeconds: options.visibilityTimeoutSeconds }
+          : {}),
+      }),
     ]);
 
+    // The bus: each rule's target is a queue; the message body is the event, as EventBridge's SQS target sends it.
     const eventBus: LocalEventBus = await startEventBus({
       busName: bus.name,
       region: REGION,
       accountId: ACCOUNT_ID,
       rules: bus.rules,
       deliver: async (ruleId, event) => {
-        const rule = bus.rules.find((r) => r.id === ruleId)!;
+        const rule = bus.rules.find((r) => r.id === ruleId);
+        if (!rule) throw new Error(`no rule ${ruleId}`);
         await sqs.send(
           new SendMessageCommand({
             QueueUrl: queueInfo[rule.target.queue].url,
@@ -229,225 +314,240 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
           }),
         );
       },
-      log,
+      ...(log ? { log: (line: string) => log(`bus: ${line}`) } : {}),
     });
-    stops.push(eventBus.stop);
+    cleanups.push(eventBus.stop);
 
-    const envValues: Record<EnvName, string> = {
-      [ENV.tableName]: table.name,
-      [ENV.eventBusName]: bus.name,
-      [ENV.mailFrom]: '"工会 Gonghui" <union@gonghui.local>',
-      [ENV.sesMaxSendRate]: String(options.sesMaxSendRate ?? 14),
-      [ENV.mailConcurrency]: String(mailConcurrency()),
-      [ENV.unionContactEmail]: 'union@gonghui.local',
-      [ENV.membershipPrefix]: 'GLU',
-      [ENV.congressSession]: String(new Date().getFullYear()),
-      [ENV.proposalSecondersRequired]: '2',
-      [ENV.proposalMaxReassignments]: '1',
-      [ENV.careQueueUrl]: queueInfo.care.url,
-      [ENV.powertoolsServiceName]: '',
-      [ENV.logLevel]: 'INFO',
+    const endpoints: LocalEndpoints = {
+      dynamodb: meter?.endpoint ?? dynamo.endpoint,
+      dynamodbStreams: dynamo.endpoint,
+      sqs: sqsLocal.endpoint,
+      ses: ses.endpoint,
+      eventbridge: eventBus.endpoint,
     };
-    const envOf = (name: FunctionName): Record<string, string> => ({
-      ...Object.fromEntries(
-        (functions[name].environment as readonly EnvName[]).map((e) => [
-          e,
-          e === ENV.powertoolsServiceName ? name : queueEnv[e] ? queueInfo[queueEnv[e]!].url : envValues[e],
-        ]),
-      ),
-      AWS_REGION: REGION,
-      AWS_DEFAULT_REGION: REGION,
-      AWS_ACCESS_KEY_ID: credentials.accessKeyId,
-      AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey,
-      AWS_ENDPOINT_URL_DYNAMODB: dynamoEndpoint,
-      AWS_ENDPOINT_URL_DYNAMODB_STREAMS: dynamo.endpoint,
-      AWS_ENDPOINT_URL_SQS: sqsLocal.endpoint,
-      AWS_ENDPOINT_URL_SES: sesLocal.endpoint,
-      AWS_ENDPOINT_URL_EVENTBRIDGE: eventBus.endpoint,
-      AWS_LAMBDA_FUNCTION_NAME: name,
-      AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(functions[name].memoryMb),
-      AWS_LAMBDA_FUNCTION_VERSION: '$LATEST',
-      TZ: 'UTC',
-    });
-    const host = new LambdaHost(bundles, envOf, join(dataDir, 'logs'), REGION, ACCOUNT_ID);
-    stops.push(() => host.stop());
-
-    const queuePollers = triggersOf('queue').map(
-      ({ function: fn, trigger }) =>
-        new QueuePoller({
-          sqs,
-          queueUrl: queueInfo[trigger.queue].url,
-          queueArn: queueInfo[trigger.queue].arn,
-          region: REGION,
-          batchSize: trigger.batchSize,
-          maxConcurrency: trigger.maxConcurrency,
-          visibilityTimeoutSeconds:
-            options.visibilityTimeoutSeconds ?? queues[trigger.queue].visibilityTimeoutSeconds,
-          invoke: (event: SQSEvent) => host.invoke(fn, event),
-          log,
+    const logDir = join(dataDir, 'logs');
+    const hosted: HostedFunction[] = functionNames.map((name) => {
+      const spec = functionSpec(name);
+      const bundle = built.bundles[name]!;
+      return {
+        name,
+        bundle,
+        timeoutSeconds: spec.timeoutSeconds,
+        memoryMb: spec.memoryMb,
+        concurrency: concurrencyOf(name),
+        env: functionEnvironment({
+          name,
+          spec,
+          values: localEnvValues({
+            functionName: name,
+            sesMaxSendRate: options.sesMaxSendRate ?? DEFAULT_SES_MAX_SEND_RATE,
+            careQueueUrl: queueInfo.care.url,
+          }),
+          endpoints,
+          bundleDir: taskRoot(bundle),
         }),
-    );
-    stops.push(async () => {
-      await Promise.all(queuePollers.map((p) => p.stop()));
+      };
     });
+    const host: LambdaHost = startLambdaHost({
+      functions: hosted,
+      logDir,
+      region: REGION,
+      accountId: ACCOUNT_ID,
+    });
+    cleanups.push(() => host.stop({ graceMs: STOP_GRACE_MS }));
+    const invoke = (fn: FunctionName, event: unknown) => host.invoke(fn, event);
+    const functionArn = (fn: FunctionName) => `arn:aws:lambda:${REGION}:${ACCOUNT_ID}:function:${fn}`;
 
-    const streamArn = (await ddb.send(new DescribeTableCommand({ TableName: table.name }))).Table
-      ?.LatestStreamArn;
-    if (!streamArn) throw new Error('the table has no stream');
-    const streamPollers = triggersOf('stream').map(
-      ({ function: fn, trigger }) =>
-        new StreamPoller({
-          streams,
-          streamArn,
-          region: REGION,
-          batchSize: trigger.batchSize,
-          retryAttempts: trigger.retryAttempts,
-          filter: trigger.filter,
-          checkpointFile: join(dataDir, `streams-${fn}.json`),
-          onFailure: { sqs, queueUrl: queueInfo[trigger.onFailure].url },
-          invoke: (event) => host.invoke(fn, event),
-          log,
-        }),
+    const { queues: queueTriggers, streams: streamTriggers, schedules, routes: apiRoutes } = wiring();
+    const queuePollers: QueuePoller[] = queueTriggers.map(({ function: fn, trigger }) =>
+      startQueuePoller({
+        sqs,
+        queueUrl: queueInfo[trigger.queue].url,
+        queueArn: queueInfo[trigger.queue].arn,
+        region: REGION,
+        batchSize: trigger.batchSize,
+        maxBatchingWindowSeconds: trigger.maxBatchingWindowSeconds,
+        maxConcurrency: trigger.maxConcurrency,
+        invoke: (event: SQSEvent) => invoke(fn, event),
+        ...(log ? { log: (line: string) => log(`${fn}: ${line}`) } : {}),
+      }),
     );
-    stops.push(async () => {
-      await Promise.all(streamPollers.map((p) => p.stop()));
-    });
+    const streamPollers: StreamPoller[] = streamTriggers.map(({ function: fn, trigger }) =>
+      startStreamPoller({
+        streams,
+        streamArn,
+        region: REGION,
+        functionArn: functionArn(fn),
+        batchSize: trigger.batchSize,
+        retryAttempts: trigger.retryAttempts,
+        filter: trigger.filter,
+        checkpoints: openCheckpoints(join(dataDir, 'streams.json'), fn, streamArn),
+        invoke: (event: DynamoDBStreamEvent) => invoke(fn, event),
+        onFailure: async (failure) => {
+          await sqs.send(
+            new SendMessageCommand({
+              QueueUrl: queueInfo[trigger.onFailure].url,
+              MessageBody: JSON.stringify(failure),
+            }),
+          );
+        },
+        ...(log ? { log: (line: string) => log(`${fn}: ${line}`) } : {}),
+      }),
+    );
+    // Stopped before the host ends the instances their invocations run on (see stop()).
+    const stopPollers = () =>
+      within(Promise.all([...queuePollers, ...streamPollers].map((p) => p.stop())), STOP_GRACE_MS);
+    cleanups.push(stopPollers);
 
     const scheduler: LocalScheduler = startScheduler({
-      schedules: triggersOf('schedule').map(({ function: fn, trigger }) => ({
+      schedules: schedules.map(({ function: fn, trigger }) => ({
         id: trigger.id,
         cron: trigger.cron,
         timeZone: TIME_ZONE,
         input: trigger.input,
         invoke: async (payload: unknown) => {
-          await host.invoke(fn, payload);
+          await invoke(fn, payload);
         },
       })),
       stateFile: join(dataDir, 'scheduler.json'),
-      log,
+      // Scheduler's retry policy in the AWS stack: three retries.
+      retry: { attempts: 4 },
+      ...(log ? { log } : {}),
     });
-    stops.push(() => scheduler.stop());
+    cleanups.push(() => within(scheduler.stop(), STOP_GRACE_MS));
 
-    const gateway: LocalGateway = await startGateway({
-      port: options.port ?? 3000,
-      routes: routes().map((r) => ({
-        method: r.method,
-        path: r.path,
-        auth: r.auth,
-        function: r.function,
-        invoke: (event) => host.invoke(r.function, event) as Promise<never>,
-      })),
-      verify: (token) => issuer.verify(token),
-      extra: (req, res) => {
-        if (req.method === 'GET' && req.url === '/.well-known/jwks.json') {
-          res.writeHead(200, { 'content-type': 'application/json' });
-          res.end(JSON.stringify(issuer.jwks));
+    let gateway: LocalGateway;
+    try {
+      gateway = await startGateway({
+        port,
+        routes: apiRoutes.map((route) => ({
+          method: route.method,
+          path: route.path,
+          auth: route.auth,
+          function: route.function,
+          invoke: (event) => invoke(route.function, event) as Promise<APIGatewayProxyResultV2>,
+        })),
+        verify: async (token) => ({ ...(await issuer.verify(token)) }),
+        // The issuer's public keys, where an API Gateway JWT authorizer would fetch them.
+        extra: (req, res) => {
+          if (req.method !== 'GET' || req.url?.split('?')[0] !== '/.well-known/jwks.json') return false;
+          const body = JSON.stringify(issuer.jwks);
+          res.writeHead(200, {
+            'content-type': 'application/json',
+            'content-length': Buffer.byteLength(body),
+          });
+          res.end(body);
           return true;
-        }
-        return false;
-      },
-      accountId: ACCOUNT_ID,
-      log,
-    });
-    stops.push(gateway.stop);
+        },
+        accountId: ACCOUNT_ID,
+        ...(log ? { log: (line: string) => log(`api: ${line}`) } : {}),
+      });
+    } catch (error) {
+      throw (error as NodeJS.ErrnoException).code === 'EADDRINUSE' ? new PortInUseError(port) : error;
+    }
+    cleanups.push(gateway.stop);
 
-    const status = async (): Promise<RuntimeStatus> => {
-      const queueStatus: RuntimeStatus['queues'] = {};
-      for (const key of Object.keys(queueInfo) as QueueKey[]) {
-        const attrs = async (url: string) =>
-          (
-            await sqs.send(
-              new GetQueueAttributesCommand({
-                QueueUrl: url,
-                AttributeNames: [
-                  'ApproximateNumberOfMessages',
-                  'ApproximateNumberOfMessagesNotVisible',
-                  'ApproximateNumberOfMessagesDelayed',
-                ],
-              }),
-            )
-          ).Attributes ?? {};
-        const [q, d] = await Promise.all([attrs(queueInfo[key].url), attrs(queueInfo[key].dlqUrl)]);
-        queueStatus[key] = {
-          visible: Number(q.ApproximateNumberOfMessages ?? 0),
-          inflight: Number(q.ApproximateNumberOfMessagesNotVisible ?? 0),
-          delayed: Number(q.ApproximateNumberOfMessagesDelayed ?? 0),
-          dlqVisible: Number(d.ApproximateNumberOfMessages ?? 0),
-        };
-      }
-      const stream = streamPollers[0]?.status() ?? { idle: true, lastPollAt: '' };
-      const busy =
-        Object.values(queueStatus).some((q) => q.visible + q.inflight + q.delayed > 0) ||
-        !stream.idle ||
-        eventBus.inflight() > 0 ||
-        host.inflight() > 0 ||
-        queuePollers.some((p) => p.inflight() > 0);
+    const scheduleList = () =>
+      schedules.map(({ function: fn, trigger }) => ({
+        id: trigger.id,
+        function: fn,
+        next: scheduler.next(trigger.id)?.toISOString() ?? null,
+      }));
+
+    const queueStatus = async (info: QueueInfo): Promise<QueueStatus> => {
+      const counts = async (url: string) =>
+        (
+          await sqs.send(
+            new GetQueueAttributesCommand({
+              QueueUrl: url,
+              AttributeNames: [
+                'ApproximateNumberOfMessages',
+                'ApproximateNumberOfMessagesNotVisible',
+                'ApproximateNumberOfMessagesDelayed',
+              ],
+            }),
+          )
+        ).Attributes ?? {};
+      const [queue, dlq] = await Promise.all([counts(info.url), counts(info.dlqUrl)]);
       return {
-        idle: !busy,
-        queues: queueStatus,
-        stream,
-        bus: { inflight: eventBus.inflight(), published: eventBus.published() },
-        invocations: host.stat(),
+        visible: Number(queue.ApproximateNumberOfMessages ?? 0),
+        inflight: Number(queue.ApproximateNumberOfMessagesNotVisible ?? 0),
+        delayed: Number(queue.ApproximateNumberOfMessagesDelayed ?? 0),
+        dlqVisible: Number(dlq.ApproximateNumberOfMessages ?? 0),
       };
     };
 
-    const control: Server = createServer(async (req, res) => {
-      try {
-        if (req.method === 'GET' && req.url === '/status') {
-          res.writeHead(200, { 'content-type': 'application/json' });
-          res.end(JSON.stringify(await status()));
-          return;
-        }
-        const fire = /^\/schedules\/([\w-]+)\/fire$/.exec(req.url ?? '');
-        if (req.method === 'POST' && fire) {
-          const chunks: Buffer[] = [];
-          for await (const c of req) chunks.push(c as Buffer);
-          const body = chunks.length
-            ? (JSON.parse(Buffer.concat(chunks).toString('utf8')) as { at?: string })
-            : {};
-          await scheduler.fire(fire[1]!, body.at ? new Date(body.at) : undefined);
-          res.writeHead(202, { 'content-type': 'application/json' });
-          res.end('{"fired":true}');
-          return;
-        }
-        res.writeHead(404).end();
-      } catch (error) {
-        res.writeHead(500, { 'content-type': 'application/json' });
-        res.end(JSON.stringify({ message: (error as Error).message }));
-      }
+    /** Everything that moves work along, summed: a change while status() looks means "not idle". */
+    const activity = () =>
+      eventBus.published() +
+      Object.values(host.stats()).reduce((n, s) => n + s.invoked, 0) +
+      queuePollers.reduce((n, p) => n + p.stats().received, 0);
+    const busy = () =>
+      eventBus.inflight() +
+      host.inflight() +
+      gateway.inflight() +
+      queuePollers.reduce((n, p) => n + p.inflight(), 0);
+
+    const status = async (): Promise<RuntimeStatus> => {
+      const before = activity();
+      const busyBefore = busy();
+      const queueKeys = Object.keys(queueInfo) as QueueKey[];
+      const counts = await Promise.all(queueKeys.map((key) => queueStatus(queueInfo[key])));
+      // After the queues: a record written by a function that already deleted its message is seen here.
+      await Promise.all(streamPollers.map((p) => within(p.settled(), STREAM_SETTLE_MS)));
+      const streamStates = streamPollers.map((p) => p.status());
+      const queues = Object.fromEntries(queueKeys.map((key, i) => [key, counts[i]!])) as Record<
+        QueueKey,
+        QueueStatus
+      >;
+      const stream = {
+        idle: streamStates.every((s) => s.idle),
+        lastPollAt: streamStates.map((s) => s.lastPollAt).sort()[0] ?? null,
+        inflight: streamStates.reduce((n, s) => n + s.inflight, 0),
+        failedBatches: streamStates.reduce((n, s) => n + s.failedBatches, 0),
+      };
+      const queuesEmpty = Object.values(queues).every((q) => q.visible + q.inflight + q.delayed === 0);
+      const idle = queuesEmpty && stream.idle && busyBefore === 0 && busy() === 0 && activity() === before;
+      return {
+        idle,
+        queues,
+        stream,
+        bus: { inflight: eventBus.inflight(), published: eventBus.published() },
+        gateway: { inflight: gateway.inflight() },
+        invocations: host.stats() as Record<FunctionName, InvocationStats>,
+      };
+    };
+
+    const fireSchedule = (id: string, at?: Date) => scheduler.fire(id, at);
+    const control: ControlServer = await startControlServer({
+      status,
+      schedules: scheduleList,
+      fireSchedule,
     });
-    await new Promise<void>((r) => control.listen(0, '127.0.0.1', r));
-    stops.push(
-      () =>
-        new Promise<void>((r) => {
-          control.close(() => r());
-          control.closeAllConnections();
-        }),
-    );
-    const controlPort = (control.address() as { port: number }).port;
+    cleanups.push(control.stop);
 
     const info: RuntimeInfo = {
       pid: process.pid,
       startedAt: new Date().toISOString(),
       dataDir,
       apiUrl: gateway.url,
-      inboxUrl: `${sesLocal.endpoint}/`,
-      controlUrl: `http://127.0.0.1:${controlPort}`,
+      inboxUrl: ses.inboxUrl,
+      controlUrl: control.url,
       region: REGION,
       accountId: ACCOUNT_ID,
       tableName: table.name,
       busName: bus.name,
       endpoints: {
-        dynamodb: dynamoEndpoint,
+        dynamodb: dynamo.endpoint,
         sqs: sqsLocal.endpoint,
-        ses: sesLocal.endpoint,
+        ses: ses.endpoint,
         eventbridge: eventBus.endpoint,
       },
       queues: queueInfo,
       issuer: { issuer: issuer.issuer, audience: issuer.audience, keyFile: issuer.keyFile },
+      logDir,
     };
-    const infoFile = join(dataDir, 'runtime.json');
-    writeFileSync(infoFile, JSON.stringify(info, null, 2));
+    writeAtomically(infoFile, `${JSON.stringify(info, null, 2)}\n`);
 
     let stopping: Promise<void> | undefined;
     return {
@@ -455,18 +555,21 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       issuer,
       ...(meter ? { dynamoMeter: meter } : {}),
       status,
-      invoke: (fn, event) => host.invoke(fn, event),
-      fireSchedule: (id, at) => scheduler.fire(id, at),
+      invoke,
+      fireSchedule,
       stop: () => {
         stopping ??= (async () => {
+          // First, so no CLI talks to a runtime on its way down.
           rmSync(infoFile, { force: true });
-          await stopAll();
+          // Reverse order of start: control, API, scheduler and pollers stop taking work (their
+          // invocations finish, bounded), then the bus, the instances, and last the emulators.
+          await cleanUp();
         })();
         return stopping;
       },
     };
   } catch (error) {
-    await stopAll();
+    await cleanUp();
     throw error;
   }
 }

@@ -1,7 +1,10 @@
 /**
- * fauxqs, the SQS emulator, in this process, persistent under the data directory. fauxqs binds
- * 0.0.0.0 with no option to change it; the servers we start bind 127.0.0.1, so the host is
- * rewritten while fauxqs starts (and only then).
+ * fauxqs, the SQS emulator, in this process, persistent under `<dataDir>/sqs` (SQLite).
+ *
+ * fauxqs 2 hard-codes `listen({ host: '0.0.0.0' })` (its `host` option only names queue URLs), and
+ * nothing of this runtime may listen beyond 127.0.0.1. So while fauxqs starts, and only then,
+ * net.Server.prototype.listen rewrites a requested 0.0.0.0 to 127.0.0.1. Concurrent starts in
+ * one process share one patch (a counter), so the original is always put back.
  */
 import { mkdirSync } from 'node:fs';
 import { Server } from 'node:net';
@@ -10,34 +13,55 @@ import { startFauxqs } from 'fauxqs';
 
 export interface SqsLocal {
   endpoint: string;
+  port: number;
   stop(): Promise<void>;
 }
 
-export const startSqsLocal = async (dataDir: string, region: string): Promise<SqsLocal> => {
-  const dir = join(dataDir, 'sqs');
-  mkdirSync(dir, { recursive: true });
-  const listen = Server.prototype.listen;
-  Server.prototype.listen = function patched(this: Server, ...args: unknown[]) {
-    const [first] = args;
-    if (first && typeof first === 'object' && (first as { host?: string }).host === '0.0.0.0') {
-      (first as { host?: string }).host = '127.0.0.1';
-    }
-    return (listen as (...a: unknown[]) => Server).apply(this, args);
-  } as typeof listen;
-  let server: Awaited<ReturnType<typeof startFauxqs>>;
-  try {
-    server = await startFauxqs({
-      port: 0,
-      logger: false,
-      dataDir: dir,
-      defaultRegion: region,
-      host: '127.0.0.1',
-    });
-  } finally {
-    Server.prototype.listen = listen;
+let patchDepth = 0;
+let originalListen: typeof Server.prototype.listen | undefined;
+
+const rewriteAnyHost = (args: unknown[]): unknown[] => {
+  const [first] = args;
+  if (first && typeof first === 'object' && (first as { host?: unknown }).host === '0.0.0.0') {
+    return [{ ...(first as object), host: '127.0.0.1' }, ...args.slice(1)];
   }
-  return {
-    endpoint: `http://127.0.0.1:${server.port}`,
-    stop: () => server.stop(),
-  };
+  return args;
 };
+
+/** Runs `start` with every `listen` on 0.0.0.0 turned into 127.0.0.1. */
+export const withLoopbackListen = async <T>(start: () => Promise<T>): Promise<T> => {
+  if (patchDepth++ === 0) {
+    const original = Server.prototype.listen;
+    originalListen = original;
+    Server.prototype.listen = function loopbackListen(this: Server, ...args: unknown[]) {
+      return (original as (...a: unknown[]) => Server).apply(this, rewriteAnyHost(args));
+    } as typeof Server.prototype.listen;
+  }
+  try {
+    return await start();
+  } finally {
+    if (--patchDepth === 0 && originalListen) {
+      Server.prototype.listen = originalListen;
+      originalListen = undefined;
+    }
+  }
+};
+
+export async function startSqsLocal(opts: { dataDir: string; region: string }): Promise<SqsLocal> {
+  const dir = join(opts.dataDir, 'sqs');
+  mkdirSync(dir, { recursive: true });
+  const server = await withLoopbackListen(() =>
+    startFauxqs({ port: 0, logger: false, dataDir: dir, defaultRegion: opts.region }),
+  );
+  const endpoint = `http://127.0.0.1:${server.port}`;
+  return { endpoint, port: server.port, stop: () => server.stop() };
+}
+
+/**
+ * The URL the runtime hands out for a queue: the live endpoint plus the path fauxqs returned.
+ * fauxqs persists each queue's URL with the port of the run that created it, and the SDK sends a
+ * request to the QueueUrl's origin whenever the client's endpoint came from AWS_ENDPOINT_URL_SQS
+ * (as in every function), so a stale port would send functions nowhere after a restart.
+ */
+export const liveQueueUrl = (endpoint: string, returnedUrl: string): string =>
+  `${endpoint}${new URL(returnedUrl).pathname}`;

@@ -1,230 +1,512 @@
 /**
- * The Lambda DynamoDB-stream event source mapping, locally: reads every shard of the table's
- * stream from a checkpoint kept in `<data>/streams.json` (so a restart neither replays nor
- * skips), applies the trigger's filter criteria, and invokes the function in order with a real
- * DynamoDBStreamEvent. Reported `batchItemFailures` resume from the first failed record; an
- * invocation that keeps failing is retried `retryAttempts` times, then described on the
- * on-failure queue and passed, as Lambda does.
+ * Lambda's DynamoDB Streams event source mapping for one `stream` trigger, with the settings the
+ * AWS stack gives it: start at TRIM_HORIZON, filter criteria, batches of at most `batchSize`,
+ * ReportBatchItemFailures, BisectBatchOnFunctionError, `retryAttempts`, and an on-failure
+ * destination (a queue).
+ *
+ * - Shards: DescribeStream (paginated) every 10 s, and at once when a shard ends; a child
+ *   shard is read only when its parent is finished, so records of one key stay in order.
+ * - Position: a checkpoint per shard in `<dataDir>/streams.json`, written after every batch;
+ *   a restart resumes AFTER_SEQUENCE_NUMBER (TRIM_HORIZON for a shard never read).
+ * - Filter: records that do not match are skipped and checkpointed past, never delivered.
+ * - Failures: `batchItemFailures` (itemIdentifier = SequenceNumber) checkpoint before the
+ *   first failed record and retry from it; a thrown error bisects the batch (the halves are
+ *   retried on their own, which costs no retry), then retries with backoff; after
+ *   `retryAttempts` retries the batch is described on the on-failure queue (Lambda's record:
+ *   shard, first and last sequence numbers, approximate arrival times) and passed.
+ * - Pace: no sleep while GetRecords returns records; 250 ms between idle rounds (Lambda polls a
+ *   shard four times a second; faster polling costs DynamoDB Local ~13% of a core at rest), cut
+ *   short by settled(), so `gonghui wait` never waits for it.
  */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
 import {
   type _Record,
+  type AttributeValue,
   DescribeStreamCommand,
   type DynamoDBStreamsClient,
   GetRecordsCommand,
+  type GetRecordsCommandOutput,
   GetShardIteratorCommand,
+  type Shard,
 } from '@aws-sdk/client-dynamodb-streams';
-import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
-import type { DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
+import type { DynamoDBRecord, DynamoDBStreamEvent, AttributeValue as LambdaAttributeValue } from 'aws-lambda';
 import { matchesPattern } from './event-pattern.ts';
+import type { MappingCheckpointStore } from './stream-checkpoints.ts';
 
-export interface StreamPollerOptions {
-  streams: DynamoDBStreamsClient;
-  streamArn: string;
-  region: string;
+export interface StreamTriggerSettings {
   batchSize: number;
   retryAttempts: number;
   filter: Record<string, unknown>;
-  checkpointFile: string;
-  onFailure: { sqs: SQSClient; queueUrl: string };
+}
+
+/** Lambda's on-failure destination record for a DynamoDB stream batch. */
+export interface StreamFailureRecord {
+  requestContext: {
+    requestId: string;
+    functionArn: string;
+    condition: 'RetryAttemptsExhausted';
+    approximateInvokeCount: number;
+  };
+  responseContext: { statusCode: number; executedVersion: string; functionError?: string };
+  version: '1.0';
+  timestamp: string;
+  DDBStreamBatchInfo: {
+    shardId: string;
+    startSequenceNumber: string;
+    endSequenceNumber: string;
+    approximateArrivalOfFirstRecord: string;
+    approximateArrivalOfLastRecord: string;
+    batchSize: number;
+    streamArn: string;
+  };
+}
+
+export interface StreamPollerOptions extends StreamTriggerSettings {
+  streams: DynamoDBStreamsClient;
+  /** The stream as DynamoDB Local names it (reads and checkpoints use it). */
+  streamArn: string;
+  region: string;
+  functionArn: string;
   invoke: (event: DynamoDBStreamEvent) => Promise<unknown>;
+  onFailure: (failure: StreamFailureRecord) => Promise<void>;
+  checkpoints: MappingCheckpointStore;
+  bisectOnError?: boolean;
+  idleDelayMs?: number;
+  describeEveryMs?: number;
+  /** Delay before retry `n` (1-based); default 100 ms doubling up to 2 s. */
+  retryDelayMs?: (retry: number) => number;
   log?: (line: string) => void;
 }
 
-type Checkpoints = Record<string, { sequence?: string; done?: boolean }>;
+export interface StreamPollerStatus {
+  /** No invocation under way, and the last round found no new record in any shard. */
+  idle: boolean;
+  lastPollAt: string | null;
+  inflight: number;
+  shards: number;
+  delivered: number;
+  skipped: number;
+  failedBatches: number;
+}
 
-export const toLambdaRecord = (r: _Record, streamArn: string, region: string): DynamoDBRecord => ({
-  eventID: r.eventID,
-  eventName: r.eventName as DynamoDBRecord['eventName'],
-  eventVersion: r.eventVersion ?? '1.1',
-  eventSource: 'aws:dynamodb',
-  awsRegion: region,
-  eventSourceARN: streamArn,
-  dynamodb: {
-    ...(r.dynamodb?.Keys ? { Keys: r.dynamodb.Keys as never } : {}),
-    ...(r.dynamodb?.NewImage ? { NewImage: r.dynamodb.NewImage as never } : {}),
-    ...(r.dynamodb?.OldImage ? { OldImage: r.dynamodb.OldImage as never } : {}),
-    SequenceNumber: r.dynamodb?.SequenceNumber,
-    SizeBytes: r.dynamodb?.SizeBytes,
-    StreamViewType: r.dynamodb?.StreamViewType as never,
-    ApproximateCreationDateTime: r.dynamodb?.ApproximateCreationDateTime
-      ? Math.floor(new Date(r.dynamodb.ApproximateCreationDateTime).getTime() / 1000)
-      : Math.floor(Date.now() / 1000),
-  },
-});
+export interface StreamPoller {
+  status(): StreamPollerStatus;
+  /** Resolves when a polling round that began after this call has completed (what was written before it has been seen). */
+  settled(): Promise<void>;
+  stop(): Promise<void>;
+}
 
-export class StreamPoller {
-  private running = true;
-  private busy = 0;
-  private lastPollHadRecords = false;
-  private lastPollAt = 0;
-  private readonly checkpoints: Checkpoints;
-  private readonly loopDone: Promise<void>;
+// ---------------------------------------------------------------------------------------------
+// The event Lambda builds.
 
-  constructor(private readonly o: StreamPollerOptions) {
-    this.checkpoints = existsSync(o.checkpointFile)
-      ? (JSON.parse(readFileSync(o.checkpointFile, 'utf8')) as Checkpoints)
-      : {};
-    this.loopDone = this.loop();
+const base64 = (bytes: Uint8Array) => Buffer.from(bytes).toString('base64');
+
+/** The SDK's attribute value as the stream's JSON carries it (and Lambda passes it): binaries in base64. */
+export const toLambdaAttributeValue = (value: AttributeValue): LambdaAttributeValue => {
+  if (value.B !== undefined) return { B: base64(value.B) };
+  if (value.BS !== undefined) return { BS: value.BS.map(base64) };
+  if (value.L !== undefined) return { L: value.L.map(toLambdaAttributeValue) };
+  if (value.M !== undefined) return { M: toLambdaImage(value.M) };
+  const { $unknown: _unknown, ...plain } = value as AttributeValue & { $unknown?: unknown };
+  return plain as LambdaAttributeValue;
+};
+
+const toLambdaImage = (image: Record<string, AttributeValue>): Record<string, LambdaAttributeValue> =>
+  Object.fromEntries(Object.entries(image).map(([k, v]) => [k, toLambdaAttributeValue(v)]));
+
+/** DynamoDB Local names its region `ddblocal` in ARNs; the event carries the runtime's region, as on AWS. */
+export const eventSourceArn = (streamArn: string, region: string): string =>
+  streamArn.replace(/^arn:aws:dynamodb:ddblocal:/, `arn:aws:dynamodb:${region}:`);
+
+export const toLambdaStreamRecord = (record: _Record, sourceArn: string, region: string): DynamoDBRecord => {
+  const d = record.dynamodb ?? {};
+  const created = d.ApproximateCreationDateTime;
+  return {
+    eventID: record.eventID,
+    eventName: record.eventName as DynamoDBRecord['eventName'],
+    eventVersion: record.eventVersion ?? '1.1',
+    eventSource: 'aws:dynamodb',
+    awsRegion: region,
+    dynamodb: {
+      // Epoch seconds, as in the event Lambda delivers (the SDK parsed it into a Date).
+      ...(created ? { ApproximateCreationDateTime: Math.floor(new Date(created).getTime() / 1000) } : {}),
+      ...(d.Keys ? { Keys: toLambdaImage(d.Keys) } : {}),
+      ...(d.NewImage ? { NewImage: toLambdaImage(d.NewImage) } : {}),
+      ...(d.OldImage ? { OldImage: toLambdaImage(d.OldImage) } : {}),
+      ...(d.SequenceNumber !== undefined ? { SequenceNumber: d.SequenceNumber } : {}),
+      ...(d.SizeBytes !== undefined ? { SizeBytes: d.SizeBytes } : {}),
+      ...(d.StreamViewType ? { StreamViewType: d.StreamViewType } : {}),
+    },
+    eventSourceARN: sourceArn,
+    ...(record.userIdentity
+      ? { userIdentity: { type: record.userIdentity.Type, principalId: record.userIdentity.PrincipalId } }
+      : {}),
+  };
+};
+
+// ---------------------------------------------------------------------------------------------
+// Batches, filter and failures: pure.
+
+export interface PlannedBatch {
+  records: DynamoDBRecord[];
+  /** Where the checkpoint goes once the batch is done: its last record, or past trailing skipped ones. */
+  checkpointAfter: string;
+}
+
+/**
+ * Filters a GetRecords page and cuts what matches into batches of at most `batchSize`. Records
+ * the filter drops are covered by the checkpoint of the batch after them (or of the last batch).
+ */
+export const planBatches = (
+  records: readonly DynamoDBRecord[],
+  filter: Record<string, unknown>,
+  batchSize: number,
+): { batches: PlannedBatch[]; lastSequenceNumber?: string; skipped: number } => {
+  const matching = records.filter((r) => matchesPattern(filter, r));
+  const lastSequenceNumber = records.at(-1)?.dynamodb?.SequenceNumber;
+  const batches: PlannedBatch[] = [];
+  for (let i = 0; i < matching.length; i += batchSize) {
+    const slice = matching.slice(i, i + batchSize);
+    const last = i + batchSize >= matching.length;
+    batches.push({
+      records: slice,
+      checkpointAfter: (last ? lastSequenceNumber : slice.at(-1)?.dynamodb?.SequenceNumber) ?? '',
+    });
   }
+  return {
+    batches,
+    ...(lastSequenceNumber ? { lastSequenceNumber } : {}),
+    skipped: records.length - matching.length,
+  };
+};
 
-  status() {
-    return {
-      idle: this.busy === 0 && !this.lastPollHadRecords && this.lastPollAt > 0,
-      lastPollAt: new Date(this.lastPollAt).toISOString(),
-    };
+export type StreamBatchOutcome =
+  | { kind: 'success' }
+  | { kind: 'partial'; from: number }
+  | { kind: 'failure'; reason: string };
+
+/**
+ * Lambda's reading of a response under ReportBatchItemFailures for streams: like SQS, but items
+ * name sequence numbers, and processing resumes at the lowest one reported.
+ */
+export const settleStreamBatch = (
+  records: readonly DynamoDBRecord[],
+  response: unknown,
+): StreamBatchOutcome => {
+  if (response === null || typeof response !== 'object' || Array.isArray(response))
+    return { kind: 'success' };
+  const failures = (response as { batchItemFailures?: unknown }).batchItemFailures;
+  if (failures === undefined || failures === null) return { kind: 'success' };
+  if (!Array.isArray(failures)) return { kind: 'failure', reason: 'batchItemFailures is not a list' };
+  if (failures.length === 0) return { kind: 'success' };
+  let from = Number.POSITIVE_INFINITY;
+  for (const item of failures) {
+    const id = (item as { itemIdentifier?: unknown } | null)?.itemIdentifier;
+    if (typeof id !== 'string' || id === '')
+      return { kind: 'failure', reason: 'an itemIdentifier is missing or empty' };
+    const index = records.findIndex((r) => r.dynamodb?.SequenceNumber === id);
+    if (index < 0) return { kind: 'failure', reason: `itemIdentifier ${id} is not a record of the batch` };
+    from = Math.min(from, index);
   }
+  return { kind: 'partial', from };
+};
 
-  inflight(): number {
-    return this.busy;
-  }
+const arrival = (record: DynamoDBRecord | undefined): string => {
+  const seconds = record?.dynamodb?.ApproximateCreationDateTime;
+  return new Date(seconds === undefined ? Date.now() : seconds * 1000).toISOString();
+};
 
-  private save() {
-    writeFileSync(this.o.checkpointFile, JSON.stringify(this.checkpoints));
-  }
+export const describeFailedBatch = (input: {
+  records: readonly DynamoDBRecord[];
+  shardId: string;
+  streamArn: string;
+  functionArn: string;
+  invokeCount: number;
+  functionError?: string;
+  now?: Date;
+}): StreamFailureRecord => {
+  const { records } = input;
+  return {
+    requestContext: {
+      requestId: randomUUID(),
+      functionArn: input.functionArn,
+      condition: 'RetryAttemptsExhausted',
+      approximateInvokeCount: input.invokeCount,
+    },
+    responseContext: {
+      statusCode: 200,
+      executedVersion: '$LATEST',
+      ...(input.functionError ? { functionError: input.functionError } : {}),
+    },
+    version: '1.0',
+    timestamp: (input.now ?? new Date()).toISOString(),
+    DDBStreamBatchInfo: {
+      shardId: input.shardId,
+      startSequenceNumber: records[0]?.dynamodb?.SequenceNumber ?? '',
+      endSequenceNumber: records.at(-1)?.dynamodb?.SequenceNumber ?? '',
+      approximateArrivalOfFirstRecord: arrival(records[0]),
+      approximateArrivalOfLastRecord: arrival(records.at(-1)),
+      batchSize: records.length,
+      streamArn: input.streamArn,
+    },
+  };
+};
 
-  private async iterator(shardId: string): Promise<string | undefined> {
-    const sequence = this.checkpoints[shardId]?.sequence;
+/** Shards that may be read now: not finished, and their parent (if the stream still has it) finished. */
+export const readableShards = (
+  shards: readonly Shard[],
+  isFinished: (shardId: string) => boolean,
+): Shard[] => {
+  const known = new Set(shards.map((s) => s.ShardId));
+  return shards.filter(
+    (s) =>
+      s.ShardId !== undefined &&
+      !isFinished(s.ShardId) &&
+      (!s.ParentShardId || !known.has(s.ParentShardId) || isFinished(s.ParentShardId)),
+  );
+};
+
+// ---------------------------------------------------------------------------------------------
+// The poller.
+
+const errorName = (error: unknown) => (error as { name?: string }).name ?? '';
+
+export function startStreamPoller(opts: StreamPollerOptions): StreamPoller {
+  const { streams, streamArn, checkpoints, log } = opts;
+  const sourceArn = eventSourceArn(streamArn, opts.region);
+  const idleDelayMs = opts.idleDelayMs ?? 250;
+  const describeEveryMs = opts.describeEveryMs ?? 10_000;
+  const retryDelayMs = opts.retryDelayMs ?? ((n: number) => Math.min(2_000, 100 * 2 ** (n - 1)));
+  const bisect = opts.bisectOnError ?? true;
+
+  let running = true;
+  let inflight = 0;
+  let lastRoundHadRecords = false;
+  let lastPollAt: Date | null = null;
+  let roundsStarted = 0;
+  let roundsCompleted = 0;
+  let shards: Shard[] = [];
+  let describedAt = 0;
+  const iterators = new Map<string, string>();
+  const counters = { delivered: 0, skipped: 0, failedBatches: 0 };
+  const roundWaiters = new Set<{ after: number; resolve: () => void }>();
+  /** Every pause under way, so stop() can end them. */
+  const sleepers = new Set<() => void>();
+  /** The idle pause between rounds, which settled() cuts short (a retry's backoff it must not). */
+  let wakeIdle: (() => void) | undefined;
+
+  const pause = (ms: number, idle = false) =>
+    new Promise<void>((resolve) => {
+      const timer = setTimeout(done, ms);
+      function done() {
+        clearTimeout(timer);
+        sleepers.delete(done);
+        if (wakeIdle === done) wakeIdle = undefined;
+        resolve();
+      }
+      sleepers.add(done);
+      if (idle) wakeIdle = done;
+    });
+
+  let lastLogged = '';
+  const logOnce = (line: string) => {
+    // A failing emulator repeats the same error every round; say it once.
+    if (line !== lastLogged) log?.(line);
+    lastLogged = line;
+  };
+
+  const describeShards = async () => {
+    const all: Shard[] = [];
+    let start: string | undefined;
+    do {
+      const out = await streams.send(
+        new DescribeStreamCommand({ StreamArn: streamArn, ExclusiveStartShardId: start }),
+      );
+      all.push(...(out.StreamDescription?.Shards ?? []));
+      start = out.StreamDescription?.LastEvaluatedShardId;
+    } while (start);
+    shards = all;
+    describedAt = Date.now();
+    checkpoints.retain(new Set(all.flatMap((s) => (s.ShardId ? [s.ShardId] : []))));
+  };
+
+  const iteratorFor = async (shardId: string): Promise<string | undefined> => {
+    const after = checkpoints.get(shardId)?.sequenceNumber;
     try {
-      const out = await this.o.streams.send(
+      const out = await streams.send(
         new GetShardIteratorCommand({
-          StreamArn: this.o.streamArn,
+          StreamArn: streamArn,
           ShardId: shardId,
-          ShardIteratorType: sequence ? 'AFTER_SEQUENCE_NUMBER' : 'TRIM_HORIZON',
-          ...(sequence ? { SequenceNumber: sequence } : {}),
+          ...(after
+            ? { ShardIteratorType: 'AFTER_SEQUENCE_NUMBER', SequenceNumber: after }
+            : { ShardIteratorType: 'TRIM_HORIZON' }),
         }),
       );
       return out.ShardIterator;
     } catch (error) {
-      if (!sequence) throw error;
-      // The checkpoint fell out of the stream's retention: start from what is there.
-      this.o.log?.(`stream checkpoint lost for ${shardId}: ${(error as Error).message}`);
-      delete this.checkpoints[shardId];
-      return this.iterator(shardId);
-    }
-  }
-
-  private async shards(): Promise<string[]> {
-    const ids: string[] = [];
-    let start: string | undefined;
-    do {
-      const out = await this.o.streams.send(
-        new DescribeStreamCommand({ StreamArn: this.o.streamArn, ExclusiveStartShardId: start }),
-      );
-      for (const s of out.StreamDescription?.Shards ?? []) if (s.ShardId) ids.push(s.ShardId);
-      start = out.StreamDescription?.LastEvaluatedShardId;
-    } while (start);
-    return ids;
-  }
-
-  private async loop(): Promise<void> {
-    const iterators = new Map<string, string | undefined>();
-    let lastDescribe = 0;
-    while (this.running) {
-      try {
-        if (Date.now() - lastDescribe > 2_000) {
-          lastDescribe = Date.now();
-          for (const id of await this.shards()) {
-            if (!iterators.has(id) && !this.checkpoints[id]?.done) iterators.set(id, await this.iterator(id));
-          }
-        }
-        let any = false;
-        for (const [shardId, it] of iterators) {
-          if (!it || !this.running) continue;
-          const out = await this.o.streams.send(new GetRecordsCommand({ ShardIterator: it, Limit: 1000 }));
-          const records = out.Records ?? [];
-          if (records.length) any = true;
-          await this.handle(shardId, records);
-          if (out.NextShardIterator) {
-            iterators.set(shardId, out.NextShardIterator);
-          } else {
-            // The shard is closed and read to its end.
-            this.checkpoints[shardId] = { ...this.checkpoints[shardId], done: true };
-            this.save();
-            iterators.delete(shardId);
-          }
-        }
-        this.lastPollHadRecords = any;
-        this.lastPollAt = Date.now();
-        if (!any) await new Promise((r) => setTimeout(r, 150));
-      } catch (error) {
-        if (!this.running) return;
-        this.o.log?.(`stream poll failed: ${(error as Error).message}`);
-        iterators.clear();
-        lastDescribe = 0;
-        await new Promise((r) => setTimeout(r, 500));
+      if (after && ['TrimmedDataAccessException', 'ValidationException'].includes(errorName(error))) {
+        // The checkpoint is older than the stream's 24 h: read what the stream still has.
+        log?.(`stream: shard ${shardId} no longer has record ${after}; reading from its trim horizon`);
+        checkpoints.forget(shardId);
+        return iteratorFor(shardId);
       }
+      if (errorName(error) === 'ResourceNotFoundException') return undefined;
+      throw error;
     }
-  }
+  };
 
-  /** Invokes for the records in batches, checkpointing after each. */
-  private async handle(shardId: string, records: _Record[]): Promise<void> {
-    for (let i = 0; i < records.length; i += this.o.batchSize) {
-      const chunk = records.slice(i, i + this.o.batchSize);
-      const matching = chunk
-        .map((r) => toLambdaRecord(r, this.o.streamArn, this.o.region))
-        .filter((r) => matchesPattern(this.o.filter, r));
-      if (matching.length) await this.invokeWithRetries(shardId, matching);
-      this.checkpoints[shardId] = { sequence: chunk.at(-1)?.dynamodb?.SequenceNumber };
-      this.save();
-    }
-  }
-
-  /**
-   * Invokes until the batch succeeds. Reported failures retry from the first failed record (the
-   * records before it are done); after `retryAttempts` the rest is described on the on-failure
-   * queue and passed. The records are in memory, so a retry needs no new read of the shard.
-   */
-  private async invokeWithRetries(shardId: string, batch: DynamoDBRecord[]): Promise<void> {
-    this.busy++;
-    let remaining = batch;
-    try {
-      for (let attempt = 0; remaining.length > 0; attempt++) {
-        let error: string | undefined;
+  /** Invokes until the batch is done or passed to the on-failure destination; false when stopped first. */
+  const deliver = async (shardId: string, batch: DynamoDBRecord[]): Promise<boolean> => {
+    const work: Array<{ records: DynamoDBRecord[]; retries: number }> = [{ records: batch, retries: 0 }];
+    while (work.length > 0) {
+      const item = work.shift()!;
+      let invokes = 0;
+      for (;;) {
+        if (!running) return false;
+        let outcome: StreamBatchOutcome;
+        let functionError: string | undefined;
+        inflight++;
+        invokes++;
         try {
-          const result = (await this.o.invoke({ Records: remaining })) as
-            | { batchItemFailures?: Array<{ itemIdentifier: string }> }
-            | undefined;
-          const failed = result?.batchItemFailures?.[0]?.itemIdentifier;
-          if (!failed) return;
-          const index = remaining.findIndex((r) => r.dynamodb?.SequenceNumber === failed);
-          remaining = index < 0 ? remaining : remaining.slice(index);
-          error = `record ${failed} reported as failed`;
-        } catch (e) {
-          error = (e as Error).message;
+          outcome = settleStreamBatch(item.records, await opts.invoke({ Records: item.records }));
+        } catch (error) {
+          functionError = 'Unhandled';
+          outcome = { kind: 'failure', reason: (error as Error).message };
+        } finally {
+          inflight--;
         }
-        if (attempt >= this.o.retryAttempts) {
-          await this.o.onFailure.sqs.send(
-            new SendMessageCommand({
-              QueueUrl: this.o.onFailure.queueUrl,
-              MessageBody: JSON.stringify({
-                requestContext: {
-                  condition: 'RetryAttemptsExhausted',
-                  functionError: error,
-                  approximateInvokeCount: attempt + 1,
-                },
-                DDBStreamBatchInfo: {
-                  shardId,
-                  startSequenceNumber: remaining[0]?.dynamodb?.SequenceNumber,
-                  endSequenceNumber: remaining.at(-1)?.dynamodb?.SequenceNumber,
-                  batchSize: remaining.length,
-                  streamArn: this.o.streamArn,
-                },
-                timestamp: new Date().toISOString(),
-              }),
+        if (outcome.kind === 'success') {
+          counters.delivered += item.records.length;
+          break;
+        }
+        if (outcome.kind === 'partial') {
+          counters.delivered += outcome.from;
+          const done = item.records[outcome.from - 1]?.dynamodb?.SequenceNumber;
+          if (done) checkpoints.advance(shardId, done);
+          item.records = item.records.slice(outcome.from);
+        } else if (functionError && bisect && item.records.length > 1) {
+          const half = Math.ceil(item.records.length / 2);
+          work.unshift({ records: item.records.slice(half), retries: item.retries });
+          item.records = item.records.slice(0, half);
+          continue;
+        }
+        item.retries++;
+        const reason = outcome.kind === 'failure' ? outcome.reason : 'records reported as failed';
+        if (item.retries > opts.retryAttempts) {
+          counters.failedBatches++;
+          log?.(
+            `stream: ${item.records.length} record(s) of shard ${shardId} failed ${invokes} time(s) (${reason}); described on the on-failure queue`,
+          );
+          await opts.onFailure(
+            describeFailedBatch({
+              records: item.records,
+              shardId,
+              streamArn: sourceArn,
+              functionArn: opts.functionArn,
+              invokeCount: invokes,
+              ...(functionError ? { functionError } : {}),
             }),
           );
-          return;
+          break;
         }
-        await new Promise((r) => setTimeout(r, Math.min(5_000, 100 * 2 ** attempt)));
+        await pause(retryDelayMs(item.retries));
       }
-    } finally {
-      this.busy--;
     }
-  }
+    return true;
+  };
 
-  async stop(): Promise<void> {
-    this.running = false;
-    await this.loopDone;
-  }
+  /** Reads one page of a shard and processes it; true when the page had records. */
+  const pollShard = async (shard: Shard): Promise<boolean> => {
+    const shardId = shard.ShardId!;
+    let iterator = iterators.get(shardId) ?? (await iteratorFor(shardId));
+    if (!iterator) return false;
+    let page: GetRecordsCommandOutput;
+    try {
+      page = await streams.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: 1000 }));
+    } catch (error) {
+      if (errorName(error) !== 'ExpiredIteratorException') throw error;
+      iterator = await iteratorFor(shardId);
+      if (!iterator) return false;
+      page = await streams.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: 1000 }));
+    }
+    const records = (page.Records ?? []).map((r) => toLambdaStreamRecord(r, sourceArn, opts.region));
+    if (records.length > 0) {
+      const plan = planBatches(records, opts.filter, opts.batchSize);
+      counters.skipped += plan.skipped;
+      for (const batch of plan.batches) {
+        if (!(await deliver(shardId, batch.records))) return true;
+        checkpoints.advance(shardId, batch.checkpointAfter);
+      }
+      if (plan.batches.length === 0 && plan.lastSequenceNumber)
+        checkpoints.advance(shardId, plan.lastSequenceNumber);
+    }
+    if (page.NextShardIterator) {
+      iterators.set(shardId, page.NextShardIterator);
+    } else {
+      // Closed and read to its end: its children may start.
+      iterators.delete(shardId);
+      checkpoints.finish(shardId);
+      describedAt = 0;
+    }
+    return records.length > 0;
+  };
+
+  const loop = async () => {
+    while (running) {
+      roundsStarted++;
+      let hadRecords = false;
+      try {
+        if (Date.now() - describedAt >= describeEveryMs) await describeShards();
+        const finished = (id: string) => checkpoints.get(id)?.finished === true;
+        for (const shard of readableShards(shards, finished)) {
+          if (!running) break;
+          if (await pollShard(shard)) hadRecords = true;
+        }
+        lastLogged = '';
+      } catch (error) {
+        if (!running) break;
+        logOnce(`stream: polling failed: ${(error as Error).message}`);
+        iterators.clear();
+        describedAt = 0;
+        hadRecords = true; // not known to be drained
+        await pause(500);
+      }
+      lastRoundHadRecords = hadRecords;
+      lastPollAt = new Date();
+      roundsCompleted++;
+      for (const waiter of roundWaiters) {
+        if (roundsCompleted > waiter.after) {
+          roundWaiters.delete(waiter);
+          waiter.resolve();
+        }
+      }
+      if (!hadRecords && running && roundWaiters.size === 0) await pause(idleDelayMs, true);
+    }
+    for (const waiter of roundWaiters) waiter.resolve();
+    roundWaiters.clear();
+  };
+
+  const looping = loop();
+
+  return {
+    status: () => ({
+      idle: inflight === 0 && !lastRoundHadRecords && roundsCompleted > 0,
+      lastPollAt: lastPollAt?.toISOString() ?? null,
+      inflight,
+      shards: shards.length,
+      ...counters,
+    }),
+    settled: () =>
+      running
+        ? new Promise<void>((resolve) => {
+            roundWaiters.add({ after: roundsStarted, resolve });
+            wakeIdle?.();
+          })
+        : Promise.resolve(),
+    stop: async () => {
+      running = false;
+      for (const wake of [...sleepers]) wake();
+      await looping;
+    },
+  };
 }

@@ -14,7 +14,13 @@ import {
   type ProposalAction,
   type ProposalState,
 } from './proposal.ts';
-import { type ActionInput, authoriseAction, canView, type ProposalPolicy, transition } from './transitions.ts';
+import {
+  type ActionInput,
+  authoriseAction,
+  canView,
+  type ProposalPolicy,
+  transition,
+} from './transitions.ts';
 
 export interface HistoryEntry {
   proposalId: string;

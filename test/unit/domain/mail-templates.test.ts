@@ -53,7 +53,9 @@ describe('mail registry', () => {
 describe('sender', () => {
   it('MIME-encodes a Chinese display name for SES and leaves ASCII alone', async () => {
     const { encodeSender } = await import('../../../shared/adapters/ses-mailer.ts');
-    expect(encodeSender('"工会 Gonghui" <union@x.cn>')).toBe(`=?UTF-8?B?${Buffer.from('工会 Gonghui').toString('base64')}?= <union@x.cn>`);
+    expect(encodeSender('"工会 Gonghui" <union@x.cn>')).toBe(
+      `=?UTF-8?B?${Buffer.from('工会 Gonghui').toString('base64')}?= <union@x.cn>`,
+    );
     expect(encodeSender('Gonghui <union@x.cn>')).toBe('Gonghui <union@x.cn>');
     expect(encodeSender('union@x.cn')).toBe('union@x.cn');
   });

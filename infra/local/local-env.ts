@@ -1,0 +1,108 @@
+/**
+ * What a function's environment holds locally: the values of the topology's variables (one
+ * record the compiler checks covers every name in env-names.ts), and the variables Lambda itself
+ * sets, with the emulators' endpoints in the SDK's standard AWS_ENDPOINT_URL_<SERVICE> names.
+ */
+import { ENV, type EnvName } from '../../shared/config/env-names.ts';
+import {
+  bus,
+  type FunctionName,
+  type FunctionSpec,
+  lambdaDefaults,
+  mailConcurrency,
+  TIME_ZONE,
+  table,
+} from '../topology.ts';
+
+export const REGION = 'ap-east-1';
+export const ACCOUNT_ID = '000000000000';
+/** Any credentials do: the emulators do not check signatures. */
+export const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' } as const;
+
+/** The SES account's default maximum send rate in a new production account region (mails/s). */
+export const DEFAULT_SES_MAX_SEND_RATE = 14;
+
+/**
+ * SES takes a non-ASCII display name only MIME-encoded (RFC 2047), and the AWS deploy insists on
+ * it; the emulator takes anything. The local sender is the one SES would take.
+ */
+export const LOCAL_MAIL_FROM = `=?UTF-8?B?${Buffer.from('工会 Gonghui', 'utf8').toString('base64')}?= <union@gonghui.local>`;
+
+export interface LocalEndpoints {
+  dynamodb: string;
+  dynamodbStreams: string;
+  sqs: string;
+  ses: string;
+  eventbridge: string;
+}
+
+/** The staff congress's session locally: the current year in Shanghai. */
+const currentSession = (now: Date): string =>
+  new Intl.DateTimeFormat('en', { timeZone: TIME_ZONE, year: 'numeric' }).format(now);
+
+export interface LocalValuesInput {
+  functionName: FunctionName;
+  sesMaxSendRate: number;
+  careQueueUrl: string;
+  now?: Date;
+}
+
+/** Every topology variable's local value for one function. */
+export const localEnvValues = (input: LocalValuesInput): Record<EnvName, string> => ({
+  [ENV.tableName]: table.name,
+  [ENV.eventBusName]: bus.name,
+  [ENV.mailFrom]: LOCAL_MAIL_FROM,
+  [ENV.sesMaxSendRate]: String(input.sesMaxSendRate),
+  [ENV.mailConcurrency]: String(mailConcurrency()),
+  [ENV.unionContactEmail]: 'union@gonghui.local',
+  [ENV.membershipPrefix]: 'GLU',
+  [ENV.congressSession]: currentSession(input.now ?? new Date()),
+  [ENV.proposalSecondersRequired]: '2',
+  [ENV.proposalMaxReassignments]: '1',
+  [ENV.careQueueUrl]: input.careQueueUrl,
+  [ENV.powertoolsServiceName]: input.functionName,
+  [ENV.logLevel]: 'INFO',
+});
+
+/**
+ * A function's whole environment: only its own topology variables (as on AWS, where the stack
+ * sets exactly those), plus what the Lambda runtime sets. Nothing of the host's environment leaks
+ * in, so a handler that reads a variable the topology does not give it fails here as on AWS.
+ */
+export const functionEnvironment = (opts: {
+  name: FunctionName;
+  spec: FunctionSpec;
+  values: Record<EnvName, string>;
+  endpoints: LocalEndpoints;
+  bundleDir: string;
+}): Record<string, string> => {
+  const { name, spec, values, endpoints } = opts;
+  return {
+    ...Object.fromEntries(spec.environment.map((envName) => [envName, values[envName]])),
+    AWS_REGION: REGION,
+    AWS_DEFAULT_REGION: REGION,
+    AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
+    AWS_ENDPOINT_URL_DYNAMODB: endpoints.dynamodb,
+    AWS_ENDPOINT_URL_DYNAMODB_STREAMS: endpoints.dynamodbStreams,
+    AWS_ENDPOINT_URL_SQS: endpoints.sqs,
+    AWS_ENDPOINT_URL_SES: endpoints.ses,
+    AWS_ENDPOINT_URL_SESV2: endpoints.ses,
+    AWS_ENDPOINT_URL_EVENTBRIDGE: endpoints.eventbridge,
+    AWS_EXECUTION_ENV: `AWS_Lambda_${lambdaDefaults.runtime}`,
+    AWS_LAMBDA_FUNCTION_NAME: name,
+    AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(spec.memoryMb),
+    AWS_LAMBDA_FUNCTION_VERSION: '$LATEST',
+    AWS_LAMBDA_INITIALIZATION_TYPE: 'on-demand',
+    AWS_LAMBDA_LOG_GROUP_NAME: `/aws/lambda/${name}`,
+    AWS_LAMBDA_LOG_STREAM_NAME: 'local',
+    LAMBDA_TASK_ROOT: opts.bundleDir,
+    _HANDLER: 'index.handler',
+    // Lambda runs in UTC. The time zone is per process, so the runtime's process runs in UTC too
+    // (runtime.ts sets it); this makes process.env.TZ read as on Lambda.
+    TZ: 'UTC',
+    // CDK sets it for bundles with source maps; the worker turns source maps on itself.
+    NODE_OPTIONS: '--enable-source-maps',
+    LANG: 'en_US.UTF-8',
+  };
+};
