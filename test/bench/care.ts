@@ -14,6 +14,7 @@ import { localClientConfig } from '../../infra/cli/runtime-info.ts';
 import { startRuntime } from '../../infra/local/runtime.ts';
 import { sqsCareQueue } from '../../shared/adapters/care-queue-sqs.ts';
 import { dynamoCareStore } from '../../shared/adapters/care-store-dynamodb.ts';
+import { dynamoMemberDirectory } from '../../shared/adapters/member-directory-dynamodb.ts';
 import { dynamoMemberRepository } from '../../shared/adapters/member-repository-dynamodb.ts';
 import { planCare } from '../../shared/domain/care/planner.ts';
 import { newId } from '../../shared/domain/ids.ts';
@@ -34,6 +35,17 @@ export const benchCare = async (dataDir: string) => {
         marshallOptions: { removeUndefinedValues: true },
       },
     );
+    // Twenty departments, each its own branch union (a branch is the unit the holiday fans out over).
+    const directory = dynamoMemberDirectory(db, info.tableName);
+    for (let d = 0; d < 20; d++) {
+      await directory.putDepartment({
+        departmentCode: `D${d}`,
+        departmentName: `部门${d}`,
+        branch: { code: `B${d}`, name: `第${d}分工会` },
+        updatedAt: new Date().toISOString(),
+        updatedBy: 'bench',
+      });
+    }
     // The members: loaded through the enrolment use case as the initial import would (no welcome mails).
     const run = randomUUID().slice(0, 4).toUpperCase();
     const loadStarted = Date.now();
@@ -106,7 +118,7 @@ export const benchCare = async (dataDir: string) => {
     const itemsPerDue = birthdayMeter.itemsRead / due;
     const ok = mails === MEMBERS && careRequests / MEMBERS <= 2 && itemsPerDue <= 1.2;
     const body = [
-      `${MEMBERS} members loaded through the enrolment use case in ${loadSeconds.toFixed(0)} s (initial import: no welcome mails). Then the planner for ${HOLIDAY_DATE} (mid-autumn's dispatch date), fanned out per branch over the care queue, and a birthday run for ${BIRTHDAY_DATE}. CareGranted mails at a configured SES rate of ${SES_RATE}/s.`,
+      `${MEMBERS} members in 20 branches, loaded through the enrolment use case in ${loadSeconds.toFixed(0)} s (initial import: no welcome mails). Then the planner for ${HOLIDAY_DATE} (mid-autumn's dispatch date), fanned out per branch over the care queue, and a birthday run for ${BIRTHDAY_DATE}. CareGranted mails at a configured SES rate of ${SES_RATE}/s.`,
       '',
       '| figure | value | target |',
       '|---|---:|---:|',

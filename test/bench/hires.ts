@@ -4,11 +4,14 @@
  * through a counting proxy in front of DynamoDB Local, requests and consumed write units per hire.
  */
 import { randomUUID } from 'node:crypto';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { listMail } from '../../infra/cli/commands/mail.ts';
 import { fetchStatus } from '../../infra/cli/commands/wait.ts';
 import { localClientConfig } from '../../infra/cli/runtime-info.ts';
 import { startRuntime } from '../../infra/local/runtime.ts';
+import { dynamoMemberDirectory } from '../../shared/adapters/member-directory-dynamodb.ts';
 
 const HIRES = 5000;
 /** A configured SES rate high enough not to be the bottleneck of this benchmark (mail pacing has its own). */
@@ -41,6 +44,20 @@ export const benchHires = async (dataDir: string) => {
         }),
       };
     });
+    // The departments are mapped to branches, as a union would have them before HR's hires arrive.
+    const db = DynamoDBDocumentClient.from(
+      new DynamoDBClient(localClientConfig(info, info.endpoints.dynamodb)),
+    );
+    const directory = dynamoMemberDirectory(db, info.tableName);
+    for (let d = 0; d < 20; d++) {
+      await directory.putDepartment({
+        departmentCode: `D${d}`,
+        departmentName: `部门${d}`,
+        branch: { code: `B${d}`, name: `第${d}分工会` },
+        updatedAt: new Date().toISOString(),
+        updatedBy: 'bench',
+      });
+    }
     runtime.dynamoMeter?.reset();
     const started = Date.now();
     // "At once": every PutEvents call in flight together, ten events each, as HR's batch job would.
@@ -70,7 +87,11 @@ export const benchHires = async (dataDir: string) => {
     const membersRequests = Object.entries(meter.requests)
       .map(([op, n]) => `${op} ${n}`)
       .join(', ');
-    const ok = sent === HIRES && rate >= 100;
+    const enrolmentRequests = ['BatchGetItem', 'GetItem', 'TransactWriteItems'].reduce(
+      (n, op) => n + (meter.requests[op] ?? 0),
+      0,
+    );
+    const ok = sent === HIRES && rate >= 100 && enrolmentRequests / HIRES <= 4;
     const body = [
       `${HIRES} EmployeeHired events put on the local bus by 16 concurrent PutEvents callers (10 events each), consumed by enrol-member (batch 10, up to 10 instances); welcome mails through send-email at a configured SES rate of ${SES_RATE}/s.`,
       '',
@@ -80,7 +101,8 @@ export const benchHires = async (dataDir: string) => {
       `| publishing took (s) | ${((published - started) / 1000).toFixed(1)} | |`,
       `| end to end (s), first PutEvents to last welcome mail | ${seconds.toFixed(1)} | |`,
       `| **hires per second, end to end** | **${rate.toFixed(0)}** | ≥ 100 |`,
-      `| DynamoDB requests per hire (all functions: enrolment, outbox stream reads excluded, mail ledger) | ${perHire(meter.totalRequests)} | |`,
+      `| DynamoDB requests per hire, enrolment (BatchGetItem, GetItem, TransactWriteItems) | ${perHire(enrolmentRequests)} | ≤ 4 |`,
+      `| DynamoDB requests per hire, everything (incl. the mail ledger's claim and record) | ${perHire(meter.totalRequests)} | |`,
       `| consumed write units per hire, as DynamoDB Local reports them | ${perHire(meter.writeUnits)} | |`,
       `| items written in transactions per hire (real DynamoDB bills each twice) | ${perHire(meter.transactionalItems)} | |`,
       '',
