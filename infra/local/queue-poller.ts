@@ -150,14 +150,15 @@ export function startQueuePoller(opts: QueuePollerOptions): QueuePoller {
   };
 
   /**
-   * One batch: a long-polling receive, then, for a batch size over ten, more receives until the
-   * batch is full, the queue has no more, or the batching window closes.
+   * One batch: a long-polling receive, then more receives (not waiting, or until the batching
+   * window closes) until the batch is full or the queue has no more. The bus puts events on a
+   * queue one by one, so a long poll often wakes for the first of several: filling the batch
+   * from what is already there makes fewer, fuller invocations of a burst.
    */
   const gather = async (): Promise<Message[]> => {
     const batch = await receive(opts.batchSize, waitTimeSeconds);
-    const windowMs = opts.maxBatchingWindowSeconds * 1000;
-    if (batch.length === 0 || (opts.batchSize <= SQS_MAX_RECEIVE && windowMs === 0)) return batch;
-    const windowEnds = Date.now() + windowMs;
+    if (batch.length === 0) return batch;
+    const windowEnds = Date.now() + opts.maxBatchingWindowSeconds * 1000;
     while (running && batch.length < opts.batchSize) {
       const left = windowEnds - Date.now();
       const more = await receive(

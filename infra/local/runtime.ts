@@ -189,16 +189,15 @@ const writeAtomically = (file: string, text: string) => {
 };
 
 /**
- * The runtime's own SDK clients. The pollers' long polls hold a connection each, and a burst of
- * PutEvents fans out into many SendMessage calls at once: sockets to spare, and timeouts, since an
- * emulator that hangs must not hang the runtime.
+ * The runtime's own SDK clients, with timeouts: an emulator that hangs must not hang the runtime.
+ * `sockets` is the connection pool; the SDK's default (50) suits everything but the pollers.
  */
-const clientConfig = (endpoint: string) => ({
+const clientConfig = (endpoint: string, sockets = 50) => ({
   endpoint,
   region: REGION,
   credentials: LOCAL_CREDENTIALS,
   requestHandler: new NodeHttpHandler({
-    httpAgent: new Agent({ keepAlive: true, maxSockets: 128 }),
+    httpAgent: new Agent({ keepAlive: true, maxSockets: sockets }),
     connectionTimeout: 2_000,
     requestTimeout: 30_000,
   }),
@@ -284,10 +283,14 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     const ddb = new DynamoDBClient(clientConfig(dynamo.endpoint));
     const streams = new DynamoDBStreamsClient(clientConfig(dynamo.endpoint));
     const sqs = new SQSClient(clientConfig(sqsLocal.endpoint));
+    // Its own pool for the pollers: each long poll holds a connection for up to a second, and the
+    // bus's deliveries must not queue behind them.
+    const pollingSqs = new SQSClient(clientConfig(sqsLocal.endpoint, 64));
     cleanups.push(async () => {
       ddb.destroy();
       streams.destroy();
       sqs.destroy();
+      pollingSqs.destroy();
     });
     const [streamArn, queueInfo] = await Promise.all([
       ensureTable(ddb, table),
@@ -361,7 +364,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     const { queues: queueTriggers, streams: streamTriggers, schedules, routes: apiRoutes } = wiring();
     const queuePollers: QueuePoller[] = queueTriggers.map(({ function: fn, trigger }) =>
       startQueuePoller({
-        sqs,
+        sqs: pollingSqs,
         queueUrl: queueInfo[trigger.queue].url,
         queueArn: queueInfo[trigger.queue].arn,
         region: REGION,
