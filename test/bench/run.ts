@@ -2,7 +2,7 @@
  * `npm run bench`: runs the benchmarks the issues name and writes BENCHMARKS.md with the
  * machine, the command and the figures. `npm run bench -- init mail` runs a subset.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { benchApiLatency } from './api-latency.ts';
@@ -23,6 +23,10 @@ const benches: Record<string, Bench> = {
 };
 
 const selected = process.argv.slice(2).filter((a) => benches[a]);
+// Each benchmark's section is kept in .bench/sections, so `npm run bench -- mail` rewrites its
+// own section and keeps the others (each section's figures come from one run of its own).
+const SECTIONS = '.bench/sections';
+mkdirSync(SECTIONS, { recursive: true });
 const names = selected.length ? selected : Object.keys(benches);
 const m = machine();
 const sections: string[] = [];
@@ -34,18 +38,23 @@ for (const name of names) {
   try {
     const r = await benches[name]!(dir);
     allOk &&= r.ok;
-    sections.push(
-      `## ${r.title}\n\n${r.body}\n\nResult: ${r.ok ? 'within target' : '**target missed**'} (took ${((Date.now() - started) / 1000).toFixed(0)} s)`,
-    );
+    const took = ((Date.now() - started) / 1000).toFixed(0);
+    const section = `## ${r.title}\n\nMeasured ${new Date().toISOString()} by \`npm run bench -- ${name}\`.\n\n${r.body}\n\nResult: ${r.ok ? 'within target' : '**target missed**'} (took ${took} s)`;
+    writeFileSync(join(SECTIONS, `${name}.md`), section);
     process.stdout.write(`${r.body}\n\n`);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
 }
 
+for (const name of Object.keys(benches)) {
+  const file = join(SECTIONS, `${name}.md`);
+  if (existsSync(file)) sections.push(readFileSync(file, 'utf8'));
+}
+
 const doc = `# Benchmarks
 
-Written by \`npm run bench${selected.length ? ` -- ${selected.join(' ')}` : ''}\` on ${new Date().toISOString()}.
+Written by \`npm run bench\` (all) or \`npm run bench -- NAME…\` (${Object.keys(benches).join(', ')}); last written ${new Date().toISOString()}.
 
 Machine: ${m.cpu}, ${m.cores} cores, ${m.memoryGiB} GiB, ${m.os}, Node ${m.node}. These machines are shared and noisy:
 compare figures measured in the same run, not across runs.
