@@ -5,8 +5,8 @@ import { shanghaiDate } from '../domain/time.ts';
 import type { MailLedger } from '../mail/send-notifications.ts';
 import { ENTITY, keys } from './keys.ts';
 
-/** Longer than send-email's timeout, so a live sender never loses its claim. */
-const LEASE_MS = 120_000;
+/** Longer than send-email's timeout (120 s), so a live sender never loses its claim. */
+const LEASE_MS = 180_000;
 
 export const dynamoMailLedger = (db: DynamoDBDocumentClient, tableName: string): MailLedger => ({
   async claim(mail, meta, now) {
