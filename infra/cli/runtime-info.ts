@@ -4,21 +4,9 @@
  */
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import type { QueueKey } from '../topology.ts';
+import type { RuntimeInfo } from '../local/runtime.ts';
 
-export interface RuntimeInfo {
-  pid: number;
-  apiUrl: string;
-  inboxUrl: string;
-  controlUrl: string;
-  region: string;
-  accountId: string;
-  tableName: string;
-  busName: string;
-  endpoints: { dynamodb: string; sqs: string; ses: string; eventbridge: string };
-  queues: Record<QueueKey, { name: string; url: string; dlqUrl: string }>;
-  issuer: { issuer: string; audience: string; keyFile: string };
-}
+export type { RuntimeInfo } from '../local/runtime.ts';
 
 export class CliError extends Error {
   override name = 'CliError';
