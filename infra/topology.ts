@@ -201,6 +201,15 @@ export interface FunctionSpec {
 }
 
 const common: EnvName[] = [ENV.powertoolsServiceName, ENV.logLevel];
+/** A daily job at 08:00 Asia/Shanghai; its payload carries the scheduled time ("today"). */
+const dailyAt0800 = (id: string): ScheduleTrigger => ({
+  kind: 'schedule',
+  id,
+  description: 'Every day at 08:00 in Asia/Shanghai',
+  cron: { minute: '0', hour: '8' },
+  input: { scheduledTime: '<aws.scheduler.scheduled-time>' },
+});
+
 /** The proposals context's settings, read by its API and by its daily reminder. */
 const proposalEnv: EnvName[] = [
   ...common,
@@ -304,15 +313,7 @@ export const functions = {
     timeoutSeconds: 60,
     environment: proposalEnv,
     access: { table: 'readWrite' },
-    triggers: [
-      {
-        kind: 'schedule',
-        id: 'ProposalRemindersDaily',
-        description: 'Every day at 08:00 in Asia/Shanghai',
-        cron: { minute: '0', hour: '8' },
-        input: { scheduledTime: '<aws.scheduler.scheduled-time>' },
-      },
-    ],
+    triggers: [dailyAt0800('ProposalRemindersDaily')],
   },
   'plan-care': {
     entry: 'functions/plan-care.ts',
@@ -322,15 +323,7 @@ export const functions = {
     timeoutSeconds: 60,
     environment: [...common, ENV.tableName, ENV.careQueueUrl],
     access: { table: 'read', sendTo: ['care'] },
-    triggers: [
-      {
-        kind: 'schedule',
-        id: 'CarePlannerDaily',
-        description: 'Every day at 08:00 in Asia/Shanghai',
-        cron: { minute: '0', hour: '8' },
-        input: { scheduledTime: '<aws.scheduler.scheduled-time>' },
-      },
-    ],
+    triggers: [dailyAt0800('CarePlannerDaily')],
   },
   'grant-care': {
     entry: 'functions/grant-care.ts',

@@ -14,11 +14,11 @@ import { localClientConfig } from '../../infra/cli/runtime-info.ts';
 import { startRuntime } from '../../infra/local/runtime.ts';
 import { sqsCareQueue } from '../../shared/adapters/care-queue-sqs.ts';
 import { dynamoCareStore } from '../../shared/adapters/care-store-dynamodb.ts';
-import { dynamoMemberDirectory } from '../../shared/adapters/member-directory-dynamodb.ts';
 import { dynamoMemberRepository } from '../../shared/adapters/member-repository-dynamodb.ts';
 import { planCare } from '../../shared/domain/care/planner.ts';
 import { newId } from '../../shared/domain/ids.ts';
 import { applyHrEvents } from '../../shared/domain/members/apply-hr-events.ts';
+import { mapBenchDepartments } from './branches.ts';
 
 const MEMBERS = 20_000;
 const HOLIDAY_DATE = '2026-09-24'; // mid-autumn's dispatch date
@@ -36,16 +36,7 @@ export const benchCare = async (dataDir: string) => {
       },
     );
     // Twenty departments, each its own branch union (a branch is the unit the holiday fans out over).
-    const directory = dynamoMemberDirectory(db, info.tableName);
-    for (let d = 0; d < 20; d++) {
-      await directory.putDepartment({
-        departmentCode: `D${d}`,
-        departmentName: `部门${d}`,
-        branch: { code: `B${d}`, name: `第${d}分工会` },
-        updatedAt: new Date().toISOString(),
-        updatedBy: 'bench',
-      });
-    }
+    await mapBenchDepartments(db, info.tableName);
     // The members: loaded through the enrolment use case as the initial import would (no welcome mails).
     const run = randomUUID().slice(0, 4).toUpperCase();
     const loadStarted = Date.now();

@@ -6,8 +6,8 @@
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { build } from 'esbuild';
 import { bundling } from '../../infra/bundling.ts';
+import { buildBundles } from '../../infra/local/bundles.ts';
 import { type FunctionName, functionNames, functions } from '../../infra/topology.ts';
 import { ENV, type EnvName } from '../../shared/config/env-names.ts';
 import { median } from './machine.ts';
@@ -49,24 +49,17 @@ const timeProcess = (args: string[]): number => {
 export const benchFunctionInit = async (workDir: string) => {
   const outDir = resolve(workDir, 'bundles');
   mkdirSync(outDir, { recursive: true });
-  const bare = join(outDir, 'bare.cjs');
+  // Beside the bundles, not among them: the bundler clears its output directory.
+  const bare = join(workDir, 'bare.cjs');
   writeFileSync(bare, '');
   const rows: Array<{ fn: FunctionName; bytes: number; initMs: number; bareMs: number; overMs: number }> = [];
+  const { bundles } = await buildBundles({
+    root: process.cwd(),
+    outDir,
+    entries: functionNames.map((name) => ({ name, entry: functions[name].entry })),
+  });
   for (const fn of functionNames) {
-    const outfile = join(outDir, fn, bundling.outFile);
-    await build({
-      entryPoints: [functions[fn].entry],
-      outfile,
-      bundle: true,
-      format: bundling.format,
-      platform: bundling.platform,
-      target: bundling.target,
-      minify: bundling.minify,
-      sourcemap: bundling.sourcemap,
-      banner: { js: bundling.banner },
-      mainFields: [...bundling.mainFields],
-      logLevel: 'error',
-    });
+    const outfile = bundles[fn]!;
     const loader = join(outDir, fn, 'load.cjs');
     writeFileSync(
       loader,

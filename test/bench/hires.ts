@@ -11,7 +11,7 @@ import { listMail } from '../../infra/cli/commands/mail.ts';
 import { fetchStatus } from '../../infra/cli/commands/wait.ts';
 import { localClientConfig } from '../../infra/cli/runtime-info.ts';
 import { startRuntime } from '../../infra/local/runtime.ts';
-import { dynamoMemberDirectory } from '../../shared/adapters/member-directory-dynamodb.ts';
+import { mapBenchDepartments } from './branches.ts';
 
 const HIRES = 5000;
 /** A configured SES rate high enough not to be the bottleneck of this benchmark (mail pacing has its own). */
@@ -48,16 +48,7 @@ export const benchHires = async (dataDir: string) => {
     const db = DynamoDBDocumentClient.from(
       new DynamoDBClient(localClientConfig(info, info.endpoints.dynamodb)),
     );
-    const directory = dynamoMemberDirectory(db, info.tableName);
-    for (let d = 0; d < 20; d++) {
-      await directory.putDepartment({
-        departmentCode: `D${d}`,
-        departmentName: `部门${d}`,
-        branch: { code: `B${d}`, name: `第${d}分工会` },
-        updatedAt: new Date().toISOString(),
-        updatedBy: 'bench',
-      });
-    }
+    await mapBenchDepartments(db, info.tableName);
     runtime.dynamoMeter?.reset();
     const started = Date.now();
     // "At once": every PutEvents call in flight together, ten events each, as HR's batch job would.

@@ -10,6 +10,7 @@ import { hasAnyRole, type Principal } from '../principal.ts';
 import {
   formatProposalNumber,
   isPublished,
+  PROPOSAL_STATES,
   type Proposal,
   type ProposalAction,
   type ProposalState,
@@ -312,20 +313,10 @@ export const proposalReport = async (actor: Principal, session: Input<string>, d
   const s = session();
   const all = await deps.store.session(s);
   const byState = Object.fromEntries(
-    (
-      [
-        'submitted',
-        'under_review',
-        'registered',
-        'merged',
-        'converted',
-        'not_registered',
-        'assigned',
-        'answered',
-        'closed',
-        'withdrawn',
-      ] as const
-    ).map((state) => [state, all.filter((p) => p.state === state).length]),
+    PROPOSAL_STATES.filter((state) => isPublished(state)).map((state) => [
+      state,
+      all.filter((p) => p.state === state).length,
+    ]),
   );
   const answered = all.filter((p) => p.answer !== null || p.ratings.length > 0);
   const firstAnswers = answered.filter((p) => p.answer && answeredOnTime(p, p.answer.at));
