@@ -6,6 +6,8 @@ export default defineConfig({
   test: {
     silent: 'passed-only',
     maxWorkers: 2,
+    // A run must end: a teardown that hangs fails after this instead of holding CI.
+    teardownTimeout: 60_000,
     projects: [
       {
         test: {

@@ -14,18 +14,35 @@ declare module 'vitest' {
   }
 }
 
+/** Vitest gives a global setup no time limit: a start that hangs would hold the run forever. */
+const START_LIMIT_MS = 180_000;
+
+const withinLimit = <T>(promise: Promise<T>, what: string): Promise<T> => {
+  let timer: NodeJS.Timeout | undefined;
+  const expired = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new Error(`${what} did not finish within ${START_LIMIT_MS / 1000} s`)),
+      START_LIMIT_MS,
+    );
+  });
+  return Promise.race([promise, expired]).finally(() => clearTimeout(timer));
+};
+
 export default async function setup(project: TestProject) {
   const dataDir = mkdtempSync(join(tmpdir(), 'gonghui-e2e-'));
-  const runtime = await startRuntime({
-    dataDir,
-    port: 0,
-    sesMaxSendRate: 200,
-    // Short visibility timeouts so a poison message reaches its DLQ within seconds.
-    visibilityTimeoutSeconds: 2,
-  });
+  const runtime = await withinLimit(
+    startRuntime({
+      dataDir,
+      port: 0,
+      sesMaxSendRate: 200,
+      // Short visibility timeouts so a poison message reaches its DLQ within seconds.
+      visibilityTimeoutSeconds: 2,
+    }),
+    'the embedded runtime start',
+  );
   project.provide('dataDir', dataDir);
   return async () => {
-    await runtime.stop();
+    await withinLimit(runtime.stop(), 'the embedded runtime stop');
     rmSync(dataDir, { recursive: true, force: true });
   };
 }
