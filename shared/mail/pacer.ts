@@ -51,7 +51,11 @@ export const allowanceOf = (ratePerSecond: number, instances: number) => {
     : { allowance: 1, windowMs: (1000 / share) * WINDOW_MARGIN };
 };
 
-export const createPacer = (ratePerSecond: number, instances: number, clock: PacerClock = realClock): Pacer => {
+export const createPacer = (
+  ratePerSecond: number,
+  instances: number,
+  clock: PacerClock = realClock,
+): Pacer => {
   const { allowance, windowMs } = allowanceOf(ratePerSecond, instances);
   const minSpacingMs = (windowMs / allowance) * MIN_SPACING_SHARE;
   /** Start times of the last `allowance` sends, oldest first. */
