@@ -1,4 +1,14 @@
 import { defineConfig } from 'vitest/config';
+import { BaseSequencer, type TestSpecification } from 'vitest/node';
+
+/** Files named `zz-*` run last: they read what the whole run left behind (e.g. its logs). */
+class LastFilesLast extends BaseSequencer {
+  override async sort(files: TestSpecification[]) {
+    const sorted = await super.sort(files);
+    const last = (f: TestSpecification) => /[\\/]zz-[^\\/]+$/.test(f.moduleId);
+    return [...sorted.filter((f) => !last(f)), ...sorted.filter(last)];
+  }
+}
 
 // Two projects: fast tests that need nothing running, and end-to-end tests that share one
 // embedded runtime (started once by test/e2e/global-setup.ts, stopped at the end of the run).
@@ -8,6 +18,7 @@ export default defineConfig({
     maxWorkers: 2,
     // A run must end: a teardown that hangs fails after this instead of holding CI.
     teardownTimeout: 60_000,
+    sequence: { sequencer: LastFilesLast },
     projects: [
       {
         test: {

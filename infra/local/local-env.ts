@@ -26,6 +26,8 @@ export const DEFAULT_SES_MAX_SEND_RATE = 14;
  * SES takes a non-ASCII display name only MIME-encoded (RFC 2047), and the AWS deploy insists on
  * it; the emulator takes anything. The local sender is the one SES would take.
  */
+/** The union's contact address locally (not personal data: it may appear in logs). */
+export const LOCAL_UNION_CONTACT = 'union@gonghui.local';
 export const LOCAL_MAIL_FROM = `=?UTF-8?B?${Buffer.from('工会 Gonghui', 'utf8').toString('base64')}?= <union@gonghui.local>`;
 
 export interface LocalEndpoints {
@@ -54,7 +56,7 @@ export const localEnvValues = (input: LocalValuesInput): Record<EnvName, string>
   [ENV.mailFrom]: LOCAL_MAIL_FROM,
   [ENV.sesMaxSendRate]: String(input.sesMaxSendRate),
   [ENV.mailConcurrency]: String(mailConcurrency()),
-  [ENV.unionContactEmail]: 'union@gonghui.local',
+  [ENV.unionContactEmail]: LOCAL_UNION_CONTACT,
   [ENV.membershipPrefix]: 'GLU',
   [ENV.congressSession]: currentSession(input.now ?? new Date()),
   [ENV.proposalSecondersRequired]: '2',

@@ -2,7 +2,7 @@
  * Starts one embedded runtime for every end-to-end test file (a fresh data directory, a free
  * API port) and stops it when the run ends, whatever happened.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { createWriteStream, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
@@ -30,10 +30,16 @@ const withinLimit = <T>(promise: Promise<T>, what: string): Promise<T> => {
 
 export default async function setup(project: TestProject) {
   const dataDir = mkdtempSync(join(tmpdir(), 'gonghui-e2e-'));
+  const logDir = join(dataDir, 'logs');
+  mkdirSync(logDir, { recursive: true });
+  // The runtime's own lines (gateway, bus, pollers) are kept too: the last test file reads every
+  // log of the run for personal data (test/e2e/zz-log-privacy.test.ts).
+  const runtimeLog = createWriteStream(join(logDir, 'runtime.log'), { flags: 'a' });
   const runtime = await withinLimit(
     startRuntime({
       dataDir,
       port: 0,
+      log: (line) => runtimeLog.write(`${line}\n`),
       sesMaxSendRate: 200,
       // Short visibility timeouts so a poison message reaches its DLQ within seconds.
       visibilityTimeoutSeconds: 2,
@@ -43,6 +49,7 @@ export default async function setup(project: TestProject) {
   project.provide('dataDir', dataDir);
   return async () => {
     await withinLimit(runtime.stop(), 'the embedded runtime stop');
+    await new Promise((resolve) => runtimeLog.end(resolve));
     rmSync(dataDir, { recursive: true, force: true });
   };
 }
