@@ -178,16 +178,45 @@ export interface RouteTrigger {
 
 export type Trigger = QueueTrigger | StreamTrigger | ScheduleTrigger | RouteTrigger;
 
-/** What a function may touch; the AWS stack turns this into its least-privilege policy. */
+/** DynamoDB actions (IAM names without `dynamodb:`) on the table and its indexes. */
+export type TableAction =
+  | 'GetItem'
+  | 'BatchGetItem'
+  | 'Query'
+  | 'Scan'
+  | 'PutItem'
+  | 'UpdateItem'
+  | 'DeleteItem'
+  | 'ConditionCheckItem'
+  | 'BatchWriteItem';
+/** The table actions that write: they also need the table key's encrypt permissions. */
+export const TABLE_WRITES: readonly TableAction[] = ['PutItem', 'UpdateItem', 'DeleteItem', 'BatchWriteItem'];
+
+/**
+ * What a function may touch, action by action; the AWS stack grants exactly this and nothing
+ * more. Two tests hold it to the code: every action listed is one the function's bundled code can
+ * issue (test/infra/least-privilege.test.ts reads the SDK commands in it), and every AWS call the
+ * function makes in the full e2e run is listed (test/e2e/zz-aws-actions.test.ts). A transaction
+ * needs the actions of its items (PutItem, UpdateItem, ConditionCheckItem…), not a name of its own.
+ */
 export interface Access {
-  table?: 'read' | 'write' | 'readWrite';
-  /** PutEvents on the bus. */
+  table?: readonly TableAction[];
+  /** events:PutEvents on the bus. */
   putEvents?: boolean;
-  /** ses:SendEmail / SendRawEmail. */
+  /** ses:SendEmail (the SES v1 SendEmail API; send-email never sends raw MIME). */
   sendEmail?: boolean;
   /** Queues the function sends to (besides its trigger). */
   sendTo?: QueueKey[];
 }
+
+/** The IAM actions an access grants on data (beyond the triggers' own), sorted. */
+export const dataActionsOf = (access: Access): string[] =>
+  [
+    ...(access.table ?? []).map((a) => `dynamodb:${a}`),
+    ...(access.putEvents ? ['events:PutEvents'] : []),
+    ...(access.sendEmail ? ['ses:SendEmail'] : []),
+    ...((access.sendTo ?? []).length > 0 ? ['sqs:SendMessage'] : []),
+  ].sort();
 
 export interface FunctionSpec {
   /** Path of the entry file, relative to the project root; it exports `handler`. */
@@ -226,7 +255,7 @@ export const functions = {
     memoryMb: 512,
     timeoutSeconds: 30,
     environment: [...common, ENV.tableName, ENV.membershipPrefix],
-    access: { table: 'readWrite' },
+    access: { table: ['GetItem', 'BatchGetItem', 'PutItem', 'UpdateItem'] },
     triggers: [
       { kind: 'queue', queue: 'hr', batchSize: 10, maxBatchingWindowSeconds: 0, maxConcurrency: 10 },
     ],
@@ -263,7 +292,7 @@ export const functions = {
       ENV.mailConcurrency,
       ENV.unionContactEmail,
     ],
-    access: { table: 'readWrite', sendEmail: true },
+    access: { table: ['PutItem', 'UpdateItem', 'DeleteItem'], sendEmail: true },
     // Larger batches: the pacer's slots run on from one record to the next inside a batch, and
     // each batch boundary costs a delete and a receive. At the SES sandbox rate (1/s, two
     // instances) a batch of 25 still ends well within the timeout.
@@ -278,7 +307,7 @@ export const functions = {
     memoryMb: 512,
     timeoutSeconds: 10,
     environment: [...common, ENV.tableName, ENV.membershipPrefix],
-    access: { table: 'readWrite' },
+    access: { table: ['GetItem', 'BatchGetItem', 'Query', 'PutItem', 'UpdateItem'] },
     triggers: [
       { kind: 'route', method: 'GET', path: '/members/me', auth: 'jwt' },
       { kind: 'route', method: 'GET', path: '/members', auth: 'jwt' },
@@ -295,7 +324,7 @@ export const functions = {
     memoryMb: 512,
     timeoutSeconds: 10,
     environment: proposalEnv,
-    access: { table: 'readWrite' },
+    access: { table: ['GetItem', 'BatchGetItem', 'Query', 'PutItem', 'UpdateItem'] },
     triggers: [
       { kind: 'route', method: 'POST', path: '/proposals', auth: 'jwt' },
       { kind: 'route', method: 'GET', path: '/proposals', auth: 'jwt' },
@@ -312,7 +341,7 @@ export const functions = {
     memoryMb: 256,
     timeoutSeconds: 60,
     environment: proposalEnv,
-    access: { table: 'readWrite' },
+    access: { table: ['GetItem', 'BatchGetItem', 'Query', 'PutItem', 'UpdateItem'] },
     triggers: [dailyAt0800('ProposalRemindersDaily')],
   },
   'plan-care': {
@@ -322,7 +351,7 @@ export const functions = {
     memoryMb: 512,
     timeoutSeconds: 60,
     environment: [...common, ENV.tableName, ENV.careQueueUrl],
-    access: { table: 'read', sendTo: ['care'] },
+    access: { table: ['GetItem', 'BatchGetItem', 'Query'], sendTo: ['care'] },
     triggers: [dailyAt0800('CarePlannerDaily')],
   },
   'grant-care': {
@@ -332,7 +361,7 @@ export const functions = {
     memoryMb: 512,
     timeoutSeconds: 90,
     environment: [...common, ENV.tableName, ENV.careQueueUrl],
-    access: { table: 'readWrite', sendTo: ['care'] },
+    access: { table: ['GetItem', 'BatchGetItem', 'Query', 'PutItem', 'UpdateItem'], sendTo: ['care'] },
     triggers: [
       { kind: 'queue', queue: 'care', batchSize: 1, maxBatchingWindowSeconds: 0, maxConcurrency: 4 },
     ],
@@ -343,7 +372,7 @@ export const functions = {
     memoryMb: 512,
     timeoutSeconds: 30,
     environment: [...common, ENV.tableName],
-    access: { table: 'readWrite' },
+    access: { table: ['GetItem', 'BatchGetItem', 'Query', 'PutItem', 'UpdateItem'] },
     triggers: [
       { kind: 'route', method: 'GET', path: '/care/ledger', auth: 'jwt' },
       { kind: 'route', method: 'GET', path: '/care/ledger.csv', auth: 'jwt' },
@@ -358,7 +387,7 @@ export const functions = {
     memoryMb: 256,
     timeoutSeconds: 30,
     environment: [...common, ENV.tableName],
-    access: { table: 'readWrite' },
+    access: { table: ['GetItem', 'BatchGetItem', 'Query', 'PutItem', 'UpdateItem'] },
     triggers: [
       { kind: 'queue', queue: 'careEvents', batchSize: 10, maxBatchingWindowSeconds: 0, maxConcurrency: 2 },
     ],

@@ -328,20 +328,24 @@ export class GonghuiStack extends Stack {
 
       // access → grants
       const access = spec.access;
-      if (access.table) {
-        const grant = {
-          read: () => this.table.grantReadData(fn.fn),
-          write: () => this.table.grantWriteData(fn.fn),
-          readWrite: () => this.table.grantReadWriteData(fn.fn),
-        }[access.table];
-        grant();
+      if (access.table?.length) {
+        // Exactly the listed actions, on the table and its indexes; the key as CDK's own table
+        // grants would give it (decrypt to read, and encrypt too when the function writes).
+        this.table.grant(fn.fn, ...access.table.map((a) => `dynamodb:${a}`));
+        const writes = access.table.some((a) => topology.TABLE_WRITES.includes(a));
+        this.table.encryptionKey!.grant(
+          fn.fn,
+          ...(writes
+            ? ['kms:Decrypt', 'kms:DescribeKey', 'kms:Encrypt', 'kms:GenerateDataKey*', 'kms:ReEncrypt*']
+            : ['kms:Decrypt', 'kms:DescribeKey']),
+        );
         this.acknowledgeTableGrant(fn);
       }
       if (access.putEvents) this.bus.grantPutEventsTo(fn.fn);
       if (access.sendEmail) {
         fn.role.addToPrincipalPolicy(
           new PolicyStatement({
-            actions: ['ses:SendEmail', 'ses:SendRawEmail'],
+            actions: ['ses:SendEmail'],
             resources: [identity.emailIdentityArn, configurationSetArn],
           }),
         );

@@ -53,6 +53,8 @@ export interface InvocationStats {
   failed: number;
   instances: number;
   coldStarts: number;
+  /** AWS operations the function called, as `<X-Amz-Target prefix>.<Operation>`, sorted. */
+  awsOperations: string[];
 }
 
 export interface LambdaHost {
@@ -79,6 +81,7 @@ interface WorkerError {
 
 type WorkerMessage =
   | { type: 'ready'; initMs: number; error?: WorkerError }
+  | { type: 'aws'; operation: string }
   | { type: 'result'; id: string; ok: true; payload: string; heapBytes: number }
   | { type: 'result'; id: string; ok: false; error: WorkerError; heapBytes: number };
 
@@ -111,7 +114,7 @@ export function startLambdaHost(opts: LambdaHostOptions): LambdaHost {
         spec,
         instances: [],
         waiting: [],
-        stats: { inflight: 0, invoked: 0, failed: 0, instances: 0, coldStarts: 0 },
+        stats: { inflight: 0, invoked: 0, failed: 0, instances: 0, coldStarts: 0, awsOperations: [] },
       },
     ]),
   );
@@ -160,7 +163,10 @@ export function startLambdaHost(opts: LambdaHostOptions): LambdaHost {
     };
     worker.on('message', (message: WorkerMessage) => {
       if (message.type === 'ready') resolveReady(message);
-      else if (instance.pending?.id === message.id) instance.pending.settle(message);
+      else if (message.type === 'aws') {
+        if (!state.stats.awsOperations.includes(message.operation))
+          state.stats.awsOperations = [...state.stats.awsOperations, message.operation].sort();
+      } else if (instance.pending?.id === message.id) instance.pending.settle(message);
     });
     const died = (error: Error) => {
       resolveReady({

@@ -1,6 +1,7 @@
 // One Lambda execution environment: a worker thread with the function's own environment and
 // module scope. It loads the bundle once (the init phase, timed), then runs one invocation at a
 // time. Plain JavaScript because the worker runs the built bundle, without tsx's loader.
+import { subscribe } from 'node:diagnostics_channel';
 import { createRequire } from 'node:module';
 import { getHeapStatistics } from 'node:v8';
 import { parentPort, workerData } from 'node:worker_threads';
@@ -15,6 +16,59 @@ const describe = (error) => {
   }
   return { errorType: typeof error, errorMessage: String(error), stack: '' };
 };
+
+// The AWS operations this function calls, as the host reports them (GET /status): IAM is not
+// emulated here, so the e2e run checks them against the topology's declared access instead
+// (test/e2e/zz-aws-actions.test.ts). JSON protocols name the operation in X-Amz-Target
+// ("DynamoDB_20120810.GetItem"); SES's query protocol names it in the body ("Action=SendEmail").
+// (`http.client.request.created` fires before the SDK writes the body; `.start` only after.)
+// Each operation is reported once per instance, so the cost is a header read per request.
+const reported = new Set();
+const report = (operation) => {
+  if (reported.has(operation)) return;
+  reported.add(operation);
+  parentPort.postMessage({ type: 'aws', operation });
+};
+const sesEndpoint = process.env.AWS_ENDPOINT_URL_SES ? new URL(process.env.AWS_ENDPOINT_URL_SES) : undefined;
+const TRANSACT_WRITE = 'DynamoDB_20120810.TransactWriteItems';
+
+/** Calls `read` with the request's body text, whether the SDK sends it by write() or end(). */
+const onBody = (request, read) => {
+  const { write, end } = request;
+  const sniff = (chunk) => {
+    if (chunk === undefined || chunk === null || typeof chunk === 'function') return;
+    read(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8'));
+  };
+  request.write = function (chunk, ...rest) {
+    sniff(chunk);
+    return write.call(this, chunk, ...rest);
+  };
+  request.end = function (chunk, ...rest) {
+    sniff(chunk);
+    return end.call(this, chunk, ...rest);
+  };
+};
+
+subscribe('http.client.request.created', ({ request }) => {
+  const target = request.getHeader('x-amz-target');
+  if (typeof target === 'string') {
+    report(target);
+    // A transaction needs the IAM action of each kind of item it holds (Put, Update, …).
+    if (target === TRANSACT_WRITE) {
+      onBody(request, (text) => {
+        for (const item of JSON.parse(text).TransactItems ?? [])
+          for (const kind of Object.keys(item)) report(`${TRANSACT_WRITE}:${kind}`);
+      });
+    }
+    return;
+  }
+  if (sesEndpoint && String(request.getHeader('host')) === sesEndpoint.host) {
+    onBody(request, (text) => {
+      const action = /(?:^|&)Action=([A-Za-z]+)/.exec(text)?.[1];
+      if (action) report(`SimpleEmailService.${action}`);
+    });
+  }
+});
 
 const { bundle } = workerData;
 let handler;

@@ -113,7 +113,7 @@ const extra: FunctionSpec = {
   memoryMb: 128,
   timeoutSeconds: 5,
   environment: [ENV.powertoolsServiceName, ENV.logLevel, ENV.eventBusName],
-  access: { table: 'read', putEvents: true, sendTo: ['notify'] },
+  access: { table: ['GetItem', 'Query'], putEvents: true, sendTo: ['notify'] },
   triggers: [
     { kind: 'queue', queue: 'outboxFailures', batchSize: 5, maxBatchingWindowSeconds: 3, maxConcurrency: 2 },
     { kind: 'route', method: 'PATCH', path: '/extra/{id}', auth: 'jwt' },

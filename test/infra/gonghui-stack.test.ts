@@ -6,7 +6,7 @@
 import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { API_THROTTLE, appTopology, pascal } from '../../infra/aws/gonghui-stack.ts';
-import { dlqName, mailConcurrency } from '../../infra/topology.ts';
+import { dataActionsOf, dlqName, mailConcurrency } from '../../infra/topology.ts';
 import { ENV, type EnvName } from '../../shared/config/env-names.ts';
 import {
   actionsOf,
@@ -467,15 +467,7 @@ describe('least privilege', () => {
   it.each(functionNames)('%s: and everything its access calls for', (name) => {
     const spec = topology.functions[name]!;
     const actions = actionsOf(grantsOf(s, s.id(s.stack.functions[name]!.role)).grants);
-    const needed = [
-      ...(spec.access.table && spec.access.table !== 'write' ? ['dynamodb:Query', 'dynamodb:GetItem'] : []),
-      ...(spec.access.table && spec.access.table !== 'read'
-        ? ['dynamodb:PutItem', 'dynamodb:UpdateItem']
-        : []),
-      ...(spec.access.putEvents ? ['events:PutEvents'] : []),
-      ...(spec.access.sendEmail ? ['ses:SendEmail', 'ses:SendRawEmail'] : []),
-      ...((spec.access.sendTo ?? []).length > 0 ? ['sqs:SendMessage'] : []),
-    ];
+    const needed = dataActionsOf(spec.access);
     for (const action of needed) expect(actions, action).toContain(action);
   });
 

@@ -11,7 +11,7 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
 import { buildApp, type GonghuiApp } from '../../infra/aws/gonghui-app.ts';
 import { type GonghuiStack, PROJECT_ROOT, type StackTopology } from '../../infra/aws/gonghui-stack.ts';
-import type { FunctionSpec, Trigger } from '../../infra/topology.ts';
+import { type FunctionSpec, TABLE_WRITES, type Trigger } from '../../infra/topology.ts';
 
 export const cdkJsonContext = (
   JSON.parse(readFileSync(resolve(PROJECT_ROOT, 'cdk.json'), 'utf8')) as { context: Record<string, unknown> }
@@ -114,23 +114,6 @@ export const grantsOf = (s: Synthesized, roleId: string): { grants: Grants; extr
   return { grants, extras };
 };
 
-const TABLE_READ = [
-  'dynamodb:BatchGetItem',
-  'dynamodb:ConditionCheckItem',
-  'dynamodb:DescribeTable',
-  'dynamodb:GetItem',
-  'dynamodb:GetRecords',
-  'dynamodb:GetShardIterator',
-  'dynamodb:Query',
-  'dynamodb:Scan',
-];
-const TABLE_WRITE = [
-  'dynamodb:BatchWriteItem',
-  'dynamodb:DeleteItem',
-  'dynamodb:DescribeTable',
-  'dynamodb:PutItem',
-  'dynamodb:UpdateItem',
-];
 const KEY_DECRYPT = ['kms:Decrypt', 'kms:DescribeKey'];
 const KEY_ENCRYPT = [
   'kms:Decrypt',
@@ -171,27 +154,20 @@ export const allowedGrants = (s: Synthesized, name: string, spec: FunctionSpec):
   allow('*', ['xray:PutTelemetryRecords', 'xray:PutTraceSegments']);
 
   const access = spec.access;
-  if (access.table) {
-    const actions = [
-      ...(access.table !== 'write' ? TABLE_READ : []),
-      ...(access.table !== 'read' ? TABLE_WRITE : []),
-    ];
+  if (access.table?.length) {
+    const actions = access.table.map((a) => `dynamodb:${a}`);
     allow(table, actions);
     allow(`<${table}>/index/*`, actions);
-    allow(dataKey, access.table === 'read' ? KEY_DECRYPT : KEY_ENCRYPT);
+    allow(dataKey, access.table.some((a) => TABLE_WRITES.includes(a)) ? KEY_ENCRYPT : KEY_DECRYPT);
   }
   if (access.putEvents) allow(`${s.id(stack.bus)}.Arn`, ['events:PutEvents']);
   if (access.sendEmail) {
     for (const [id] of ofType(s, 'AWS::SES::EmailIdentity')) {
-      allow(`arn:<AWS::Partition>:ses:<AWS::Region>:<AWS::AccountId>:identity/<${id}>`, [
-        'ses:SendEmail',
-        'ses:SendRawEmail',
-      ]);
+      allow(`arn:<AWS::Partition>:ses:<AWS::Region>:<AWS::AccountId>:identity/<${id}>`, ['ses:SendEmail']);
     }
     for (const [id] of ofType(s, 'AWS::SES::ConfigurationSet')) {
       allow(`arn:<AWS::Partition>:ses:<AWS::Region>:<AWS::AccountId>:configuration-set/<${id}>`, [
         'ses:SendEmail',
-        'ses:SendRawEmail',
       ]);
     }
   }

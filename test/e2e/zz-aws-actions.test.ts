@@ -1,0 +1,62 @@
+/**
+ * Runs after every other e2e file (the sequencer in vitest.config.ts puts `zz-*` last): every AWS
+ * operation each function called during the whole run, as the embedded runtime saw it leave the
+ * function (infra/local/lambda-worker.mjs), is allowed by that function's declared access. IAM is
+ * not emulated locally, so this is what stands between a new call in the code and an
+ * AccessDenied in AWS. (The other direction, nothing granted beyond the code, is
+ * test/infra/least-privilege.test.ts.)
+ */
+import { expect, it } from 'vitest';
+import { dataActionsOf, type FunctionName, functions } from '../../infra/topology.ts';
+import { recordFigure } from '../support/figures.ts';
+import { runtime } from './support.ts';
+
+/** The IAM action an operation needs; a transaction is reported per item kind instead. */
+const iamActionOf = (operation: string): string | undefined => {
+  const [service, name] = operation.split('.') as [string, string];
+  if (service === 'DynamoDB_20120810') {
+    if (name === 'TransactWriteItems') return undefined; // its items, reported as …:Put etc.
+    const item = /^TransactWriteItems:(\w+)$/.exec(name)?.[1];
+    if (item) return `dynamodb:${item === 'ConditionCheck' ? 'ConditionCheckItem' : `${item}Item`}`;
+    if (name === 'TransactGetItems') return 'dynamodb:GetItem';
+    return `dynamodb:${name}`;
+  }
+  if (service === 'AWSEvents') return `events:${name}`;
+  if (service === 'AmazonSQS') return name === 'SendMessageBatch' ? 'sqs:SendMessage' : `sqs:${name}`;
+  if (service === 'SimpleEmailService') return `ses:${name}`;
+  return `unknown:${operation}`;
+};
+
+it('every AWS call a function made in the run is one its declared access allows', async () => {
+  const status = (await (await fetch(`${runtime().controlUrl}/status`)).json()) as {
+    invocations: Record<FunctionName, { invoked: number; awsOperations: string[] }>;
+  };
+  const missing: string[] = [];
+  let operations = 0;
+  let functionsCalling = 0;
+  for (const [name, stats] of Object.entries(status.invocations) as Array<
+    [FunctionName, { invoked: number; awsOperations: string[] }]
+  >) {
+    const allowed = dataActionsOf(functions[name].access);
+    if (stats.awsOperations.length > 0) functionsCalling++;
+    for (const operation of stats.awsOperations) {
+      operations++;
+      const action = iamActionOf(operation);
+      if (action && !allowed.includes(action)) missing.push(`${name}: ${operation} needs ${action}`);
+    }
+  }
+  recordFigure({
+    id: 'aws.least-privilege.run',
+    section: 'aws',
+    what: 'distinct AWS operations each function called in the full e2e run, checked against its granted actions',
+    counts: {
+      'functions that called AWS': functionsCalling,
+      'distinct operations': operations,
+      'not granted': missing.length,
+    },
+    command: 'npm test',
+  });
+  expect(missing).toEqual([]);
+  // A run in which nothing called AWS would prove nothing.
+  expect(operations).toBeGreaterThan(5);
+});
