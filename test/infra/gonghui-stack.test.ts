@@ -8,6 +8,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { API_THROTTLE, appTopology, pascal } from '../../infra/aws/gonghui-stack.ts';
 import { dataActionsOf, dlqName, mailConcurrency } from '../../infra/topology.ts';
 import { ENV, type EnvName } from '../../shared/config/env-names.ts';
+import { recordFigure } from '../support/figures.ts';
 import {
   actionsOf,
   allowedGrants,
@@ -562,6 +563,16 @@ describe('cdk-nag AwsSolutions', () => {
           ),
       );
     expect(acknowledged.length).toBeGreaterThan(0);
+    recordFigure({
+      id: 'aws.cdk-nag',
+      section: 'aws',
+      what: 'cdk-nag AwsSolutions over the synthesized stack (table: customer-managed key with rotation, PITR, RETAIN; queues KMS-encrypted)',
+      counts: {
+        'unacknowledged findings': s.nag.violations.length,
+        'acknowledgements, each with its reason': acknowledged.length,
+      },
+      command: 'npx vitest run test/infra/gonghui-stack.test.ts',
+    });
     for (const { c, id, reason } of acknowledged) {
       expect(c === s.stack || c === s.app, `${id} on ${c.node.path}`).toBe(false);
       expect(reason.length, `${id} on ${c.node.path}`).toBeGreaterThan(40);
