@@ -20,8 +20,11 @@ export const MemberEnrolled = defineEvent(MEMBERS_SOURCE, 'MemberEnrolled', 1, {
   branchAssignedByDefault: z.boolean(),
   womenFederation: z.boolean(),
   joinedOn: z.iso.date(),
-  /** hr: HR's hire; manual: an officer enrolled them; import: the initial load of existing members. */
-  origin: z.enum(['hr', 'manual', 'import']),
+  /**
+   * hr: HR's hire; manual: an officer enrolled them; import: the initial load of existing
+   * members; invitation: they confirmed HR's hire through their invitation (confirm mode).
+   */
+  origin: z.enum(['hr', 'manual', 'import', 'invitation']),
 });
 export type MemberEnrolledDetail = z.infer<typeof MemberEnrolled.schema>;
 
@@ -50,10 +53,34 @@ export const MemberUpdated = defineEvent(MEMBERS_SOURCE, 'MemberUpdated', 1, {
   fields: z.array(z.string()),
 });
 
+/**
+ * Confirm mode: HR's hire invites the person; they become a member by confirming through the
+ * link. The link carries the only copy of the token (the member keeps its hash), so this event is
+ * as private as the mail it becomes.
+ */
+export const MemberInvited = defineEvent(MEMBERS_SOURCE, 'MemberInvited', 1, {
+  ...member,
+  name: z.string(),
+  email: z.string(),
+  branch,
+  acceptUrl: z.string(),
+  expiresOn: z.iso.date(),
+});
+
+/** HR's hire of dispatched staff under the `skip` setting: not enrolled; the office decides. */
+export const EnrolmentSkipped = defineEvent(MEMBERS_SOURCE, 'EnrolmentSkipped', 1, {
+  ...member,
+  reason: z.enum(['dispatched']),
+  department,
+  branch,
+});
+
 export const MEMBER_EVENTS = [
   MemberEnrolled,
   MemberLeft,
   MemberRetired,
   MemberTransferred,
   MemberUpdated,
+  MemberInvited,
+  EnrolmentSkipped,
 ] as const;

@@ -7,14 +7,21 @@ import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { type HrEvent, hrEventSchema } from '../events/hr.ts';
 import { dynamoDocumentClient } from '../shared/adapters/aws-clients.ts';
 import { dynamoMemberRepository } from '../shared/adapters/member-repository-dynamodb.ts';
-import { readEnv } from '../shared/config/config.ts';
+import { readEnumEnv, readEnv } from '../shared/config/config.ts';
 import { ENV } from '../shared/config/env-names.ts';
 import { newId } from '../shared/domain/ids.ts';
 import { applyHrEvents } from '../shared/domain/members/apply-hr-events.ts';
+import { newInvitationToken } from '../shared/domain/members/invitation-token.ts';
+import type { EnrolmentSettings } from '../shared/domain/members/member.ts';
 import { logger } from '../shared/observability/logger.ts';
 
 const repo = dynamoMemberRepository(dynamoDocumentClient(), readEnv(ENV.tableName));
 const membershipPrefix = readEnv(ENV.membershipPrefix);
+const enrolment: EnrolmentSettings = {
+  mode: readEnumEnv(ENV.enrolmentMode, ['automatic', 'confirm'] as const),
+  dispatched: readEnumEnv(ENV.dispatchedStaff, ['enrol', 'skip'] as const),
+  invitationUrl: readEnv(ENV.invitationUrl),
+};
 
 type Parsed = { ok: true; event: HrEvent } | { ok: false; reason: string };
 
@@ -56,7 +63,7 @@ export const handler = async (event: SQSEvent): Promise<SQSBatchResponse> => {
     try {
       const result = await applyHrEvents(
         valid.map((v) => v.event),
-        { repo, membershipPrefix, now: () => new Date(), newId },
+        { repo, membershipPrefix, now: () => new Date(), newId, enrolment, newInvitationToken },
       );
       logger.info('HR events applied', { events: valid.length, ...result });
     } catch (error) {

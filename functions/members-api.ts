@@ -5,6 +5,7 @@ import { dynamoMemberRepository } from '../shared/adapters/member-repository-dyn
 import { readEnv } from '../shared/config/config.ts';
 import { ENV } from '../shared/config/env-names.ts';
 import { newId } from '../shared/domain/ids.ts';
+import { acceptInvitation } from '../shared/domain/members/accept-invitation.ts';
 import {
   enrolManually,
   getMember,
@@ -16,7 +17,9 @@ import {
   myMembership,
 } from '../shared/domain/members/members-service.ts';
 import { httpApi } from '../shared/http/api.ts';
+import { invitationPage } from '../shared/http/invitation-page.ts';
 import {
+  acceptInvitationBody,
   departmentBody,
   leaveBody,
   manualEnrolmentBody,
@@ -36,6 +39,9 @@ const deps: MembersDeps = {
 };
 
 export const handler = httpApi({
+  'GET /invitations': async () => invitationPage(),
+  'POST /invitations/{id}/accept': async (req) =>
+    json(200, await acceptInvitation(req.path.id!, () => acceptInvitationBody.parse(req.json() ?? {}), deps)),
   'GET /members/me': async (req) => json(200, await myMembership(principalOf(req.event), deps)),
   'GET /members': async (req) => {
     const query = () => {

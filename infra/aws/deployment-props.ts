@@ -20,6 +20,13 @@
  *   proposalSecondersRequired  Seconds a proposal needs before review. Default 2.
  *   proposalMaxReassignments   Reassignments after a dissatisfied rating before the proposal
  *                      closes. Default 1.
+ *   enrolmentMode      `automatic` (default: HR's hire enrols) or `confirm` (HR's hire sends an
+ *                      invitation; the person becomes a member by confirming through its link).
+ *   dispatchedStaff    `enrol` (default) or `skip`: dispatched staff (派遣) are then not enrolled
+ *                      from HR's hire, and the union office is told to decide by hand.
+ *   invitationUrl      HTTPS page the invitation links to (`?member=…&token=…` is appended); it
+ *                      shows the invitation and posts to the API's /invitations/{id}/accept.
+ *                      Required with enrolmentMode=confirm.
  *   alarmEmail         Optional: subscribed to the alarm topic (it confirms by mail).
  *
  * cdk.json carries example values (example.org) so that `npm run synth` works out of the box;
@@ -38,6 +45,9 @@ export interface GonghuiDeploymentProps {
   readonly congressSession: string;
   readonly proposalSecondersRequired: number;
   readonly proposalMaxReassignments: number;
+  readonly enrolmentMode: 'automatic' | 'confirm';
+  readonly dispatchedStaff: 'enrol' | 'skip';
+  readonly invitationUrl?: string;
   readonly alarmEmail?: string;
 }
 
@@ -53,6 +63,9 @@ export const CONTEXT_KEYS = [
   'congressSession',
   'proposalSecondersRequired',
   'proposalMaxReassignments',
+  'enrolmentMode',
+  'dispatchedStaff',
+  'invitationUrl',
   'alarmEmail',
 ] as const;
 
@@ -176,6 +189,22 @@ export const parseDeploymentProps = (get: (key: ContextKey) => unknown): Gonghui
   const proposalSecondersRequired = count('proposalSecondersRequired', 2);
   const proposalMaxReassignments = count('proposalMaxReassignments', 1);
 
+  const oneOf = <T extends string>(key: ContextKey, values: readonly T[], fallback: T): T => {
+    const raw = read(key) ?? fallback;
+    if (!(values as readonly string[]).includes(raw))
+      problems.push(`${key}: "${raw}" must be one of ${values.join(', ')}`);
+    return raw as T;
+  };
+  const enrolmentMode = oneOf('enrolmentMode', ['automatic', 'confirm'] as const, 'automatic');
+  const dispatchedStaff = oneOf('dispatchedStaff', ['enrol', 'skip'] as const, 'enrol');
+  const invitationUrl = read('invitationUrl');
+  if (invitationUrl !== undefined && !/^https:\/\/[^\s?#]+$/.test(invitationUrl)) {
+    problems.push(`invitationUrl: "${invitationUrl}" must be an https URL without query or fragment`);
+  }
+  if (enrolmentMode === 'confirm' && invitationUrl === undefined) {
+    problems.push('invitationUrl: required with enrolmentMode=confirm (the page invitations link to)');
+  }
+
   const alarmEmail = read('alarmEmail');
   email('alarmEmail', alarmEmail);
 
@@ -193,6 +222,9 @@ export const parseDeploymentProps = (get: (key: ContextKey) => unknown): Gonghui
     congressSession,
     proposalSecondersRequired,
     proposalMaxReassignments,
+    enrolmentMode,
+    dispatchedStaff,
+    ...(invitationUrl ? { invitationUrl } : {}),
     ...(alarmEmail ? { alarmEmail } : {}),
   };
 };

@@ -306,6 +306,11 @@ export class GonghuiStack extends Stack {
         [ENV.mailConcurrency]: String(topology.mailConcurrency()),
         [ENV.unionContactEmail]: deployment.unionContactEmail,
         [ENV.membershipPrefix]: deployment.membershipPrefix,
+        [ENV.enrolmentMode]: deployment.enrolmentMode,
+        [ENV.dispatchedStaff]: deployment.dispatchedStaff,
+        // Unused in automatic mode; the union's own domain is the natural home of the page.
+        [ENV.invitationUrl]:
+          deployment.invitationUrl ?? `https://${deployment.sesIdentity.value.split('@').pop()}/invitations`,
         [ENV.congressSession]: deployment.congressSession,
         [ENV.proposalSecondersRequired]: String(deployment.proposalSecondersRequired),
         [ENV.proposalMaxReassignments]: String(deployment.proposalMaxReassignments),

@@ -42,10 +42,19 @@ export interface LocalEndpoints {
 const currentSession = (now: Date): string =>
   new Intl.DateTimeFormat('en', { timeZone: TIME_ZONE, year: 'numeric' }).format(now);
 
+/** Settings a local run may choose (the AWS stack takes them as deployment parameters). */
+export interface LocalSettings {
+  enrolmentMode?: 'automatic' | 'confirm';
+  dispatchedStaff?: 'enrol' | 'skip';
+}
+
 export interface LocalValuesInput {
   functionName: FunctionName;
   sesMaxSendRate: number;
   careQueueUrl: string;
+  /** The local API's base URL (invitation links point at its page). */
+  apiUrl?: string;
+  settings?: LocalSettings;
   now?: Date;
 }
 
@@ -58,6 +67,10 @@ export const localEnvValues = (input: LocalValuesInput): Record<EnvName, string>
   [ENV.mailConcurrency]: String(mailConcurrency()),
   [ENV.unionContactEmail]: LOCAL_UNION_CONTACT,
   [ENV.membershipPrefix]: 'GLU',
+  [ENV.enrolmentMode]: input.settings?.enrolmentMode ?? 'automatic',
+  [ENV.dispatchedStaff]: input.settings?.dispatchedStaff ?? 'enrol',
+  // The API serves the invitation page itself locally (GET /invitations/{id}).
+  [ENV.invitationUrl]: `${input.apiUrl ?? 'http://127.0.0.1:3000'}/invitations`,
   [ENV.congressSession]: currentSession(input.now ?? new Date()),
   [ENV.proposalSecondersRequired]: '2',
   [ENV.proposalMaxReassignments]: '1',

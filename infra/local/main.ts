@@ -3,6 +3,8 @@
  *   GONGHUI_DATA_DIR            where everything is kept (default .data); survives a restart
  *   PORT                        the API's port on 127.0.0.1 (default 3000)
  *   GONGHUI_SES_MAX_SEND_RATE   the SES rate send-email paces to (default 14 mails/s)
+ *   GONGHUI_ENROLMENT_MODE      automatic (default) or confirm (HR's hire invites)
+ *   GONGHUI_DISPATCHED_STAFF    enrol (default) or skip (dispatched staff; the office is told)
  * Ctrl-C or SIGTERM stops everything and exits 0; a second Ctrl-C exits at once (DynamoDB Local's
  * watchdog still ends java).
  */
@@ -27,6 +29,17 @@ const positive = (name: string, raw: string | undefined, integer: boolean): numb
 const dataDir = resolve(process.env.GONGHUI_DATA_DIR ?? '.data');
 const port = positive('PORT', process.env.PORT, true) ?? 3000;
 const sesMaxSendRate = positive('GONGHUI_SES_MAX_SEND_RATE', process.env.GONGHUI_SES_MAX_SEND_RATE, false);
+const choice = <T extends string>(name: string, values: readonly T[]): T | undefined => {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return undefined;
+  if (!(values as readonly string[]).includes(raw)) {
+    process.stderr.write(`${name} must be one of ${values.join(', ')}, got "${raw}"\n`);
+    process.exit(2);
+  }
+  return raw as T;
+};
+const enrolmentMode = choice('GONGHUI_ENROLMENT_MODE', ['automatic', 'confirm'] as const);
+const dispatchedStaff = choice('GONGHUI_DISPATCHED_STAFF', ['enrol', 'skip'] as const);
 const time = () => new Date().toISOString().slice(11, 23);
 
 let runtime: Runtime | undefined;
@@ -71,6 +84,10 @@ try {
     dataDir,
     port,
     ...(sesMaxSendRate !== undefined ? { sesMaxSendRate } : {}),
+    settings: {
+      ...(enrolmentMode ? { enrolmentMode } : {}),
+      ...(dispatchedStaff ? { dispatchedStaff } : {}),
+    },
     log: (line) => process.stdout.write(`${time()} ${line}\n`),
   });
 } catch (error) {

@@ -49,10 +49,11 @@ import {
   functionEnvironment,
   LOCAL_CREDENTIALS,
   type LocalEndpoints,
+  type LocalSettings,
   localEnvValues,
   REGION,
 } from './local-env.ts';
-import { assertPortFree, PortInUseError, sleep } from './ports.ts';
+import { assertPortFree, freePort, PortInUseError, sleep } from './ports.ts';
 import { type QueuePoller, startQueuePoller } from './queue-poller.ts';
 import { ensureQueues, ensureTable, type QueueInfo } from './resources.ts';
 import { type LocalScheduler, startScheduler } from './scheduler.ts';
@@ -75,6 +76,8 @@ export interface RuntimeOptions {
   meterDynamo?: boolean;
   /** Runtime events (requests, bus routing, schedules, failed batches); quiet when absent. */
   log?: (line: string) => void;
+  /** Settings the AWS stack takes as deployment parameters (enrolment mode, dispatched staff). */
+  settings?: LocalSettings;
 }
 
 /** `<dataDir>/runtime.json`. */
@@ -228,7 +231,9 @@ const within = (promise: Promise<unknown>, ms: number) =>
 
 export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   const dataDir = resolve(options.dataDir);
-  const port = options.port ?? 3000;
+  // A free port is chosen now rather than by the gateway: the functions' environment names the
+  // API's URL (invitation links), and it is built before the gateway starts.
+  const port = options.port === 0 ? await freePort() : (options.port ?? 3000);
   const log = options.log;
   const infoFile = join(dataDir, 'runtime.json');
   mkdirSync(dataDir, { recursive: true });
@@ -345,6 +350,8 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
             functionName: name,
             sesMaxSendRate: options.sesMaxSendRate ?? DEFAULT_SES_MAX_SEND_RATE,
             careQueueUrl: queueInfo.care.url,
+            apiUrl: `http://127.0.0.1:${port}`,
+            ...(options.settings ? { settings: options.settings } : {}),
           }),
           endpoints,
           bundleDir: taskRoot(bundle),

@@ -5,6 +5,7 @@
 export const ENTITY = {
   member: 'Member',
   membershipCounter: 'MembershipCounter',
+  pendingTransfer: 'PendingTransfer',
   outboxEvent: 'OutboxEvent',
   mail: 'Mail',
   branchMapping: 'BranchMapping',
@@ -56,6 +57,12 @@ export const keys = {
   carePolicy: (effectiveFrom: string) => ({ PK: 'SETTINGS', SK: `CAREPOLICY#${effectiveFrom}` }),
   /** Working-day overrides for years the lunar library does not know yet. */
   workdayOverrides: () => ({ PK: 'SETTINGS', SK: 'WORKDAYS' }),
+  /** A transfer HR announced ahead, beside its member; GSI4 lists them by effective date. */
+  pendingTransfer: (employeeId: string) => ({ PK: `EMPLOYEE#${employeeId}`, SK: 'TRANSFER' }),
+  transfersDue: (effectiveDate: string, employeeId: string) => ({
+    GSI4PK: 'TRANSFERDUE',
+    GSI4SK: `${effectiveDate}#${employeeId}`,
+  }),
   /** The last membership number given out in a year: updated in the enrolment transaction. */
   membershipCounter: (year: number) => ({ PK: 'COUNTER#MEMBERSHIP', SK: `YEAR#${year}` }),
   /** Department → branch union, managed by officers. */

@@ -70,7 +70,7 @@ export const dynamoMemberRepository = (db: DynamoDBDocumentClient, tableName: st
     return (out.Item?.last as number | undefined) ?? 0;
   },
 
-  async save({ members, counters, events }) {
+  async save({ members, counters, events, settledTransfers = [] }) {
     const now = new Date();
     const counterUpdates = counters.map((c) => ({
       Update: {
@@ -100,10 +100,38 @@ export const dynamoMemberRepository = (db: DynamoDBDocumentClient, tableName: st
             }),
       },
     }));
+    // An announced transfer has a marker item the daily apply-transfers finds by date.
+    const transferMarkers = members.flatMap((m) =>
+      m.pendingPlacement
+        ? [
+            {
+              Put: {
+                TableName: tableName,
+                Item: {
+                  ...keys.pendingTransfer(m.employeeId),
+                  ...keys.transfersDue(m.pendingPlacement.effectiveDate, m.employeeId),
+                  entity: ENTITY.pendingTransfer,
+                  employeeId: m.employeeId,
+                  effectiveDate: m.pendingPlacement.effectiveDate,
+                },
+              },
+            },
+          ]
+        : [],
+    );
+    const settled = settledTransfers.map((employeeId) => ({
+      Delete: { TableName: tableName, Key: keys.pendingTransfer(employeeId) },
+    }));
     try {
       await db.send(
         new TransactWriteCommand({
-          TransactItems: [...counterUpdates, ...puts, ...events.map((e) => outboxPut(tableName, e, now))],
+          TransactItems: [
+            ...counterUpdates,
+            ...puts,
+            ...transferMarkers,
+            ...settled,
+            ...events.map((e) => outboxPut(tableName, e, now)),
+          ],
         }),
       );
       return 'saved';

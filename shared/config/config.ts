@@ -24,3 +24,15 @@ export const readPositiveNumberEnv = (name: EnvName, env: NodeJS.ProcessEnv = pr
   }
   return value;
 };
+
+export const readEnumEnv = <T extends string>(
+  name: EnvName,
+  values: readonly T[],
+  env: NodeJS.ProcessEnv = process.env,
+): T => {
+  const raw = readEnv(name, env);
+  if (!(values as readonly string[]).includes(raw)) {
+    throw new ConfigError(`Environment variable ${name} must be one of ${values.join(', ')}, got "${raw}"`);
+  }
+  return raw as T;
+};

@@ -14,6 +14,12 @@ export const ENV = {
   /** Address members are told to write to (leave the union, questions). */
   unionContactEmail: 'UNION_CONTACT_EMAIL',
   membershipPrefix: 'MEMBERSHIP_PREFIX',
+  /** `automatic` (HR's hire enrols) or `confirm` (HR's hire invites; the person confirms by link). */
+  enrolmentMode: 'ENROLMENT_MODE',
+  /** Dispatched staff (派遣): `enrol` them like everyone, or `skip` them and tell the officers. */
+  dispatchedStaff: 'DISPATCHED_STAFF',
+  /** The page an invitation links to; it shows the invitation and calls POST /invitations/{id}/accept. */
+  invitationUrl: 'INVITATION_URL',
   /** The staff congress's current session: new proposals belong to it (e.g. 2026). */
   congressSession: 'CONGRESS_SESSION',
   /** Seconds by other delegates a proposal needs before review. */

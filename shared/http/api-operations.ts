@@ -2,6 +2,7 @@
 import * as z from 'zod/mini';
 import { careRequestBody, decisionBody } from './care-schemas.ts';
 import {
+  acceptInvitationBody,
   departmentBody,
   leaveBody,
   manualEnrolmentBody,
@@ -101,6 +102,29 @@ export const apiOperations: OperationDoc[] = [
     response: memberResponse,
     parameters: [id],
     responses: { '404': 'No such member', '409': 'Already left' },
+  },
+  {
+    method: 'get',
+    path: '/invitations',
+    summary:
+      'The page an invitation links to (confirm mode): asks the invited person to confirm; query member and token',
+    auth: false,
+    responses: { '200': 'An HTML page; opening it changes nothing' },
+  },
+  {
+    method: 'post',
+    path: '/invitations/{id}/accept',
+    summary:
+      'Confirm an invitation (confirm mode): the invited person becomes a member; no JWT, the token is the proof',
+    auth: false,
+    request: acceptInvitationBody,
+    response: memberResponse,
+    parameters: [id],
+    responses: {
+      '403': 'The token does not match',
+      '404': 'No such invitation',
+      '409': 'Expired, or HR says the person is no longer active',
+    },
   },
   { method: 'get', path: '/departments', summary: 'Department → branch union mapping', auth: true },
   {

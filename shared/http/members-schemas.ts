@@ -7,6 +7,11 @@ export const manualEnrolmentBody = z.strictObject(hireFields);
 
 export const leaveBody = z.strictObject({ reason: z.optional(z.string().check(z.maxLength(500))) });
 
+/** The token from the invitation's link (43 base64url characters: 32 random bytes). */
+export const acceptInvitationBody = z.strictObject({
+  token: z.string().check(z.minLength(16), z.maxLength(128), z.regex(/^[A-Za-z0-9_-]+$/)),
+});
+
 export const departmentBody = z.strictObject({
   departmentName: z.string().check(z.trim(), z.minLength(1), z.maxLength(128)),
   branch: z.strictObject({

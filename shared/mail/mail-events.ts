@@ -13,6 +13,8 @@ export const PROPOSAL_MAIL_EVENTS = PROPOSAL_CHANGE_EVENTS.filter(
 export const MAIL_EVENT_TYPES = [
   'MemberEnrolled',
   'MemberLeft',
+  'MemberInvited',
+  'EnrolmentSkipped',
   ...PROPOSAL_MAIL_EVENTS,
   'ProposalReminderDue',
   'CareGranted',

@@ -5,7 +5,7 @@
  */
 import type * as z from 'zod/mini';
 import { CareGranted } from '../../events/care.ts';
-import { MemberEnrolled, MemberLeft } from '../../events/members.ts';
+import { EnrolmentSkipped, MemberEnrolled, MemberInvited, MemberLeft } from '../../events/members.ts';
 import { ProposalReminderDue, proposalChangeSchema } from '../../events/proposals.ts';
 import { type RenderedMail, renderMail } from './layout.ts';
 import { type MailEventType, PROPOSAL_MAIL_EVENTS } from './mail-events.ts';
@@ -109,6 +109,60 @@ export const templates = {
               }),
             },
           ],
+  }),
+  MemberInvited: template({
+    schema: MemberInvited.schema,
+    render: (d, ctx) => [
+      {
+        notificationId: `${d.eventId}#invitation`,
+        to: d.email,
+        ...renderMail({
+          subject: { zh: '诚邀您加入学校工会', en: "You are invited to join the university's trade union" },
+          greeting: { zh: `${d.name}老师：您好！`, en: `Dear ${d.name},` },
+          paragraphs: [
+            {
+              zh: `欢迎您入职。学校工会诚邀您加入${d.branch.name}。请在 ${d.expiresOn} 前打开下面的链接确认入会：`,
+              en: `Welcome to the university. The trade union invites you to join ${d.branch.name}. To join, open this link by ${d.expiresOn}:`,
+            },
+            { zh: d.acceptUrl, en: d.acceptUrl },
+            {
+              zh: `入会自愿。如不希望入会，无需任何操作；如有疑问，请写信至 ${ctx.unionContactEmail}。`,
+              en: `Membership is voluntary: if you do not wish to join, do nothing. Questions: ${ctx.unionContactEmail}.`,
+            },
+          ],
+          facts: [
+            { zh: '分工会', en: 'Branch union', value: d.branch.name },
+            { zh: '链接有效期至', en: 'Link valid until', value: d.expiresOn },
+          ],
+          closing: { zh: '校工会', en: 'The University Trade Union' },
+        }),
+      },
+    ],
+  }),
+  EnrolmentSkipped: template({
+    schema: EnrolmentSkipped.schema,
+    render: (d, ctx) => [
+      {
+        notificationId: `${d.eventId}#office-skipped`,
+        to: ctx.unionContactEmail,
+        ...renderMail({
+          subject: { zh: '派遣人员未自动入会', en: 'Dispatched staff not enrolled automatically' },
+          greeting: { zh: '工会办公室：', en: 'To the union office,' },
+          paragraphs: [
+            {
+              zh: `人事处通知新入职派遣人员（工号 ${d.employeeId}，${d.department.name}）。按本会设置，派遣人员不自动入会。如其申请入会，请通过“手工入会”办理。`,
+              en: `HR reports a new dispatched employee (employee id ${d.employeeId}, ${d.department.name}). By this union's setting, dispatched staff are not enrolled automatically. If they ask to join, enrol them by hand.`,
+            },
+          ],
+          facts: [
+            { zh: '工号', en: 'Employee id', value: d.employeeId },
+            { zh: '部门', en: 'Department', value: d.department.name },
+            { zh: '对应分工会', en: 'Branch union', value: d.branch.name },
+          ],
+          closing: { zh: 'Gonghui 系统', en: 'Gonghui' },
+        }),
+      },
+    ],
   }),
   ...(Object.fromEntries(
     PROPOSAL_MAIL_EVENTS.map((t) => [

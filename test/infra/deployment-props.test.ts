@@ -42,6 +42,8 @@ describe('parseDeploymentProps', () => {
       congressSession: '2026',
       proposalSecondersRequired: 2,
       proposalMaxReassignments: 1,
+      enrolmentMode: 'automatic',
+      dispatchedStaff: 'enrol',
     });
   });
 
@@ -68,6 +70,19 @@ describe('parseDeploymentProps', () => {
     expect(props.sesIdentity).toEqual({ kind: 'email', value: 'union@example.edu.cn' });
   });
 
+  it('takes confirm mode with the page its invitations link to', () => {
+    const props = parse({
+      enrolmentMode: 'confirm',
+      dispatchedStaff: 'skip',
+      invitationUrl: 'https://union.example.edu.cn/join',
+    });
+    expect(props).toMatchObject({
+      enrolmentMode: 'confirm',
+      dispatchedStaff: 'skip',
+      invitationUrl: 'https://union.example.edu.cn/join',
+    });
+  });
+
   it('accepts a sender in a subdomain of the verified domain', () => {
     expect(() => parse({ mailFrom: 'noreply@mail.union.example.edu.cn' })).not.toThrow();
   });
@@ -90,6 +105,10 @@ describe('parseDeploymentProps', () => {
     [{ proposalMaxReassignments: '1.5' }, 'proposalMaxReassignments: "1.5" is not a whole number'],
     [{ alarmEmail: 'ops' }, 'alarmEmail: "ops" is not an email address'],
     [{ sesIdentity: { domain: 'x' } }, 'sesIdentity: expected a string'],
+    [{ enrolmentMode: 'auto' }, 'enrolmentMode: "auto" must be one of automatic, confirm'],
+    [{ dispatchedStaff: 'no' }, 'dispatchedStaff: "no" must be one of enrol, skip'],
+    [{ enrolmentMode: 'confirm' }, 'invitationUrl: required with enrolmentMode=confirm'],
+    [{ invitationUrl: 'http://x.org/join' }, 'invitationUrl: "http://x.org/join" must be an https URL'],
   ] as Array<[Partial<Record<ContextKey, unknown>>, string]>)('rejects %j', (context, message) => {
     expect(() => parse(context)).toThrow(message);
   });

@@ -6,7 +6,10 @@
 import type { HrEvent } from '../../../events/hr.ts';
 import { shanghaiDate } from '../time.ts';
 import {
+  AUTOMATIC_ENROLMENT,
   type Branch,
+  type EnrolmentSettings,
+  INVITATION_VALID_DAYS,
   type Member,
   type MemberStatus,
   SCHOOL_UNION,
@@ -23,14 +26,28 @@ export type MemberChange =
       from?: { department?: Member['department']; branch?: Branch };
       effectiveDate: string;
     }
-  | { kind: 'updated'; fields: string[] };
+  | { kind: 'updated'; fields: string[] }
+  /** Confirm mode: the person was invited; the token goes out in the mail, only its hash stays. */
+  | { kind: 'invited'; token: string; expiresOn: string }
+  /** Dispatched staff under `skip`: not enrolled, and the union office is told. */
+  | { kind: 'notEnrolled'; reason: 'dispatched' };
 
 export interface ApplyContext {
   branches: ReadonlyMap<string, Branch>;
   newMemberId: () => string;
   now: Date;
   origin: 'hr' | 'manual' | 'import';
+  /** The deployment's enrolment settings; they apply to HR's hires only (an officer's or the import's enrolment is a decision already). */
+  enrolment?: EnrolmentSettings;
+  /** A fresh invitation token and its hash (confirm mode). */
+  newInvitationToken?: () => { token: string; hash: string };
 }
+
+const addDays = (isoDate: string, days: number): string => {
+  const d = new Date(`${isoDate}T00:00:00Z`);
+  d.setUTCDate(d.getUTCDate() + days);
+  return d.toISOString().slice(0, 10);
+};
 
 const blank = (employeeId: string, ctx: ApplyContext): Member => ({
   memberId: ctx.newMemberId(),
@@ -42,6 +59,41 @@ const blank = (employeeId: string, ctx: ApplyContext): Member => ({
   updatedAt: ctx.now.toISOString(),
   version: 0,
 });
+
+/** Puts the member in a department and the branch it maps to (the school union when unmapped). */
+export const placeMember = (
+  m: Member,
+  department: { code: string; name: string },
+  since: string,
+  branches: ReadonlyMap<string, Branch>,
+) => {
+  const mapped = branches.get(department.code);
+  m.department = department;
+  m.branch = mapped ?? SCHOOL_UNION;
+  m.branchAssignedByDefault = !mapped;
+  m.placementSince = since;
+};
+
+/** A transfer taking effect: the member moves, any announced one is settled, and the change is news if they moved. */
+export const transferNow = (
+  m: Member,
+  department: { code: string; name: string },
+  effectiveDate: string,
+  branches: ReadonlyMap<string, Branch>,
+): MemberChange | undefined => {
+  const from = {
+    ...(m.department ? { department: m.department } : {}),
+    ...(m.branch ? { branch: m.branch } : {}),
+  };
+  const moved = m.department?.code !== department.code;
+  placeMember(m, department, effectiveDate, branches);
+  delete m.pendingPlacement;
+  return moved ? { kind: 'transferred', from, effectiveDate } : undefined;
+};
+
+const missingTokenSource = (): never => {
+  throw new Error('confirm mode needs an invitation token source (ApplyContext.newInvitationToken)');
+};
 
 export const applyHrEvent = (
   current: Member | undefined,
@@ -66,13 +118,8 @@ export const applyHrEvent = (
     m.statusSince = since;
     return changed;
   };
-  const place = (department: { code: string; name: string }, since: string) => {
-    const mapped = ctx.branches.get(department.code);
-    m.department = department;
-    m.branch = mapped ?? SCHOOL_UNION;
-    m.branchAssignedByDefault = !mapped;
-    m.placementSince = since;
-  };
+  const place = (department: { code: string; name: string }, since: string) =>
+    placeMember(m, department, since, ctx.branches);
   const profile = (
     changesIn: Partial<Pick<Member, 'name' | 'email' | 'mobile' | 'birthDate' | 'gender'>>,
   ) => {
@@ -95,18 +142,39 @@ export const applyHrEvent = (
     case 'EmployeeHired': {
       const h = event.detail;
       profile({ name: h.name, email: h.email, mobile: h.mobile, birthDate: h.birthDate, gender: h.gender });
-      if (later('placement')) place(h.department, h.hireDate);
+      if (later('placement')) {
+        place(h.department, h.hireDate);
+        delete m.pendingPlacement;
+      }
       setStatus('active', h.hireDate);
       if (!m.enrolled) {
-        m.enrolled = true;
         m.category = h.category;
         m.employmentType = h.employmentType;
         if (h.position) m.position = h.position;
         m.hireDate = h.hireDate;
-        const occurredOn = shanghaiDate(new Date(h.occurredAt));
-        // The later of the hire date and the day HR announced it (ISO dates sort as strings).
-        m.joinedOn = [h.hireDate, occurredOn].sort().at(-1)!;
-        changes.push({ kind: 'enrolled', origin: ctx.origin });
+        const rules = ctx.origin === 'hr' ? (ctx.enrolment ?? AUTOMATIC_ENROLMENT) : AUTOMATIC_ENROLMENT;
+        if (rules.dispatched === 'skip' && h.employmentType === 'dispatched') {
+          // Told once; an officer may still enrol them by hand (POST /members).
+          if (m.notEnrolledReason === undefined && m.status === 'active') {
+            m.notEnrolledReason = 'dispatched';
+            changes.push({ kind: 'notEnrolled', reason: 'dispatched' });
+          }
+        } else if (rules.mode === 'confirm') {
+          // Invited once: a redelivered hire finds the invitation and sends nothing again.
+          if (m.invitation === undefined && m.status === 'active') {
+            const { token, hash } = (ctx.newInvitationToken ?? missingTokenSource)();
+            const today = shanghaiDate(ctx.now);
+            const expiresOn = addDays(today, INVITATION_VALID_DAYS);
+            m.invitation = { tokenHash: hash, invitedAt: ctx.now.toISOString(), expiresOn };
+            changes.push({ kind: 'invited', token, expiresOn });
+          }
+        } else {
+          m.enrolled = true;
+          const occurredOn = shanghaiDate(new Date(h.occurredAt));
+          // The later of the hire date and the day HR announced it (ISO dates sort as strings).
+          m.joinedOn = [h.hireDate, occurredOn].sort().at(-1)!;
+          changes.push({ kind: 'enrolled', origin: ctx.origin });
+        }
       }
       break;
     }
@@ -127,13 +195,13 @@ export const applyHrEvent = (
     case 'EmployeeTransferred': {
       const x = event.detail;
       if (later('placement')) {
-        const from = {
-          ...(m.department ? { department: m.department } : {}),
-          ...(m.branch ? { branch: m.branch } : {}),
-        };
-        const moved = m.department?.code !== x.department.code;
-        place(x.department, x.effectiveDate);
-        if (moved) changes.push({ kind: 'transferred', from, effectiveDate: x.effectiveDate });
+        if (x.effectiveDate > shanghaiDate(ctx.now)) {
+          // Announced ahead: the branch follows on the effective date (apply-transfers, daily).
+          m.pendingPlacement = { department: x.department, effectiveDate: x.effectiveDate };
+        } else {
+          const change = transferNow(m, x.department, x.effectiveDate, ctx.branches);
+          if (change) changes.push(change);
+        }
       }
       break;
     }
@@ -145,6 +213,10 @@ export const applyHrEvent = (
   }
   const touched = JSON.stringify(m) !== JSON.stringify(current ?? null);
   if (touched) m.updatedAt = ctx.now.toISOString();
-  // Only an enrolled member's changes are news; a placeholder's wait for the hire.
-  return { member: m, changes: m.enrolled ? changes : [] };
+  // Only an enrolled member's changes are news; a placeholder's wait for the hire (but an
+  // invitation, or the office's notice about a skipped hire, is news about a person not yet in).
+  return {
+    member: m,
+    changes: m.enrolled ? changes : changes.filter((c) => c.kind === 'invited' || c.kind === 'notEnrolled'),
+  };
 };

@@ -12,7 +12,7 @@ import type { HrEvent } from '../../../events/hr.ts';
 import { MEMBERS_SOURCE } from '../../../events/members.ts';
 import { shanghaiYear } from '../time.ts';
 import { applyHrEvent, type MemberChange } from './apply-hr-event.ts';
-import { type Branch, formatMembershipNumber, type Member } from './member.ts';
+import { type Branch, type EnrolmentSettings, formatMembershipNumber, type Member } from './member.ts';
 
 export interface CounterMove {
   year: number;
@@ -29,6 +29,8 @@ export interface MemberRepository {
     members: Member[];
     counters: CounterMove[];
     events: DomainEvent[];
+    /** Members whose announced transfer is settled (took effect, or was overtaken): their marker goes. */
+    settledTransfers?: string[];
   }): Promise<'saved' | 'conflict'>;
 }
 
@@ -39,6 +41,10 @@ export interface ApplyDeps {
   newId: () => string;
   maxAttempts?: number;
   sleep?: (ms: number) => Promise<void>;
+  /** The deployment's enrolment settings (automatic enrolment when absent). */
+  enrolment?: EnrolmentSettings;
+  /** A fresh invitation token and its hash (confirm mode). */
+  newInvitationToken?: () => { token: string; hash: string };
 }
 
 export interface ApplyResult {
@@ -82,6 +88,8 @@ export const applyHrEvents = async (
         newMemberId: deps.newId,
         now,
         origin,
+        ...(deps.enrolment ? { enrolment: deps.enrolment } : {}),
+        ...(deps.newInvitationToken ? { newInvitationToken: deps.newInvitationToken } : {}),
       });
       next.set(id, result.member);
       changes.set(id, [...(changes.get(id) ?? []), ...result.changes]);
@@ -96,7 +104,10 @@ export const applyHrEvents = async (
     const members = touched.map((m) => ({ ...m, version: (current.get(m.employeeId)?.version ?? 0) + 1 }));
     if (members.length === 0)
       return { enrolled: 0, changed: 0, unchanged: employeeIds.length, attempts: attempt };
-    const outcome = await deps.repo.save({ members, counters, events: domainEvents });
+    const settledTransfers = members
+      .filter((m) => current.get(m.employeeId)?.pendingPlacement && !m.pendingPlacement)
+      .map((m) => m.employeeId);
+    const outcome = await deps.repo.save({ members, counters, events: domainEvents, settledTransfers });
     if (outcome === 'saved') {
       const enrolled = [...changes.values()].flat().filter((c) => c.kind === 'enrolled').length;
       return {
@@ -143,7 +154,34 @@ const numberNewMembers = async (
   return moves;
 };
 
-const toDomainEvents = (m: Member, changes: MemberChange[], deps: ApplyDeps, now: Date): DomainEvent[] => {
+/** The MemberEnrolled event of a member who has just become one, whatever the path. */
+export const enrolledEvent = (
+  m: Member,
+  origin: 'hr' | 'manual' | 'import' | 'invitation',
+  base: { eventId: string; occurredAt: string; version: number; memberId: string; employeeId: string },
+): DomainEvent => ({
+  source: MEMBERS_SOURCE,
+  detailType: 'MemberEnrolled',
+  detail: {
+    ...base,
+    membershipNumber: m.membershipNumber!,
+    name: m.name!,
+    email: m.email!,
+    status: m.status!,
+    branch: m.branch!,
+    branchAssignedByDefault: m.branchAssignedByDefault ?? true,
+    womenFederation: m.womenFederation ?? false,
+    joinedOn: m.joinedOn!,
+    origin,
+  },
+});
+
+export const toDomainEvents = (
+  m: Member,
+  changes: MemberChange[],
+  deps: Pick<ApplyDeps, 'newId' | 'enrolment'>,
+  now: Date,
+): DomainEvent[] => {
   const base = () => ({
     eventId: deps.newId(),
     occurredAt: now.toISOString(),
@@ -154,21 +192,29 @@ const toDomainEvents = (m: Member, changes: MemberChange[], deps: ApplyDeps, now
   return changes.map((c): DomainEvent => {
     switch (c.kind) {
       case 'enrolled':
+        return enrolledEvent(m, c.origin, base());
+      case 'invited': {
+        const url = new URL(deps.enrolment?.invitationUrl ?? 'https://invalid.example/invitations');
+        url.searchParams.set('member', m.memberId);
+        url.searchParams.set('token', c.token);
         return {
           source: MEMBERS_SOURCE,
-          detailType: 'MemberEnrolled',
+          detailType: 'MemberInvited',
           detail: {
             ...base(),
-            membershipNumber: m.membershipNumber!,
             name: m.name!,
             email: m.email!,
-            status: m.status!,
             branch: m.branch!,
-            branchAssignedByDefault: m.branchAssignedByDefault ?? true,
-            womenFederation: m.womenFederation ?? false,
-            joinedOn: m.joinedOn!,
-            origin: c.origin,
+            acceptUrl: url.toString(),
+            expiresOn: c.expiresOn,
           },
+        };
+      }
+      case 'notEnrolled':
+        return {
+          source: MEMBERS_SOURCE,
+          detailType: 'EnrolmentSkipped',
+          detail: { ...base(), reason: c.reason, department: m.department!, branch: m.branch! },
         };
       case 'left':
         return {

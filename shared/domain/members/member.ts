@@ -41,6 +41,12 @@ export interface Member {
   position?: string;
   hireDate?: string;
   joinedOn?: string;
+  /** A transfer HR announced ahead: the branch follows on its effective date (apply-transfers). */
+  pendingPlacement?: { department: { code: string; name: string }; effectiveDate: string };
+  /** Confirm mode: the invitation HR's hire sent. Only the token's hash is kept. */
+  invitation?: { tokenHash: string; invitedAt: string; expiresOn: string; acceptedAt?: string };
+  /** Why HR's hire did not enrol this person (dispatched staff, when the setting says skip). */
+  notEnrolledReason?: 'dispatched';
   stamps: Partial<Record<Stamped, string>>;
   /** Care granted, per year and category, in fen: the yearly caps are checked against it. */
   care?: Record<string, Partial<Record<'holiday' | 'birthday' | 'life', number>>>;
@@ -48,6 +54,25 @@ export interface Member {
   updatedAt: string;
   version: number;
 }
+
+/** How HR's hires become members: the deployment's settings (ENROLMENT_MODE, DISPATCHED_STAFF). */
+export interface EnrolmentSettings {
+  /** automatic: the hire enrols; confirm: the hire invites, and the person confirms by link. */
+  mode: 'automatic' | 'confirm';
+  /** Dispatched staff (派遣): enrolled like everyone, or skipped with the union office told. */
+  dispatched: 'enrol' | 'skip';
+  /** The page invitations link to (`?member=…&token=…` appended). */
+  invitationUrl: string;
+}
+
+export const AUTOMATIC_ENROLMENT: EnrolmentSettings = {
+  mode: 'automatic',
+  dispatched: 'enrol',
+  invitationUrl: 'https://invalid.example/invitations',
+};
+
+/** How long an invitation's link works. */
+export const INVITATION_VALID_DAYS = 30;
 
 export const formatMembershipNumber = (prefix: string, year: number, sequence: number): string => {
   if (sequence > 999_999) throw new Error(`membership numbers for ${year} are exhausted`);

@@ -5,6 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import type { DomainEvent } from '../../../events/domain.ts';
 import type { HrEvent } from '../../../events/hr.ts';
+import { applyDueTransfers } from '../../../shared/domain/members/apply-due-transfers.ts';
 import { applyHrEvents, type MemberRepository } from '../../../shared/domain/members/apply-hr-events.ts';
 import type { Branch, Member } from '../../../shared/domain/members/member.ts';
 
@@ -33,10 +34,10 @@ const memoryRepo = (branches: Record<string, Branch> = {}) => {
 };
 
 let seq = 0;
-const deps = (repo: MemberRepository) => ({
+const deps = (repo: MemberRepository, now = '2026-08-25T02:00:00Z') => ({
   repo,
   membershipPrefix: 'GLU',
-  now: () => new Date('2026-08-25T02:00:00Z'),
+  now: () => new Date(now),
   newId: () => `id-${String(++seq).padStart(6, '0')}`,
   sleep: async () => {},
 });
@@ -170,7 +171,8 @@ describe('applyHrEvents', () => {
       [2, 4, 0, 3, 1],
     ]) {
       const m = memoryRepo();
-      for (const i of order) await applyHrEvents([events[i]!], deps(m.repo));
+      // Applied after all of them happened: the transfer is in effect already.
+      for (const i of order) await applyHrEvents([events[i]!], deps(m.repo, '2027-02-01T02:00:00Z'));
       const { memberId: _id, createdAt: _c, updatedAt: _u, version: _v, ...state } = m.members.get('T1')!;
       finalStates.push(state);
     }
@@ -187,7 +189,10 @@ describe('applyHrEvents', () => {
   it('announces departures, retirements, transfers and updates of members', async () => {
     const m = memoryRepo();
     await applyHrEvents([hired('T1')], deps(m.repo));
-    await applyHrEvents([transferred('T1', '2026-11-01T09:00:00+08:00', 'EE')], deps(m.repo));
+    await applyHrEvents(
+      [transferred('T1', '2026-11-01T09:00:00+08:00', 'EE')],
+      deps(m.repo, '2026-11-01T02:00:00Z'),
+    );
     await applyHrEvents(
       [updated('T1', '2026-11-02T09:00:00+08:00', { mobile: '13900000000' })],
       deps(m.repo),
@@ -204,5 +209,135 @@ describe('applyHrEvents', () => {
     // A redelivered departure changes nothing and announces nothing.
     await applyHrEvents([departed('T1', '2026-12-01T09:00:00+08:00', 'deceased')], deps(m.repo));
     expect(m.events).toHaveLength(4);
+  });
+});
+
+describe('enrolment settings', () => {
+  const confirm = {
+    mode: 'confirm' as const,
+    dispatched: 'skip' as const,
+    invitationUrl: 'https://union.example.edu.cn/invitations',
+  };
+  let tokens = 0;
+  const withSettings = (repo: MemberRepository) => ({
+    ...deps(repo),
+    enrolment: confirm,
+    newInvitationToken: () => ({ token: `token-${++tokens}`, hash: `hash-${tokens}` }),
+  });
+
+  it('confirm mode invites instead of enrolling: no number, one invitation however often HR sends', async () => {
+    const { repo, members, events } = memoryRepo();
+    await applyHrEvents([hired('E5001'), hired('E5001')], withSettings(repo));
+    await applyHrEvents([hired('E5001')], withSettings(repo));
+    const m = members.get('E5001')!;
+    expect(m.enrolled).toBe(false);
+    expect(m.membershipNumber).toBeUndefined();
+    expect(m.invitation).toMatchObject({ tokenHash: 'hash-1', expiresOn: '2026-09-24' });
+    expect(events.map((e) => e.detailType)).toEqual(['MemberInvited']);
+    const url = new URL(String(events[0]!.detail.acceptUrl));
+    expect(url.origin + url.pathname).toBe('https://union.example.edu.cn/invitations');
+    expect(url.searchParams.get('member')).toBe(m.memberId);
+    expect(url.searchParams.get('token')).toBe('token-1');
+  });
+
+  it('skips dispatched staff under skip, and says so once', async () => {
+    const { repo, members, events } = memoryRepo();
+    const dispatched = hired('E5002', undefined, { employmentType: 'dispatched' });
+    await applyHrEvents([dispatched], withSettings(repo));
+    await applyHrEvents([dispatched], withSettings(repo));
+    expect(members.get('E5002')).toMatchObject({ enrolled: false, notEnrolledReason: 'dispatched' });
+    expect(events.map((e) => e.detailType)).toEqual(['EnrolmentSkipped']);
+  });
+
+  it('an officer’s enrolment or the import is a decision already: the settings do not apply', async () => {
+    const { repo, members, events } = memoryRepo();
+    await applyHrEvents(
+      [hired('E5003', undefined, { employmentType: 'dispatched' })],
+      withSettings(repo),
+      'manual',
+    );
+    expect(members.get('E5003')).toMatchObject({ enrolled: true, membershipNumber: 'GLU-2026-000001' });
+    expect(events.map((e) => e.detailType)).toEqual(['MemberEnrolled']);
+  });
+
+  it('does not invite someone whose departure HR sent first', async () => {
+    const { repo, members, events } = memoryRepo();
+    const departed: HrEvent = {
+      ...envelope,
+      'detail-type': 'EmployeeDeparted',
+      time: '2026-09-02T02:00:00Z',
+      account: '1',
+      region: 'ap-east-1',
+      resources: [],
+      detail: {
+        eventId: 'dep-E5004',
+        occurredAt: '2026-09-02T10:00:00+08:00',
+        employeeId: 'E5004',
+        reason: 'resigned',
+        departureDate: '2026-09-02',
+      },
+    } as HrEvent;
+    await applyHrEvents([departed, hired('E5004')], withSettings(repo));
+    expect(members.get('E5004')?.invitation).toBeUndefined();
+    expect(events).toEqual([]);
+  });
+});
+
+describe('transfers announced ahead', () => {
+  const dueFrom = (members: Map<string, Member>) => ({
+    dueOn: async (date: string) =>
+      [...members.values()]
+        .filter((m) => m.pendingPlacement && m.pendingPlacement.effectiveDate <= date)
+        .map((m) => m.employeeId),
+  });
+
+  it('keeps the branch until the effective date, then moves the member once and says so', async () => {
+    const { repo, members, events } = memoryRepo({ EE: { code: 'B-EE', name: '电气分工会' } });
+    await applyHrEvents([hired('T9')], deps(repo));
+    // HR announces on 1 Nov a transfer effective 1 Dec.
+    const announced: HrEvent = { ...transferred('T9', '2026-11-01T09:00:00+08:00', 'EE') };
+    (announced.detail as { effectiveDate: string }).effectiveDate = '2026-12-01';
+    await applyHrEvents([announced], deps(repo, '2026-11-01T02:00:00Z'));
+    expect(members.get('T9')).toMatchObject({
+      department: { code: 'CS' },
+      pendingPlacement: { department: { code: 'EE' }, effectiveDate: '2026-12-01' },
+    });
+    expect(events.map((e) => e.detailType)).toEqual(['MemberEnrolled']);
+
+    const transferDeps = {
+      repo,
+      due: dueFrom(members),
+      now: () => new Date('2026-11-30T16:10:00Z'),
+      newId: deps(repo).newId,
+    };
+    expect(await applyDueTransfers('2026-11-30', transferDeps)).toEqual({ due: 0, moved: 0, settled: 0 });
+    expect(await applyDueTransfers('2026-12-01', transferDeps)).toEqual({ due: 1, moved: 1, settled: 1 });
+    expect(await applyDueTransfers('2026-12-01', transferDeps)).toEqual({ due: 0, moved: 0, settled: 0 });
+    const moved = members.get('T9')!;
+    expect(moved).toMatchObject({
+      department: { code: 'EE' },
+      branch: { code: 'B-EE' },
+      placementSince: '2026-12-01',
+    });
+    expect(moved.pendingPlacement).toBeUndefined();
+    expect(events.map((e) => e.detailType)).toEqual(['MemberEnrolled', 'MemberTransferred']);
+    expect(events[1]!.detail).toMatchObject({
+      effectiveDate: '2026-12-01',
+      from: { department: { code: 'CS' } },
+    });
+  });
+
+  it('a later HR placement overtakes an announced transfer', async () => {
+    const { repo, members } = memoryRepo();
+    await applyHrEvents([hired('T8')], deps(repo));
+    const announced = transferred('T8', '2026-11-01T09:00:00+08:00', 'EE');
+    (announced.detail as { effectiveDate: string }).effectiveDate = '2026-12-01';
+    await applyHrEvents([announced], deps(repo, '2026-11-01T02:00:00Z'));
+    await applyHrEvents(
+      [transferred('T8', '2026-11-15T09:00:00+08:00', 'MA')],
+      deps(repo, '2026-11-15T02:00:00Z'),
+    );
+    expect(members.get('T8')).toMatchObject({ department: { code: 'MA' } });
+    expect(members.get('T8')!.pendingPlacement).toBeUndefined();
   });
 });
