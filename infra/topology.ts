@@ -264,7 +264,12 @@ export const functions = {
     ],
     access: { table: ['GetItem', 'BatchGetItem', 'PutItem', 'UpdateItem', 'DeleteItem'] },
     triggers: [
-      { kind: 'queue', queue: 'hr', batchSize: 10, maxBatchingWindowSeconds: 0, maxConcurrency: 10 },
+      // One transaction per batch, and every transaction moves the year's membership counter:
+      // two instances with batches of 25 conflicted far less than ten with batches of 10
+      // (29 → 62 hires/s end to end, enrolment requests 1.88 → 0.24 per hire). 25 events make at
+      // most 76 transaction items (member, outbox event, transfer marker each, and the counter),
+      // under DynamoDB's 100.
+      { kind: 'queue', queue: 'hr', batchSize: 25, maxBatchingWindowSeconds: 1, maxConcurrency: 2 },
     ],
   },
   'publish-outbox': {

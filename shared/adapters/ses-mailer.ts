@@ -1,6 +1,6 @@
 /** Sends a rendered mail through SES (SendEmail: HTML and text, UTF-8). */
 import { type SESClient, SendEmailCommand } from '@aws-sdk/client-ses';
-import { type Mailer, MailThrottled } from '../mail/send-notifications.ts';
+import { type Mailer, MailThrottled, MailTransient } from '../mail/send-notifications.ts';
 
 const THROTTLING = new Set([
   'Throttling',
@@ -15,6 +15,14 @@ const isThrottling = (error: unknown): boolean => {
     THROTTLING.has(e.name ?? '') ||
     /maximum sending rate exceeded/i.test(e.message ?? '') ||
     e.$metadata?.httpStatusCode === 429
+  );
+};
+
+/** The SDK names a reset, hang-up or timed-out connection TimeoutError (smithy's node handler). */
+const isConnectionFailure = (error: unknown): boolean => {
+  const e = error as { name?: string; code?: string };
+  return (
+    e.name === 'TimeoutError' || ['ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'ECONNREFUSED'].includes(e.code ?? '')
   );
 };
 
@@ -47,6 +55,7 @@ export const sesMailer = (ses: SESClient, from: string): Mailer => ({
       return { messageId: out.MessageId ?? '' };
     } catch (error) {
       if (isThrottling(error)) throw new MailThrottled((error as Error).message);
+      if (isConnectionFailure(error)) throw new MailTransient((error as Error).message);
       throw error;
     }
   },

@@ -33,6 +33,16 @@ export class MailThrottled extends Error {
   override name = 'MailThrottled';
 }
 
+/**
+ * The connection failed (reset, hang-up, timeout) before an answer came. Mostly a keep-alive
+ * socket the server had just closed, so the request never arrived; retried like a throttle.
+ * (Had SES taken it, the retry sends twice; giving up instead would also send twice, later, from
+ * the queue's redelivery, after the visibility timeout.)
+ */
+export class MailTransient extends Error {
+  override name = 'MailTransient';
+}
+
 export interface SendDeps {
   ledger: MailLedger;
   mailer: Mailer;
@@ -83,7 +93,7 @@ const sendWithBackoff = async (
     try {
       return { messageId: (await deps.mailer.send(mail)).messageId, startedAt };
     } catch (error) {
-      if (!(error instanceof MailThrottled) || attempt + 1 >= attempts) {
+      if (!(error instanceof MailThrottled || error instanceof MailTransient) || attempt + 1 >= attempts) {
         await deps.ledger.release(mail);
         throw error;
       }

@@ -13,7 +13,8 @@ import { localClientConfig } from '../../infra/cli/runtime-info.ts';
 import { startRuntime } from '../../infra/local/runtime.ts';
 import { mapBenchDepartments } from './branches.ts';
 
-const HIRES = 5000;
+/** 5000 as the issue asks; BENCH_HIRES picks another size for a quick look. */
+const HIRES = Number(process.env.BENCH_HIRES ?? 5000);
 /** A configured SES rate high enough not to be the bottleneck of this benchmark (mail pacing has its own). */
 const SES_RATE = 1000;
 

@@ -1,0 +1,93 @@
+/** The send-email use case with an in-memory ledger and mailer (pure logic; e2e covers SES and DynamoDB). */
+import { describe, expect, it } from 'vitest';
+import {
+  type Mailer,
+  type MailLedger,
+  MailThrottled,
+  MailTransient,
+  sendNotifications,
+} from '../../../shared/mail/send-notifications.ts';
+
+const enrolled = {
+  eventId: '01J0000000000000000000001',
+  occurredAt: '2026-08-25T02:00:00.000Z',
+  version: 1,
+  memberId: 'm1',
+  employeeId: 'T1',
+  membershipNumber: 'GLU-2026-000117',
+  status: 'active',
+  name: '黄丽萍',
+  email: 'huang@example.edu.cn',
+  branch: { code: 'B-CS', name: '计算机学院分工会' },
+  branchAssignedByDefault: false,
+  womenFederation: true,
+  joinedOn: '2026-09-01',
+  origin: 'hr',
+};
+
+const harness = (failures: Error[]) => {
+  const state = new Map<string, 'claimed' | 'sent'>();
+  const log: string[] = [];
+  const ledger: MailLedger = {
+    claim: async (mail) => {
+      const s = state.get(mail.notificationId);
+      if (s === 'sent') return 'sent';
+      if (s === 'claimed') return 'busy';
+      state.set(mail.notificationId, 'claimed');
+      return 'claimed';
+    },
+    complete: async (mail) => {
+      state.set(mail.notificationId, 'sent');
+    },
+    release: async (mail) => {
+      state.delete(mail.notificationId);
+      log.push('release');
+    },
+  };
+  const mailer: Mailer = {
+    send: async (mail) => {
+      const failure = failures.shift();
+      if (failure) {
+        log.push(`fail ${failure.name}`);
+        throw failure;
+      }
+      log.push(`sent ${mail.to}`);
+      return { messageId: 'x' };
+    },
+  };
+  const deps = {
+    ledger,
+    mailer,
+    pacer: { acquire: async () => {}, backOff: () => {} },
+    context: { unionContactEmail: 'union@x.edu.cn' },
+    now: () => new Date('2026-08-25T02:00:00Z'),
+    sleep: async () => {},
+  };
+  return { deps, log };
+};
+
+const event = { detailType: 'MemberEnrolled', detail: enrolled };
+
+describe('sending a mail', () => {
+  it('retries a throttle and a dropped connection, then sends once', async () => {
+    const { deps, log } = harness([new MailThrottled('slow down'), new MailTransient('socket hang up')]);
+    expect(await sendNotifications(event, deps)).toEqual({ sent: 1, skipped: 0 });
+    expect(log).toEqual(['fail MailThrottled', 'fail MailTransient', 'sent huang@example.edu.cn']);
+    // Redelivered: the ledger says sent, nothing goes out.
+    expect(await sendNotifications(event, deps)).toEqual({ sent: 0, skipped: 1 });
+  });
+
+  it('gives the claim back and fails on anything else, so the queue retries the message', async () => {
+    const { deps, log } = harness([new Error('MessageRejected')]);
+    await expect(sendNotifications(event, deps)).rejects.toThrow('MessageRejected');
+    expect(log).toEqual(['fail Error', 'release']);
+    expect(await sendNotifications(event, deps)).toEqual({ sent: 1, skipped: 0 });
+  });
+
+  it('gives up after the attempts allowed', async () => {
+    const { deps, log } = harness(Array.from({ length: 5 }, () => new MailTransient('reset')));
+    await expect(sendNotifications(event, { ...deps, maxThrottleRetries: 5 })).rejects.toThrow('reset');
+    expect(log.filter((l) => l.startsWith('fail'))).toHaveLength(5);
+    expect(log.at(-1)).toBe('release');
+  });
+});
