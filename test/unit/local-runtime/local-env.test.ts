@@ -7,7 +7,13 @@ import {
   localEnvValues,
 } from '../../../infra/local/local-env.ts';
 import { concurrencyOf, wiring } from '../../../infra/local/runtime.ts';
-import { type FunctionName, functionNames, functionSpec, mailConcurrency } from '../../../infra/topology.ts';
+import {
+  type FunctionName,
+  functionNames,
+  functionSpec,
+  mailConcurrency,
+  type Trigger,
+} from '../../../infra/topology.ts';
 import { ENV, type EnvName } from '../../../shared/config/env-names.ts';
 
 const endpoints: LocalEndpoints = {
@@ -90,7 +96,9 @@ describe('the local wiring', () => {
 
   it("gives a queue consumer its mapping's maximum concurrency", () => {
     expect(concurrencyOf('send-email')).toBe(mailConcurrency());
-    expect(concurrencyOf('enrol-member')).toBe(10);
+    expect(concurrencyOf('enrol-member')).toBe(
+      (functionSpec('enrol-member').triggers as Trigger[]).find((t) => t.kind === 'queue')?.maxConcurrency,
+    );
     expect(concurrencyOf('public-api')).toBeGreaterThan(1);
   });
 });
