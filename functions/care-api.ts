@@ -39,7 +39,7 @@ export const handler = httpApi({
   'POST /care/requests': async (req) =>
     json(
       201,
-      await reportLifeEvent(principalOf(req.event), () => careRequestBody.parse(req.json() ?? {}), requests),
+      await reportLifeEvent(principalOf(req.event), () => careRequestBody.parse(req.json({})), requests),
     ),
   'GET /care/requests': async (req) => {
     const principal = principalOf(req.event);
@@ -55,7 +55,7 @@ export const handler = httpApi({
         principal,
         req.path.id!,
         decision,
-        () => decisionBody.parse(req.json() ?? {}),
+        () => decisionBody.parse(req.json({})),
         requests,
       ),
     );

@@ -41,7 +41,7 @@ const deps: MembersDeps = {
 export const handler = httpApi({
   'GET /invitations': async () => invitationPage(),
   'POST /invitations/{id}/accept': async (req) =>
-    json(200, await acceptInvitation(req.path.id!, () => acceptInvitationBody.parse(req.json() ?? {}), deps)),
+    json(200, await acceptInvitation(req.path.id!, () => acceptInvitationBody.parse(req.json({})), deps)),
   'GET /members/me': async (req) => json(200, await myMembership(principalOf(req.event), deps)),
   'GET /members': async (req) => {
     const query = () => {
@@ -58,14 +58,14 @@ export const handler = httpApi({
   },
   'POST /members': async (req) => {
     const principal = principalOf(req.event);
-    return json(201, await enrolManually(principal, () => manualEnrolmentBody.parse(req.json() ?? {}), deps));
+    return json(201, await enrolManually(principal, () => manualEnrolmentBody.parse(req.json({})), deps));
   },
   'GET /members/{id}': async (req) => json(200, await getMember(principalOf(req.event), req.path.id!, deps)),
   'POST /members/{id}/leave': async (req) => {
     const principal = principalOf(req.event);
     return json(
       200,
-      await leaveUnion(principal, req.path.id!, () => leaveBody.parse(req.json() ?? {}), deps),
+      await leaveUnion(principal, req.path.id!, () => leaveBody.parse(req.json({})), deps),
     );
   },
   'GET /departments': async (req) => json(200, await listDepartments(principalOf(req.event), deps)),
@@ -73,7 +73,7 @@ export const handler = httpApi({
     const principal = principalOf(req.event);
     return json(
       200,
-      await mapDepartment(principal, req.path.code!, () => departmentBody.parse(req.json() ?? {}), deps),
+      await mapDepartment(principal, req.path.code!, () => departmentBody.parse(req.json({})), deps),
     );
   },
 });

@@ -43,7 +43,7 @@ export const handler = httpApi({
   'POST /proposals': async (req) => {
     const p = await createProposal(
       principalOf(req.event),
-      () => createProposalBody.parse(req.json() ?? {}),
+      () => createProposalBody.parse(req.json({})),
       deps,
     );
     return json(201, p, { etag: etagOf(p), location: `/proposals/${p.id}` });
@@ -66,7 +66,7 @@ export const handler = httpApi({
     const principal = principalOf(req.event);
     const action = req.path.action;
     if (!isAction(action)) return json(404, { message: 'Not Found' });
-    const body = () => ({ action, ...actionBodies[action].parse(req.json() ?? {}) }) as ActionInput;
+    const body = () => ({ action, ...actionBodies[action].parse(req.json({})) }) as ActionInput;
     const p = await actOnProposal(principal, req.path.id!, action, body, req.headers['if-match'], deps);
     return json(200, p, { etag: etagOf(p) });
   },

@@ -76,10 +76,11 @@ const detailsOf = (error: DomainError) =>
 export interface ApiRequest {
   event: APIGatewayProxyEventV2;
   /**
-   * The parsed JSON body (undefined if none). Parsed when asked, so that a caller without the
-   * right role gets 403 before anyone looks at what they sent.
+   * The parsed JSON body; `absent` (default undefined) when there is none. Parsed when asked, so
+   * that a caller without the right role gets 403 before anyone looks at what they sent. A body
+   * of `null` is not an absent body: it is validated as sent (and refused where an object is due).
    */
-  json(): unknown;
+  json(absent?: unknown): unknown;
   path: Record<string, string>;
   query: Record<string, string>;
   headers: Record<string, string>;
@@ -100,8 +101,8 @@ export const toRequest = (event: APIGatewayProxyEventV2): ApiRequest => {
   if (raw !== undefined && Buffer.byteLength(raw, 'utf8') > httpLimits.maxBodyBytes) {
     throw new HttpError(413, `请求体过大 / The body exceeds ${httpLimits.maxBodyBytes} bytes`);
   }
-  const json = () => {
-    if (raw === undefined) return undefined;
+  const json = (absent?: unknown) => {
+    if (raw === undefined) return absent;
     const type = headers['content-type'] ?? '';
     if (!/^application\/(?:[\w.+-]+\+)?json\b/i.test(type)) {
       throw new HttpError(415, '请使用 JSON / Send the body as application/json');
