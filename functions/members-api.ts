@@ -63,10 +63,7 @@ export const handler = httpApi({
   'GET /members/{id}': async (req) => json(200, await getMember(principalOf(req.event), req.path.id!, deps)),
   'POST /members/{id}/leave': async (req) => {
     const principal = principalOf(req.event);
-    return json(
-      200,
-      await leaveUnion(principal, req.path.id!, () => leaveBody.parse(req.json({})), deps),
-    );
+    return json(200, await leaveUnion(principal, req.path.id!, () => leaveBody.parse(req.json({})), deps));
   },
   'GET /departments': async (req) => json(200, await listDepartments(principalOf(req.event), deps)),
   'PUT /departments/{code}': async (req) => {
