@@ -296,6 +296,7 @@ describe('classic bad input', () => {
       'RTL \u202Eevil\u202C mark and \u200F marks',
       "' OR 1=1 --",
       '<script>alert(1)</script>',
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: a template injection probe, meant literally
       '${7*7} {{7*7}} #{7*7}',
       '{"$gt": ""}',
       'NUL\u0000inside',
