@@ -15,7 +15,11 @@ import { type SendDeps, sendNotifications } from '../shared/mail/send-notificati
 import { logger } from '../shared/observability/logger.ts';
 
 const deps: SendDeps = {
-  ledger: dynamoMailLedger(dynamoDocumentClient(), readEnv(ENV.tableName)),
+  ledger: dynamoMailLedger(
+    dynamoDocumentClient(),
+    readEnv(ENV.tableName),
+    readPositiveNumberEnv(ENV.mailClaimLeaseSeconds) * 1000,
+  ),
   mailer: sesMailer(sesClient(), readEnv(ENV.mailFrom)),
   pacer: createPacer(readPositiveNumberEnv(ENV.sesMaxSendRate), readPositiveNumberEnv(ENV.mailConcurrency)),
   context: { unionContactEmail: readEnv(ENV.unionContactEmail) },

@@ -302,6 +302,7 @@ export const functions = {
       ENV.mailFrom,
       ENV.sesMaxSendRate,
       ENV.mailConcurrency,
+      ENV.mailClaimLeaseSeconds,
       ENV.unionContactEmail,
     ],
     access: { table: ['PutItem', 'UpdateItem', 'DeleteItem'], sendEmail: true },
@@ -443,6 +444,9 @@ export type FunctionName = keyof typeof functions;
 export const functionNames = Object.keys(functions) as FunctionName[];
 
 export const functionSpec = (name: FunctionName): FunctionSpec => functions[name];
+
+/** send-email's claim lease: its timeout and a minute (the notify queue's visibility is far longer). */
+export const mailClaimLeaseSeconds = (): number => functions['send-email'].timeoutSeconds + 60;
 
 /** The send-email mapping's concurrency is also an input of its pacer (rate per instance). */
 export const mailConcurrency = (): number => {

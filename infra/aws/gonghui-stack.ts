@@ -304,6 +304,7 @@ export class GonghuiStack extends Stack {
         [ENV.mailFrom]: deployment.mailFrom,
         [ENV.sesMaxSendRate]: String(deployment.sesMaxSendRate),
         [ENV.mailConcurrency]: String(topology.mailConcurrency()),
+        [ENV.mailClaimLeaseSeconds]: String(topology.mailClaimLeaseSeconds()),
         [ENV.unionContactEmail]: deployment.unionContactEmail,
         [ENV.membershipPrefix]: deployment.membershipPrefix,
         [ENV.enrolmentMode]: deployment.enrolmentMode,

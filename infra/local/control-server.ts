@@ -4,15 +4,27 @@
  *   GET  /schedules              every schedule with its function and next fire time
  *   POST /schedules/<id>/fire    fires a schedule now, or at body {"at": "<ISO time>"}; answers
  *                                once the function has run (200), or with its error (502)
+ * With fault injection on (startRuntime({ faults: true })):
+ *   POST /faults/<dynamodb|ses>  body: a FaultRule (fault-proxy.ts)
+ *   DELETE /faults               ends every fault
+ *   GET /faults                  faults injected so far, by service and kind
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { FaultKind, FaultRule } from './fault-proxy.ts';
 
 export interface ControlHandlers {
   status(): Promise<unknown>;
   schedules(): Array<{ id: string; function: string; next: string | null }>;
   fireSchedule(id: string, at?: Date): Promise<void>;
+  faults?: {
+    inject(service: 'dynamodb' | 'ses', rule: FaultRule): void;
+    clear(): void;
+    injected(): Record<'dynamodb' | 'ses', Record<FaultKind, number>>;
+  };
 }
+
+const FAULT_KINDS: readonly FaultKind[] = ['throttle', 'delay', 'crash-after'];
 
 export interface ControlServer {
   url: string;
@@ -75,6 +87,25 @@ export async function startControlServer(handlers: ControlHandlers): Promise<Con
         return reply(res, 502, { message: `schedule ${id} failed: ${(error as Error).message}` });
       }
       return reply(res, 200, { id, fired: true, ...(parsed.at ? { at: parsed.at.toISOString() } : {}) });
+    }
+    const faults = handlers.faults;
+    if (faults && path === '/faults' && req.method === 'GET') return reply(res, 200, faults.injected());
+    if (faults && path === '/faults' && req.method === 'DELETE') {
+      faults.clear();
+      return reply(res, 200, { cleared: true });
+    }
+    const fault = /^\/faults\/(dynamodb|ses)$/.exec(path ?? '');
+    if (faults && fault && req.method === 'POST') {
+      let rule: FaultRule;
+      try {
+        rule = JSON.parse(await readBody(req)) as FaultRule;
+      } catch {
+        return reply(res, 400, { message: 'the body is not JSON' });
+      }
+      if (!FAULT_KINDS.includes(rule?.kind))
+        return reply(res, 400, { message: `kind: one of ${FAULT_KINDS.join(', ')}` });
+      faults.inject(fault[1] as 'dynamodb' | 'ses', rule);
+      return reply(res, 200, { injected: rule });
     }
     return reply(res, 404, { message: 'GET /status, GET /schedules, POST /schedules/<id>/fire' });
   };

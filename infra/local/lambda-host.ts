@@ -62,6 +62,11 @@ export interface LambdaHost {
   invoke(name: string, event: unknown): Promise<unknown>;
   stats(): Record<string, InvocationStats>;
   inflight(): number;
+  /**
+   * Fault injection: ends every running instance of the function at once, as a crash of its
+   * process would; their invocations fail as Lambda reports a dead runtime. How many ended.
+   */
+  crash(name: string): number;
   /** Refuses new invocations, lets those under way finish for up to `graceMs`, ends every instance. */
   stop(opts?: { graceMs?: number }): Promise<void>;
 }
@@ -334,6 +339,12 @@ export function startLambdaHost(opts: LambdaHostOptions): LambdaHost {
   return {
     invoke,
     inflight: inflightTotal,
+    crash: (name) => {
+      const state = states.get(name);
+      const running = state ? state.instances.filter((i) => i.busy && !i.gone) : [];
+      for (const instance of running) void instance.worker.terminate();
+      return running.length;
+    },
     stats: () => Object.fromEntries([...states].map(([name, s]) => [name, { ...s.stats }])),
     stop: async ({ graceMs = 10_000 } = {}) => {
       stopping = true;

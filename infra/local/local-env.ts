@@ -9,6 +9,7 @@ import {
   type FunctionName,
   type FunctionSpec,
   lambdaDefaults,
+  mailClaimLeaseSeconds,
   mailConcurrency,
   TIME_ZONE,
   table,
@@ -55,6 +56,8 @@ export interface LocalValuesInput {
   /** The local API's base URL (invitation links point at its page). */
   apiUrl?: string;
   settings?: LocalSettings;
+  /** Overrides send-email's claim lease (the runtime's visibility timeout override sets it). */
+  mailClaimLeaseSeconds?: number;
   now?: Date;
 }
 
@@ -65,6 +68,8 @@ export const localEnvValues = (input: LocalValuesInput): Record<EnvName, string>
   [ENV.mailFrom]: LOCAL_MAIL_FROM,
   [ENV.sesMaxSendRate]: String(input.sesMaxSendRate),
   [ENV.mailConcurrency]: String(mailConcurrency()),
+  // With the tests' short visibility timeouts, a lease as short: a retry must find a dead claim free.
+  [ENV.mailClaimLeaseSeconds]: String(input.mailClaimLeaseSeconds ?? mailClaimLeaseSeconds()),
   [ENV.unionContactEmail]: LOCAL_UNION_CONTACT,
   [ENV.membershipPrefix]: 'GLU',
   [ENV.enrolmentMode]: input.settings?.enrolmentMode ?? 'automatic',

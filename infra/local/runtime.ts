@@ -34,6 +34,7 @@ import { type ControlServer, startControlServer } from './control-server.ts';
 import { type DynamoMeter, startDynamoMeter } from './dynamo-meter.ts';
 import { checkJava, startDynamoDbLocal } from './dynamodb.ts';
 import { type LocalEventBus, startEventBus } from './event-bus.ts';
+import { startFaultProxy } from './fault-proxy.ts';
 import { type LocalGateway, startGateway } from './gateway.ts';
 import { type LocalIssuer, loadOrCreateIssuer } from './issuer.ts';
 import {
@@ -78,6 +79,11 @@ export interface RuntimeOptions {
   log?: (line: string) => void;
   /** Settings the AWS stack takes as deployment parameters (enrolment mode, dispatched staff). */
   settings?: LocalSettings;
+  /**
+   * Puts fault proxies between the functions and DynamoDB and SES (tests, soak runs): faults are
+   * then injected through the control server (POST /faults). See fault-proxy.ts.
+   */
+  faults?: boolean;
 }
 
 /** `<dataDir>/runtime.json`. */
@@ -334,6 +340,31 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       eventbridge: eventBus.endpoint,
     };
     const logDir = join(dataDir, 'logs');
+    // The lambda host exists only below; a crash fault reaches it through this late binding.
+    let crashFunction: (fn: string) => void = () => {};
+    const faultProxies = options.faults
+      ? {
+          dynamodb: await startFaultProxy({
+            service: 'dynamodb',
+            upstream: endpoints.dynamodb,
+            crash: (fn) => crashFunction(fn),
+          }),
+          ses: await startFaultProxy({
+            service: 'ses',
+            upstream: endpoints.ses,
+            crash: (fn) => crashFunction(fn),
+          }),
+        }
+      : undefined;
+    if (faultProxies) cleanups.push(faultProxies.dynamodb.stop, faultProxies.ses.stop);
+    const endpointsOf = (name: FunctionName): LocalEndpoints =>
+      faultProxies
+        ? {
+            ...endpoints,
+            dynamodb: faultProxies.dynamodb.endpointFor(name),
+            ses: faultProxies.ses.endpointFor(name),
+          }
+        : endpoints;
     const hosted: HostedFunction[] = functionNames.map((name) => {
       const spec = functionSpec(name);
       const bundle = built.bundles[name]!;
@@ -351,9 +382,12 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
             sesMaxSendRate: options.sesMaxSendRate ?? DEFAULT_SES_MAX_SEND_RATE,
             careQueueUrl: queueInfo.care.url,
             apiUrl: `http://127.0.0.1:${port}`,
+            ...(options.visibilityTimeoutSeconds !== undefined
+              ? { mailClaimLeaseSeconds: options.visibilityTimeoutSeconds }
+              : {}),
             ...(options.settings ? { settings: options.settings } : {}),
           }),
-          endpoints,
+          endpoints: endpointsOf(name),
           bundleDir: taskRoot(bundle),
         }),
       };
@@ -365,6 +399,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       accountId: ACCOUNT_ID,
     });
     cleanups.push(() => host.stop({ graceMs: STOP_GRACE_MS }));
+    crashFunction = (fn) => host.crash(fn);
     const invoke = (fn: FunctionName, event: unknown) => host.invoke(fn, event);
     const functionArn = (fn: FunctionName) => `arn:aws:lambda:${REGION}:${ACCOUNT_ID}:function:${fn}`;
 
@@ -533,6 +568,21 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       status,
       schedules: scheduleList,
       fireSchedule,
+      ...(faultProxies
+        ? {
+            faults: {
+              inject: (service, rule) => faultProxies[service].inject(rule),
+              clear: () => {
+                faultProxies.dynamodb.clear();
+                faultProxies.ses.clear();
+              },
+              injected: () => ({
+                dynamodb: faultProxies.dynamodb.injected(),
+                ses: faultProxies.ses.injected(),
+              }),
+            },
+          }
+        : {}),
     });
     cleanups.push(control.stop);
 

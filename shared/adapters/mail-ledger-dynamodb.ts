@@ -5,10 +5,12 @@ import { shanghaiDate } from '../domain/time.ts';
 import type { MailLedger } from '../mail/send-notifications.ts';
 import { ENTITY, keys } from './keys.ts';
 
-/** Longer than send-email's timeout (120 s), so a live sender never loses its claim. */
-const LEASE_MS = 180_000;
-
-export const dynamoMailLedger = (db: DynamoDBDocumentClient, tableName: string): MailLedger => ({
+/** `leaseMs`: longer than send-email's timeout, so a live sender never loses its claim (MAIL_CLAIM_LEASE_SECONDS). */
+export const dynamoMailLedger = (
+  db: DynamoDBDocumentClient,
+  tableName: string,
+  leaseMs = 180_000,
+): MailLedger => ({
   async claim(mail, meta, now) {
     try {
       await db.send(
@@ -19,7 +21,7 @@ export const dynamoMailLedger = (db: DynamoDBDocumentClient, tableName: string):
             entity: ENTITY.mail,
             notificationId: mail.notificationId,
             status: 'sending',
-            leaseUntil: now.getTime() + LEASE_MS,
+            leaseUntil: now.getTime() + leaseMs,
             detailType: meta.detailType,
             eventId: meta.eventId,
             to: mail.to,

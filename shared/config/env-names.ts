@@ -11,6 +11,12 @@ export const ENV = {
   sesMaxSendRate: 'SES_MAX_SEND_RATE',
   /** How many send-email instances may run at once (the event source mapping's maximum concurrency). */
   mailConcurrency: 'MAIL_CONCURRENCY',
+  /**
+   * How long a send-email claim on a mail holds before a retry may take it over: longer than the
+   * function's timeout (a live sender never loses it), shorter than the queue's visibility
+   * timeout (the retry after a crash finds it free).
+   */
+  mailClaimLeaseSeconds: 'MAIL_CLAIM_LEASE_SECONDS',
   /** Address members are told to write to (leave the union, questions). */
   unionContactEmail: 'UNION_CONTACT_EMAIL',
   membershipPrefix: 'MEMBERSHIP_PREFIX',

@@ -22,6 +22,7 @@ const appEnv: Record<EnvName, string> = {
   [ENV.mailFrom]: 'union@gonghui.local',
   [ENV.sesMaxSendRate]: '14',
   [ENV.mailConcurrency]: '2',
+  [ENV.mailClaimLeaseSeconds]: '180',
   [ENV.unionContactEmail]: 'union@gonghui.local',
   [ENV.membershipPrefix]: 'GLU',
   [ENV.enrolmentMode]: 'automatic',

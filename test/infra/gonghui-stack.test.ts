@@ -81,6 +81,7 @@ describe('functions', () => {
       [ENV.mailFrom]: s.deployment.mailFrom,
       [ENV.sesMaxSendRate]: String(s.deployment.sesMaxSendRate),
       [ENV.mailConcurrency]: String(mailConcurrency()),
+      [ENV.mailClaimLeaseSeconds]: '180',
       [ENV.unionContactEmail]: s.deployment.unionContactEmail,
       [ENV.membershipPrefix]: s.deployment.membershipPrefix,
       [ENV.enrolmentMode]: s.deployment.enrolmentMode,
