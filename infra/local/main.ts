@@ -3,6 +3,8 @@
  *   GONGHUI_DATA_DIR            where everything is kept (default .data); survives a restart
  *   PORT                        the API's port on 127.0.0.1 (default 3000)
  *   GONGHUI_SES_MAX_SEND_RATE   the SES rate send-email paces to (default 14 mails/s)
+ *   GONGHUI_VISIBILITY_TIMEOUT  overrides every queue's visibility timeout, seconds (soak runs:
+ *                               what a killed runtime held comes back within it)
  *   GONGHUI_ENROLMENT_MODE      automatic (default) or confirm (HR's hire invites)
  *   GONGHUI_DISPATCHED_STAFF    enrol (default) or skip (dispatched staff; the office is told)
  * Ctrl-C or SIGTERM stops everything and exits 0; a second Ctrl-C exits at once (DynamoDB Local's
@@ -29,6 +31,11 @@ const positive = (name: string, raw: string | undefined, integer: boolean): numb
 const dataDir = resolve(process.env.GONGHUI_DATA_DIR ?? '.data');
 const port = positive('PORT', process.env.PORT, true) ?? 3000;
 const sesMaxSendRate = positive('GONGHUI_SES_MAX_SEND_RATE', process.env.GONGHUI_SES_MAX_SEND_RATE, false);
+const visibilityTimeoutSeconds = positive(
+  'GONGHUI_VISIBILITY_TIMEOUT',
+  process.env.GONGHUI_VISIBILITY_TIMEOUT,
+  false,
+);
 const choice = <T extends string>(name: string, values: readonly T[]): T | undefined => {
   const raw = process.env[name];
   if (raw === undefined || raw === '') return undefined;
@@ -84,6 +91,7 @@ try {
     dataDir,
     port,
     ...(sesMaxSendRate !== undefined ? { sesMaxSendRate } : {}),
+    ...(visibilityTimeoutSeconds !== undefined ? { visibilityTimeoutSeconds } : {}),
     settings: {
       ...(enrolmentMode ? { enrolmentMode } : {}),
       ...(dispatchedStaff ? { dispatchedStaff } : {}),
