@@ -8,11 +8,14 @@
  * fast-check prints the seed and the shrunk counterexample of a failure; rerun with it to reproduce.
  */
 import { randomUUID } from 'node:crypto';
+import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type * as z from 'zod/mini';
 import { listDlq } from '../../infra/cli/commands/dlq.ts';
+import { localClientConfig } from '../../infra/cli/runtime-info.ts';
+import { type QueueKey, queues } from '../../infra/topology.ts';
 import { careRequestBody, decisionBody } from '../../shared/http/care-schemas.ts';
 import {
   acceptInvitationBody,
@@ -375,6 +378,52 @@ describe('malformed HR events', () => {
       command: 'npx vitest run test/e2e/bad-input.test.ts',
     });
     expect(dead.length).toBe(published.length);
+  });
+});
+
+describe('malformed messages on every consumer’s queue', () => {
+  it('sends each to its queue’s DLQ and writes nothing', async () => {
+    const info = runtime();
+    const sqs = new SQSClient(localClientConfig(info as never, info.endpoints.sqs));
+    const run = randomUUID().slice(0, 8);
+    const before = await tableCount();
+    // Not JSON, JSON of the wrong shape, and an event whose detail is wrong; each carries the run's mark.
+    const bodies = await fc.sample(
+      fc.oneof(
+        // Any text the SQS emulator takes (it refuses control characters, surrogates and, unlike SQS,
+        // characters beyond the BMP).
+        fc
+          .string({ unit: 'binary', minLength: 1, maxLength: 80 })
+          .map((t) => `mark:${run} ${t.replace(/[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD]/gu, '?')}`),
+        fc.jsonValue({ maxDepth: 3 }).map((v) => JSON.stringify({ mark: run, payload: v })),
+        fc.constant(JSON.stringify({ mark: run, 'detail-type': 'MemberEnrolled', detail: { eventId: 1 } })),
+      ),
+      { numRuns: 8, seed: 7 },
+    );
+    const consumers = (Object.keys(queues) as QueueKey[]).filter((k) => k !== 'outboxFailures');
+    let sent = 0;
+    for (const key of consumers) {
+      for (const body of bodies) {
+        await sqs.send(
+          new SendMessageCommand({
+            QueueUrl: info.queues[key].url,
+            MessageBody: body,
+          }),
+        );
+        sent++;
+      }
+    }
+    await waitIdle(120_000);
+    const dead = (await listDlq({})).filter((m) => JSON.stringify(m.body).includes(run));
+    recordFigure({
+      id: 'bad-input.queues',
+      section: 'bad input',
+      what: `malformed messages straight onto every consumer's queue (${consumers.join(', ')})`,
+      counts: { sent, 'in the DLQs': dead.length, 'items written': (await tableCount()) - before },
+      command: 'npx vitest run test/e2e/bad-input.test.ts',
+    });
+    expect(dead.length).toBe(sent);
+    expect(await tableCount()).toBe(before);
   });
 });
 

@@ -189,4 +189,26 @@ describe('faults', () => {
     expect(faults).toBe(2);
     expectSurvived(outcome);
   });
+  it('a DynamoDB call of enrol-member held past the client timeout (the write lands late)', async () => {
+    const before = (await injected()).dynamodb.delay ?? 0;
+    const outcome = await hiresSurvive('FTT', 10, () =>
+      inject('dynamodb', {
+        kind: 'delay',
+        function: 'enrol-member',
+        operation: 'TransactWriteItems',
+        delayMs: 11_000,
+        count: 1,
+      }),
+    );
+    const faults = (await injected()).dynamodb.delay! - before;
+    recordFigure({
+      id: 'faults.dynamodb-timeout',
+      section: 'faults',
+      what: 'an enrolment transaction held 11 s, past the SDK timeout of 10 s: the SDK retries while the first attempt still lands',
+      counts: { injected: faults, ...outcome },
+      command: 'npx vitest run test/e2e/faults.test.ts',
+    });
+    expect(faults).toBe(1);
+    expectSurvived(outcome);
+  });
 });
