@@ -43,7 +43,8 @@ const sendForRecord = async (record: SQSRecord): Promise<void> => {
   }
   try {
     const result = await sendNotifications({ detailType: event['detail-type'], detail: event.detail }, deps);
-    logger.info('Mail processed', {
+    // An uncertain mail is an operator's decision (`gonghui mail uncertain`), so it is a warning.
+    (result.uncertain > 0 ? logger.warn : logger.info).call(logger, 'Mail processed', {
       detailType: event['detail-type'],
       eventId: eventIdOf(event.detail),
       ...result,

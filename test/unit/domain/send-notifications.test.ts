@@ -26,15 +26,20 @@ const enrolled = {
 };
 
 const harness = (failures: Error[]) => {
-  const state = new Map<string, 'claimed' | 'sent'>();
+  const state = new Map<string, 'claimed' | 'sending' | 'sent' | 'dead'>();
   const log: string[] = [];
   const ledger: MailLedger = {
     claim: async (mail) => {
       const s = state.get(mail.notificationId);
       if (s === 'sent') return 'sent';
-      if (s === 'claimed') return 'busy';
+      // 'dead': a holder that died in its SES call, its lease run out.
+      if (s === 'dead') return 'uncertain';
+      if (s === 'claimed' || s === 'sending') return 'busy';
       state.set(mail.notificationId, 'claimed');
       return 'claimed';
+    },
+    sending: async (mail) => {
+      state.set(mail.notificationId, 'sending');
     },
     complete: async (mail) => {
       state.set(mail.notificationId, 'sent');
@@ -63,7 +68,7 @@ const harness = (failures: Error[]) => {
     now: () => new Date('2026-08-25T02:00:00Z'),
     sleep: async () => {},
   };
-  return { deps, log };
+  return { deps, log, state };
 };
 
 const event = { detailType: 'MemberEnrolled', detail: enrolled };
@@ -71,23 +76,31 @@ const event = { detailType: 'MemberEnrolled', detail: enrolled };
 describe('sending a mail', () => {
   it('retries a throttle and a dropped connection, then sends once', async () => {
     const { deps, log } = harness([new MailThrottled('slow down'), new MailTransient('socket hang up')]);
-    expect(await sendNotifications(event, deps)).toEqual({ sent: 1, skipped: 0 });
+    expect(await sendNotifications(event, deps)).toEqual({ sent: 1, skipped: 0, uncertain: 0 });
     expect(log).toEqual(['fail MailThrottled', 'fail MailTransient', 'sent huang@example.edu.cn']);
     // Redelivered: the ledger says sent, nothing goes out.
-    expect(await sendNotifications(event, deps)).toEqual({ sent: 0, skipped: 1 });
+    expect(await sendNotifications(event, deps)).toEqual({ sent: 0, skipped: 1, uncertain: 0 });
   });
 
   it('gives the claim back and fails on anything else, so the queue retries the message', async () => {
     const { deps, log } = harness([new Error('MessageRejected')]);
     await expect(sendNotifications(event, deps)).rejects.toThrow('MessageRejected');
     expect(log).toEqual(['fail Error', 'release']);
-    expect(await sendNotifications(event, deps)).toEqual({ sent: 1, skipped: 0 });
+    expect(await sendNotifications(event, deps)).toEqual({ sent: 1, skipped: 0, uncertain: 0 });
   });
 
-  it('gives up after the attempts allowed', async () => {
-    const { deps, log } = harness(Array.from({ length: 5 }, () => new MailTransient('reset')));
+  it('gives up after the attempts allowed; a connection that never answered keeps the mail `sending`', async () => {
+    const { deps, log, state } = harness(Array.from({ length: 5 }, () => new MailTransient('reset')));
     await expect(sendNotifications(event, { ...deps, maxThrottleRetries: 5 })).rejects.toThrow('reset');
     expect(log.filter((l) => l.startsWith('fail'))).toHaveLength(5);
-    expect(log.at(-1)).toBe('release');
+    expect(log).not.toContain('release');
+    expect([...state.values()]).toEqual(['sending']);
+  });
+
+  it('never sends again a mail whose holder died in its SES call: it is counted uncertain', async () => {
+    const { deps, log, state } = harness([]);
+    state.set('01J0000000000000000000001#welcome', 'dead');
+    expect(await sendNotifications(event, deps)).toEqual({ sent: 0, skipped: 0, uncertain: 1 });
+    expect(log).toEqual([]);
   });
 });
