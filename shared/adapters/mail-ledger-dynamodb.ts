@@ -20,7 +20,7 @@ export const dynamoMailLedger = (
             ...keys.mail(mail.notificationId),
             entity: ENTITY.mail,
             notificationId: mail.notificationId,
-            status: 'claimed',
+            status: 'sending',
             leaseUntil: now.getTime() + leaseMs,
             detailType: meta.detailType,
             eventId: meta.eventId,
@@ -28,10 +28,8 @@ export const dynamoMailLedger = (
             subject: mail.subject,
             claimedAt: now.toISOString(),
           },
-          // A claim whose holder died before its SES call may be taken over; nothing else may.
-          ConditionExpression: 'attribute_not_exists(PK) OR (#status = :claimed AND leaseUntil < :now)',
-          ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: { ':claimed': 'claimed', ':now': now.getTime() },
+          // Once claimed, never claimed again: given back only after SES refused the mail.
+          ConditionExpression: 'attribute_not_exists(PK)',
           ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
         }),
       );
@@ -47,23 +45,6 @@ export const dynamoMailLedger = (
       }
       throw error;
     }
-  },
-
-  async sending(mail, now) {
-    await db.send(
-      new UpdateCommand({
-        TableName: tableName,
-        Key: keys.mail(mail.notificationId),
-        UpdateExpression: 'SET #status = :sending, sendingSince = :now',
-        ConditionExpression: '#status = :claimed',
-        ExpressionAttributeNames: { '#status': 'status' },
-        ExpressionAttributeValues: {
-          ':sending': 'sending',
-          ':claimed': 'claimed',
-          ':now': now.toISOString(),
-        },
-      }),
-    );
   },
 
   async complete(mail, messageId, sentAt, startedAt) {
@@ -95,9 +76,9 @@ export const dynamoMailLedger = (
           TableName: tableName,
           Key: keys.mail(mail.notificationId),
           // Only after SES refused it (a definite answer): the retry may send it.
-          ConditionExpression: '#status IN (:claimed, :sending)',
+          ConditionExpression: '#status = :sending',
           ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: { ':claimed': 'claimed', ':sending': 'sending' },
+          ExpressionAttributeValues: { ':sending': 'sending' },
         }),
       )
       .catch((error: unknown) => {

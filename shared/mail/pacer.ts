@@ -5,7 +5,7 @@
  *
  * The rule kept is the one SES enforces: no sliding one-second window holds more than the rate.
  * Per instance that is a sliding-window limit: a send may start only when the send `allowance`
- * places before it started at least one window ago. The window is 2% longer than a second
+ * places before it started at least one window ago. The window is 1% longer than a second
  * (WINDOW_MARGIN), which absorbs the clocks and millisecond rounding between this process, the
  * ledger and SES.
  *
@@ -17,15 +17,28 @@
  * even interval keeps the sends spread out: an instance never bursts its whole allowance at once,
  * and still has room to make up a pause of about a third of a second per window.
  */
+/** A send's turn. `started()` when the send really starts (or is given up): its time counts. */
+export interface PacerSlot {
+  started(): void;
+}
+
 export interface Pacer {
-  /** Resolves when the next send may start. */
-  acquire(): Promise<void>;
+  /**
+   * Resolves when the next send may start. The caller may still do a little (the ledger's claim)
+   * before the send: the window counts the time it reports through `started()`, and a turn waits
+   * for the report of the send it would otherwise be counted against, so a slow claim can delay
+   * a send but never bring two closer than the rule allows.
+   */
+  acquire(): Promise<PacerSlot>;
   /** Push the next slot back, e.g. after SES said it was throttling. */
   backOff(ms: number): void;
 }
 
-/** The window each instance's allowance is counted over: one second and 2% (see above). */
-export const WINDOW_MARGIN = 1.02;
+/** The window each instance's allowance is counted over: one second and 1% (see above). */
+export const WINDOW_MARGIN = 1.01;
+/** How long a turn waits for an earlier send to report its start before counting it as now. */
+const UNREPORTED_MS = 5_000;
+
 /** The least gap between two sends of one instance, as a share of the even interval. */
 export const MIN_SPACING_SHARE = 0.7;
 
@@ -58,27 +71,61 @@ export const createPacer = (
 ): Pacer => {
   const { allowance, windowMs } = allowanceOf(ratePerSecond, instances);
   const minSpacingMs = (windowMs / allowance) * MIN_SPACING_SHARE;
-  /** Start times of the last `allowance` sends, oldest first. */
-  const recent: number[] = [];
+  interface Send {
+    /** The turn's time, then the send's real start once reported. */
+    time: number;
+    reported: boolean;
+    report: Promise<void>;
+    settle: () => void;
+  }
+  /** The last `allowance` sends, oldest first. */
+  const recent: Send[] = [];
   let notBefore = Number.NEGATIVE_INFINITY;
-  // Sends take their turn one after another: each start is known before the next one is timed.
-  let turn: Promise<void> = Promise.resolve();
+  // Sends take their turn one after another: each turn is timed from the ones before it.
+  let turn: Promise<unknown> = Promise.resolve();
   return {
     acquire() {
-      const mine = turn.then(async () => {
+      const mine = turn.then(async (): Promise<PacerSlot> => {
         for (;;) {
+          const oldest = recent.length < allowance ? undefined : recent[0]!;
+          if (oldest && !oldest.reported) {
+            // Its real start is still to come: wait for it (a forgotten report costs 5 s, no more).
+            await Promise.race([oldest.report, clock.sleep(UNREPORTED_MS)]);
+            if (!oldest.reported) {
+              oldest.time = Math.max(oldest.time, clock.now());
+              oldest.reported = true;
+            }
+            continue;
+          }
           const last = recent.at(-1);
           const earliest = Math.max(
             notBefore,
-            last === undefined ? Number.NEGATIVE_INFINITY : last + minSpacingMs,
-            recent.length < allowance ? Number.NEGATIVE_INFINITY : recent[0]! + windowMs,
+            last === undefined ? Number.NEGATIVE_INFINITY : last.time + minSpacingMs,
+            oldest === undefined ? Number.NEGATIVE_INFINITY : oldest.time + windowMs,
           );
           const wait = earliest - clock.now();
           if (wait <= 0) break;
           await clock.sleep(wait);
         }
-        recent.push(clock.now());
+        let settle: () => void = () => {};
+        const send: Send = {
+          time: clock.now(),
+          reported: false,
+          report: new Promise<void>((resolve) => {
+            settle = resolve;
+          }),
+          settle: () => settle(),
+        };
+        recent.push(send);
         if (recent.length > allowance) recent.shift();
+        return {
+          started: () => {
+            if (send.reported) return;
+            send.time = Math.max(send.time, clock.now());
+            send.reported = true;
+            send.settle();
+          },
+        };
       });
       turn = mine.catch(() => {});
       return mine;

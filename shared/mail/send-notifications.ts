@@ -2,15 +2,16 @@
  * The send-email use case: for one domain event, render its mails and send each exactly once.
  *
  * Never twice: each mail is claimed in the mail ledger (a conditional write on its notification
- * id), marked `sending` just before its SES call, and recorded `sent` after. A redelivered event
- * finds the mail sent and skips it. A claim whose holder died before the mark expires after a
- * lease, and the retry sends the mail (it never went). A mail left `sending` by a holder that died
- * is not sent again: SES has no idempotency key, so nobody can tell whether SES took it; it stays
- * in the ledger as uncertain, for an operator (`gonghui mail uncertain`), instead of risking a
- * second copy. Seen before this mark: 12 duplicates when the runtime was killed in a 2,000-mail run.
+ * id, status `sending`) at its pacer turn, right before its SES call, and recorded `sent` after.
+ * A redelivered event finds the mail sent and skips it. A mail left `sending` by a holder that
+ * died is not sent again once its lease has run out: SES has no idempotency key, so nobody can
+ * tell whether SES took it; it stays in the ledger as uncertain, for an operator (`gonghui mail
+ * uncertain`), instead of risking a second copy. (Seen before: 12 duplicates when the runtime
+ * was killed in a 2,000-mail run, with claims that expired and were sent again.) A definite
+ * refusal from SES gives the claim back, and the queue's retry sends the mail.
  */
 import { RetryLater } from '../domain/errors.ts';
-import type { Pacer } from './pacer.ts';
+import type { Pacer, PacerSlot } from './pacer.ts';
 import type { MailContext, OutgoingMail } from './templates.ts';
 import { renderEventMails } from './templates.ts';
 
@@ -24,8 +25,6 @@ export interface MailLedger {
     meta: { detailType: string; eventId: string },
     now: Date,
   ): Promise<'claimed' | 'sent' | 'busy' | 'uncertain'>;
-  /** Marks the claimed mail as being sent, just before the SES call: from here it is never retried by another holder. */
-  sending(mail: OutgoingMail, now: Date): Promise<void>;
   /** `startedAt`: when the SES request began (what the pacer controls and SES counts). */
   complete(mail: OutgoingMail, messageId: string, sentAt: Date, startedAt: Date): Promise<void>;
   /** Gives the claim up after a failed send so a retry need not wait for the lease. */
@@ -76,7 +75,17 @@ export const sendNotifications = async (
   const eventId = (event.detail as { eventId: string }).eventId;
   const result: SendResult = { sent: 0, skipped: 0, uncertain: 0 };
   for (const mail of mails) {
-    const claim = await deps.ledger.claim(mail, { detailType: event.detailType, eventId }, deps.now());
+    // The claim is taken at the pacer's turn, so between it and the SES call there is only the
+    // claim's own round trip: a holder that dies leaves an uncertain mail only in that instant.
+    const slot = await deps.pacer.acquire();
+    let claim: Awaited<ReturnType<MailLedger['claim']>>;
+    try {
+      claim = await deps.ledger.claim(mail, { detailType: event.detailType, eventId }, deps.now());
+    } catch (error) {
+      slot.started();
+      throw error;
+    }
+    if (claim !== 'claimed') slot.started();
     if (claim === 'sent') {
       result.skipped++;
       continue;
@@ -87,8 +96,7 @@ export const sendNotifications = async (
     }
     if (claim === 'busy')
       throw new RetryLater(`mail ${mail.notificationId} is being sent by another instance`);
-    await deps.ledger.sending(mail, deps.now());
-    const { messageId, startedAt } = await sendWithBackoff(mail, deps);
+    const { messageId, startedAt } = await sendWithBackoff(mail, deps, slot);
     await deps.ledger.complete(mail, messageId, deps.now(), startedAt);
     result.sent++;
   }
@@ -98,12 +106,14 @@ export const sendNotifications = async (
 const sendWithBackoff = async (
   mail: OutgoingMail,
   deps: SendDeps,
+  firstSlot: PacerSlot,
 ): Promise<{ messageId: string; startedAt: Date }> => {
   const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
   const attempts = deps.maxThrottleRetries ?? 5;
   for (let attempt = 0; ; attempt++) {
-    await deps.pacer.acquire();
+    const slot = attempt === 0 ? firstSlot : await deps.pacer.acquire();
     const startedAt = deps.now();
+    slot.started();
     try {
       return { messageId: (await deps.mailer.send(mail)).messageId, startedAt };
     } catch (error) {

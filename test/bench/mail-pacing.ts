@@ -90,7 +90,7 @@ export const benchMailPacing = async (dataDir: string) => {
     const achieved = (sentAt.length - 1) / span;
     const ok = inbox.length === MAILS && distinct === MAILS && achieved >= 0.95 * RATE && busiest <= RATE;
     const body = [
-      `${MAILS} MemberEnrolled events put on the local bus; send-email (2 instances, each limited to rate/2 sends in any sliding window of 1.02 s, at least 70% of the even interval apart) sends through the SES emulator. Send times: when each SES request started, from the mail ledger (ms).`,
+      `${MAILS} MemberEnrolled events put on the local bus; send-email (2 instances, each limited to rate/2 sends in any sliding window of 1.01 s, at least 70% of the even interval apart) sends through the SES emulator. Send times: when each SES request started, from the mail ledger (ms).`,
       '',
       '| figure | value | target |',
       '|---|---:|---:|',

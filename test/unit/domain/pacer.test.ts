@@ -46,19 +46,22 @@ describe('pacer', () => {
     const pacer = createPacer(50, 2, clock);
     const slots: number[] = [];
     for (let i = 0; i < 5; i++) {
-      await pacer.acquire();
+      (await pacer.acquire()).started();
       slots.push(clock.at());
     }
     const spacing = ((1000 * WINDOW_MARGIN) / 25) * MIN_SPACING_SHARE;
     expect(slots).toEqual([0, 1, 2, 3, 4].map((i) => expect.closeTo(i * spacing, 6)));
   });
 
-  it('sustains its whole share over time: 25 sends per window of 1.02 s', async () => {
+  it('sustains its whole share over time: 25 sends per window of 1.01 s', async () => {
     const clock = fakeClock();
     const pacer = createPacer(50, 2, clock);
-    for (let i = 0; i < 250; i++) await pacer.acquire();
+    for (let i = 0; i < 250; i++) (await pacer.acquire()).started();
     // 10 windows of 25: the 250th send starts as the 10th window opens.
-    expect(clock.at()).toBeCloseTo(9 * 1000 * WINDOW_MARGIN + 24 * ((1020 / 25) * MIN_SPACING_SHARE), 6);
+    expect(clock.at()).toBeCloseTo(
+      9 * 1000 * WINDOW_MARGIN + 24 * (((1000 * WINDOW_MARGIN) / 25) * MIN_SPACING_SHARE),
+      6,
+    );
   });
 
   it('never lets a sliding second hold more than the rate, across instances and pauses', async () => {
@@ -70,7 +73,7 @@ describe('pacer', () => {
     for (let i = 0; i < 200; i++) {
       for (const [k, p] of pacers.entries()) {
         if (i % 7 === k) clocks[k]!.advance(150 + 37 * k);
-        await p.acquire();
+        (await p.acquire()).started();
         sends.push(clocks[k]!.at());
       }
     }
@@ -83,23 +86,35 @@ describe('pacer', () => {
     const sends: number[] = [];
     for (let i = 0; i < 100; i++) {
       if (i === 50) clock.advance(150); // the gap between two batches
-      await pacer.acquire();
+      (await pacer.acquire()).started();
       sends.push(clock.at());
     }
     expect(busiest(sends)).toBeLessThanOrEqual(25);
     // Without catching up, the pause would have pushed the last send back by the full 150 ms.
-    const steady = 3 * 1000 * WINDOW_MARGIN + 24 * ((1020 / 25) * MIN_SPACING_SHARE);
+    const steady = 3 * 1000 * WINDOW_MARGIN + 24 * (((1000 * WINDOW_MARGIN) / 25) * MIN_SPACING_SHARE);
     expect(clock.at()).toBeLessThan(steady + 150);
   });
 
   it('backs off after throttling', async () => {
     const clock = fakeClock();
     const pacer = createPacer(10, 1, clock);
-    await pacer.acquire();
+    (await pacer.acquire()).started();
     pacer.backOff(500);
-    await pacer.acquire();
+    (await pacer.acquire()).started();
     expect(clock.at()).toBe(500);
-    await pacer.acquire();
-    expect(clock.at()).toBeCloseTo(500 + (1020 / 10) * MIN_SPACING_SHARE, 6);
+    (await pacer.acquire()).started();
+    expect(clock.at()).toBeCloseTo(500 + ((1000 * WINDOW_MARGIN) / 10) * MIN_SPACING_SHARE, 6);
+  });
+
+  it('counts a send from when it really started, and waits for a start still to be reported', async () => {
+    const clock = fakeClock();
+    const pacer = createPacer(2, 1, clock); // two sends per 1.01 s
+    const first = await pacer.acquire();
+    clock.advance(300); // the claim took 300 ms before the send went
+    first.started();
+    (await pacer.acquire()).started();
+    // The third is counted against the first's real start (300), not its turn (0).
+    (await pacer.acquire()).started();
+    expect(clock.at()).toBeCloseTo(300 + 1000 * WINDOW_MARGIN, 6);
   });
 });

@@ -26,7 +26,7 @@ const enrolled = {
 };
 
 const harness = (failures: Error[]) => {
-  const state = new Map<string, 'claimed' | 'sending' | 'sent' | 'dead'>();
+  const state = new Map<string, 'sending' | 'sent' | 'dead'>();
   const log: string[] = [];
   const ledger: MailLedger = {
     claim: async (mail) => {
@@ -34,12 +34,9 @@ const harness = (failures: Error[]) => {
       if (s === 'sent') return 'sent';
       // 'dead': a holder that died in its SES call, its lease run out.
       if (s === 'dead') return 'uncertain';
-      if (s === 'claimed' || s === 'sending') return 'busy';
-      state.set(mail.notificationId, 'claimed');
-      return 'claimed';
-    },
-    sending: async (mail) => {
+      if (s === 'sending') return 'busy';
       state.set(mail.notificationId, 'sending');
+      return 'claimed';
     },
     complete: async (mail) => {
       state.set(mail.notificationId, 'sent');
@@ -63,7 +60,7 @@ const harness = (failures: Error[]) => {
   const deps = {
     ledger,
     mailer,
-    pacer: { acquire: async () => {}, backOff: () => {} },
+    pacer: { acquire: async () => ({ started: () => {} }), backOff: () => {} },
     context: { unionContactEmail: 'union@x.edu.cn' },
     now: () => new Date('2026-08-25T02:00:00Z'),
     sleep: async () => {},
