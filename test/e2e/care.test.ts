@@ -140,7 +140,14 @@ describe('care', () => {
     try {
       // new year (dispatched 2025-12-31), spring festival 500, labour day 150, dragon boat 200 → 50, teachers' day, national day
       // Day after day, each day's grants done before the next (as the days come): the cap is spent in order.
-      for (const date of ['2025-12-31', '2026-02-14', '2026-04-30', '2026-06-18', '2026-09-09', '2026-09-30']) {
+      for (const date of [
+        '2025-12-31',
+        '2026-02-14',
+        '2026-04-30',
+        '2026-06-18',
+        '2026-09-09',
+        '2026-09-30',
+      ]) {
         await carePlan({ date });
         await waitIdle();
       }
