@@ -9,7 +9,6 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { BatchGetCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listMail } from '../../infra/cli/commands/mail.ts';
@@ -19,7 +18,8 @@ import type { FaultRule } from '../../infra/local/fault-proxy.ts';
 import { type Runtime, startRuntime } from '../../infra/local/runtime.ts';
 import { keys } from '../../shared/adapters/keys.ts';
 import { recordFigure } from '../support/figures.ts';
-import { hiredEvent, uniqueId } from './support.ts';
+import { putHires } from '../support/put-hires.ts';
+import { uniqueId } from './support.ts';
 
 let rt: Runtime;
 let dataDir: string;
@@ -56,23 +56,8 @@ const injected = async () =>
 /** Publishes `n` hires, waits until everything is done, and checks the outcome. */
 const hiresSurvive = async (prefix: string, n: number, during: () => Promise<void>) => {
   const ids = Array.from({ length: n }, (_, i) => uniqueId(`${prefix}${i}X`));
-  const bus = new EventBridgeClient(localClientConfig(rt.info, rt.info.endpoints.eventbridge));
   await during();
-  for (let i = 0; i < ids.length; i += 10) {
-    await bus.send(
-      new PutEventsCommand({
-        Entries: ids.slice(i, i + 10).map((id) => {
-          const e = hiredEvent(id);
-          return {
-            EventBusName: rt.info.busName,
-            Source: e.source,
-            DetailType: e['detail-type'],
-            Detail: JSON.stringify(e.detail),
-          };
-        }),
-      }),
-    );
-  }
+  await putHires(rt.info, ids);
   await waitForIdle(rt.info.controlUrl, 120_000);
 
   const db = DynamoDBDocumentClient.from(
@@ -116,99 +101,86 @@ const expectSurvived = (outcome: Awaited<ReturnType<typeof hiresSurvive>>) =>
     'in DLQs': 0,
   });
 
+interface FaultCase {
+  name: string;
+  id: string;
+  what: string;
+  service: 'dynamodb' | 'ses';
+  rule: FaultRule;
+  hires: number;
+  /** How many faults the case must have injected (at least one when absent). */
+  exactly?: number;
+}
+
+const CASES: FaultCase[] = [
+  {
+    name: 'DynamoDB throttling every call of enrol-member for 3 s',
+    id: 'faults.dynamodb-throttle',
+    what: 'DynamoDB throttling every call of enrol-member for 3 s while 30 hires arrive',
+    service: 'dynamodb',
+    rule: { kind: 'throttle', function: 'enrol-member', forMs: 3_000 },
+    hires: 30,
+  },
+  {
+    name: 'SES throttling every send for 3 s',
+    id: 'faults.ses-throttle',
+    what: 'SES answering "Maximum sending rate exceeded" to every send for 3 s while 30 welcome mails are due',
+    service: 'ses',
+    rule: { kind: 'throttle', operation: 'SendEmail', forMs: 3_000 },
+    hires: 30,
+  },
+  {
+    name: 'enrol-member crashing right after its transaction (members, counter and outbox written)',
+    id: 'faults.crash-after-enrolment',
+    what: 'enrol-member crashing after its enrolment transaction committed, before it could answer (twice)',
+    service: 'dynamodb',
+    rule: { kind: 'crash-after', function: 'enrol-member', operation: 'TransactWriteItems', count: 2 },
+    hires: 20,
+    exactly: 2,
+  },
+  {
+    name: 'send-email crashing right after recording a sent mail',
+    id: 'faults.crash-after-mail-record',
+    what: 'send-email crashing after SES took a mail and the mail ledger recorded it, before the batch could answer (twice)',
+    service: 'dynamodb',
+    rule: { kind: 'crash-after', function: 'send-email', operation: 'UpdateItem', count: 2 },
+    hires: 20,
+    exactly: 2,
+  },
+  {
+    name: 'a DynamoDB call of enrol-member held past the client timeout (the write lands late)',
+    id: 'faults.dynamodb-timeout',
+    what: 'an enrolment transaction held 11 s, past the SDK timeout of 10 s: the SDK retries while the first attempt still lands',
+    service: 'dynamodb',
+    rule: {
+      kind: 'delay',
+      function: 'enrol-member',
+      operation: 'TransactWriteItems',
+      delayMs: 11_000,
+      count: 1,
+    },
+    hires: 10,
+    exactly: 1,
+  },
+];
+
 describe('faults', () => {
-  it('DynamoDB throttling every call of enrol-member for 3 s', async () => {
-    const before = (await injected()).dynamodb.throttle ?? 0;
-    const outcome = await hiresSurvive('FTD', 30, () =>
-      inject('dynamodb', { kind: 'throttle', function: 'enrol-member', forMs: 3_000 }),
+  it.each(CASES)('$name', async (c) => {
+    const count = async () => (await injected())[c.service][c.rule.kind] ?? 0;
+    const before = await count();
+    const outcome = await hiresSurvive(c.id.slice(7, 10).toUpperCase(), c.hires, () =>
+      inject(c.service, c.rule),
     );
-    const faults = (await injected()).dynamodb.throttle! - before;
+    const faults = (await count()) - before;
     recordFigure({
-      id: 'faults.dynamodb-throttle',
+      id: c.id,
       section: 'faults',
-      what: 'DynamoDB throttling every call of enrol-member for 3 s while 30 hires arrive',
+      what: c.what,
       counts: { injected: faults, ...outcome },
       command: 'npx vitest run test/e2e/faults.test.ts',
     });
-    expect(faults).toBeGreaterThan(0);
-    expectSurvived(outcome);
-  });
-
-  it('SES throttling every send for 3 s', async () => {
-    const before = (await injected()).ses.throttle ?? 0;
-    const outcome = await hiresSurvive('FTS', 30, () =>
-      inject('ses', { kind: 'throttle', operation: 'SendEmail', forMs: 3_000 }),
-    );
-    const faults = (await injected()).ses.throttle! - before;
-    recordFigure({
-      id: 'faults.ses-throttle',
-      section: 'faults',
-      what: 'SES answering "Maximum sending rate exceeded" to every send for 3 s while 30 welcome mails are due',
-      counts: { injected: faults, ...outcome },
-      command: 'npx vitest run test/e2e/faults.test.ts',
-    });
-    expect(faults).toBeGreaterThan(0);
-    expectSurvived(outcome);
-  });
-
-  it('enrol-member crashing right after its transaction (members, counter and outbox written)', async () => {
-    const before = (await injected()).dynamodb['crash-after'] ?? 0;
-    const outcome = await hiresSurvive('FTC', 20, () =>
-      inject('dynamodb', {
-        kind: 'crash-after',
-        function: 'enrol-member',
-        operation: 'TransactWriteItems',
-        count: 2,
-      }),
-    );
-    const faults = (await injected()).dynamodb['crash-after']! - before;
-    recordFigure({
-      id: 'faults.crash-after-enrolment',
-      section: 'faults',
-      what: 'enrol-member crashing after its enrolment transaction committed, before it could answer (twice)',
-      counts: { injected: faults, ...outcome },
-      command: 'npx vitest run test/e2e/faults.test.ts',
-    });
-    expect(faults).toBe(2);
-    expectSurvived(outcome);
-  });
-
-  it('send-email crashing right after recording a sent mail', async () => {
-    const before = (await injected()).dynamodb['crash-after'] ?? 0;
-    const outcome = await hiresSurvive('FTM', 20, () =>
-      inject('dynamodb', { kind: 'crash-after', function: 'send-email', operation: 'UpdateItem', count: 2 }),
-    );
-    const faults = (await injected()).dynamodb['crash-after']! - before;
-    recordFigure({
-      id: 'faults.crash-after-mail-record',
-      section: 'faults',
-      what: 'send-email crashing after SES took a mail and the mail ledger recorded it, before the batch could answer (twice)',
-      counts: { injected: faults, ...outcome },
-      command: 'npx vitest run test/e2e/faults.test.ts',
-    });
-    expect(faults).toBe(2);
-    expectSurvived(outcome);
-  });
-  it('a DynamoDB call of enrol-member held past the client timeout (the write lands late)', async () => {
-    const before = (await injected()).dynamodb.delay ?? 0;
-    const outcome = await hiresSurvive('FTT', 10, () =>
-      inject('dynamodb', {
-        kind: 'delay',
-        function: 'enrol-member',
-        operation: 'TransactWriteItems',
-        delayMs: 11_000,
-        count: 1,
-      }),
-    );
-    const faults = (await injected()).dynamodb.delay! - before;
-    recordFigure({
-      id: 'faults.dynamodb-timeout',
-      section: 'faults',
-      what: 'an enrolment transaction held 11 s, past the SDK timeout of 10 s: the SDK retries while the first attempt still lands',
-      counts: { injected: faults, ...outcome },
-      command: 'npx vitest run test/e2e/faults.test.ts',
-    });
-    expect(faults).toBe(1);
+    if (c.exactly !== undefined) expect(faults).toBe(c.exactly);
+    else expect(faults).toBeGreaterThan(0);
     expectSurvived(outcome);
   });
 });

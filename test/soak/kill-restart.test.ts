@@ -10,7 +10,6 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { BatchGetCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterAll, expect, it } from 'vitest';
 import { listMail, uncertainMail } from '../../infra/cli/commands/mail.ts';
@@ -18,8 +17,8 @@ import { waitForIdle } from '../../infra/cli/commands/wait.ts';
 import { localClientConfig } from '../../infra/cli/runtime-info.ts';
 import type { RuntimeInfo } from '../../infra/local/runtime.ts';
 import { keys } from '../../shared/adapters/keys.ts';
-import { hiredEvent } from '../e2e/support.ts';
 import { recordFigure } from '../support/figures.ts';
+import { putHires } from '../support/put-hires.ts';
 
 const HIRES = Number(process.env.SOAK_HIRES ?? 2000);
 const ROOT = join(import.meta.dirname, '..', '..');
@@ -86,27 +85,7 @@ it('loses nothing and enrols no one twice when the runtime is killed mid-run and
   child = first.proc;
   const run = `K${Date.now().toString(36).toUpperCase()}`;
   const ids = Array.from({ length: HIRES }, (_, i) => `${run}${String(i).padStart(5, '0')}`);
-  const bus = new EventBridgeClient(localClientConfig(first.info, first.info.endpoints.eventbridge));
-  const chunks = Array.from({ length: Math.ceil(HIRES / 10) }, (_, i) => ids.slice(i * 10, i * 10 + 10));
-  await Promise.all(
-    Array.from({ length: 8 }, async (_, lane) => {
-      for (let i = lane; i < chunks.length; i += 8) {
-        await bus.send(
-          new PutEventsCommand({
-            Entries: chunks[i]!.map((id) => {
-              const e = hiredEvent(id);
-              return {
-                EventBusName: first.info.busName,
-                Source: e.source,
-                DetailType: e['detail-type'],
-                Detail: JSON.stringify(e.detail),
-              };
-            }),
-          }),
-        );
-      }
-    }),
-  );
+  await putHires(first.info, ids, 8);
   // Kill it while enrolment and mail are both under way.
   const addresses = new Set(ids.map((id) => `${id.toLowerCase()}@example.edu.cn`));
   const mailedSoFar = async () =>
