@@ -1,140 +1,256 @@
 /**
- * The access matrix: every route × every role, own and other object where it matters, asserted
- * through the gateway. "Allowed" means the caller got past authorisation (anything but 401 or
- * 403); requests that would change something carry a body that fails validation, so an allowed
- * caller gets 400 and nothing changes while the matrix runs. A route added to the topology without
- * a row here (or in proposals-access.test.ts, which holds the proposals routes) fails the run.
+ * The access matrix: every operation of the HTTP API (shared/http/api-operations.ts) × every
+ * caller (each role, with its department or branch claim, the owner of the object and someone
+ * else, and no token), asserted through the gateway. "Allowed" means the caller got past
+ * authorisation (anything but 401 or 403, and never a 5xx); "forbidden" is 403; no token is 401
+ * on every route but the public ones; "hidden" is 404 (a draft exists only for its author).
+ *
+ * Requests that would change something carry a body that fails validation, so an allowed caller
+ * gets 400 (its role passed; roles are checked before bodies) and nothing changes while the matrix
+ * runs: the last test checks that the member and the proposal it aimed at are as they were.
+ *
+ * A new operation without a row fails the run ("has a row for every operation"): add its row.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { functionNames, functionSpec, type Trigger } from '../../infra/topology.ts';
+import { apiOperations } from '../../shared/http/api-operations.ts';
 import { recordFigure } from '../support/figures.ts';
 import { api, hiredEvent, memberByEmployee, publish, token, uniqueId, waitIdle } from './support.ts';
 
+/** Who calls. `member` is the member the members routes aim at; `author` wrote the proposal. */
 type Who =
   | 'none'
-  | 'self'
+  | 'member'
   | 'otherMember'
+  | 'author'
   | 'delegate'
   | 'committee'
   | 'department'
+  | 'departmentOther'
   | 'officer'
   | 'officerOther'
   | 'chair'
   | 'admin'
   | 'auditor';
-const EVERYONE: Who[] = [
-  'none',
-  'self',
+type Caller = Exclude<Who, 'none'>;
+
+const CALLERS: Caller[] = [
+  'member',
   'otherMember',
+  'author',
   'delegate',
   'committee',
   'department',
+  'departmentOther',
   'officer',
   'officerOther',
   'chair',
   'admin',
   'auditor',
 ];
-const SIGNED_IN = EVERYONE.filter((w) => w !== 'none');
-const OFFICERS: Who[] = ['officer', 'officerOther', 'chair', 'admin'];
+const EVERYONE: Who[] = ['none', ...CALLERS];
+const OFFICERS: Caller[] = ['officer', 'officerOther', 'chair', 'admin'];
+const PROPOSAL_READERS: Caller[] = ['author', 'delegate', 'committee', 'department', 'chair', 'admin'];
+const PROPOSAL_MANAGERS: Caller[] = ['committee', 'chair', 'admin'];
 
 interface Ctx {
-  selfMemberId: string;
+  /** The member the members routes aim at (the `member` caller), in `branch`. */
+  memberId: string;
   branch: string;
+  /** The lead department of `proposalId`, the `department` caller's claim. */
+  department: string;
+  /** A proposal in state assigned, filed by `author`, assigned to `department`. */
+  proposalId: string;
+  /** A draft of `author`'s. */
+  draftId: string;
+  session: string;
 }
 
 interface Row {
-  route: string;
-  /** Who gets past authorisation; everyone else gets 403 (401 without a token, unless public). */
+  /** The operation as in api-operations.ts: "POST /proposals/{id}/submit". */
+  op: string;
+  /** When one operation has several rows: what this one adds (another object, a filter). */
+  variant?: string;
+  /** Who gets past authorisation; every other caller gets 403 (or 404 when `hidden`). */
   allowed: Who[];
-  request: (ctx: Ctx) => { path: string; body?: unknown };
+  /** Callers for whom the object does not exist (404), e.g. someone else's draft. */
+  hidden?: Caller[];
   /** Routes without a JWT: no token is not a 401. */
   public?: boolean;
+  request: (ctx: Ctx) => { path: string; body?: unknown };
 }
 
+/** An action body that fails every action's schema (all are strict objects). */
+const INVALID = { bogus: 1 };
+const proposalAction = (action: string, allowed: Caller[]): Row => ({
+  op: `POST /proposals/{id}/${action}`,
+  allowed,
+  request: (c) => ({ path: `/proposals/${c.proposalId}/${action}`, body: INVALID }),
+});
+
 const ROWS: Row[] = [
-  { route: 'GET /health', allowed: EVERYONE, public: true, request: () => ({ path: '/health' }) },
-  { route: 'GET /openapi.json', allowed: EVERYONE, public: true, request: () => ({ path: '/openapi.json' }) },
-  { route: 'GET /members/me', allowed: SIGNED_IN, request: () => ({ path: '/members/me' }) },
-  { route: 'GET /members', allowed: OFFICERS, request: () => ({ path: '/members?limit=1' }) },
-  { route: 'POST /members', allowed: OFFICERS, request: () => ({ path: '/members', body: {} }) },
+  { op: 'GET /health', allowed: EVERYONE, public: true, request: () => ({ path: '/health' }) },
+  { op: 'GET /openapi.json', allowed: EVERYONE, public: true, request: () => ({ path: '/openapi.json' }) },
+  { op: 'GET /members/me', allowed: CALLERS, request: () => ({ path: '/members/me' }) },
+  { op: 'GET /members', allowed: OFFICERS, request: () => ({ path: '/members?limit=1' }) },
   {
-    route: 'GET /members/{id}',
-    allowed: ['self', 'officer', 'chair', 'admin'],
-    request: (c) => ({ path: `/members/${c.selfMemberId}` }),
+    op: 'GET /members',
+    variant: "another branch's members",
+    allowed: ['officer', 'chair', 'admin'],
+    request: (c) => ({ path: `/members?limit=1&branch=${c.branch}` }),
+  },
+  { op: 'POST /members', allowed: OFFICERS, request: () => ({ path: '/members', body: {} }) },
+  {
+    op: 'GET /members/{id}',
+    allowed: ['member', 'officer', 'chair', 'admin'],
+    request: (c) => ({ path: `/members/${c.memberId}` }),
   },
   {
-    route: 'POST /members/{id}/leave',
-    allowed: ['self', 'officer', 'chair', 'admin'],
-    request: (c) => ({ path: `/members/${c.selfMemberId}/leave`, body: { reason: 42 } }),
-  },
-  { route: 'GET /departments', allowed: OFFICERS, request: () => ({ path: '/departments' }) },
-  {
-    route: 'PUT /departments/{code}',
-    allowed: ['chair', 'admin'],
-    request: () => ({ path: '/departments/MATRIX', body: {} }),
+    op: 'POST /members/{id}/leave',
+    allowed: ['member', 'officer', 'chair', 'admin'],
+    request: (c) => ({ path: `/members/${c.memberId}/leave`, body: { reason: 42 } }),
   },
   {
-    route: 'GET /invitations',
+    op: 'GET /invitations',
     allowed: EVERYONE,
     public: true,
     request: () => ({ path: '/invitations?member=x&token=y' }),
   },
   {
-    route: 'POST /invitations/{id}/accept',
+    op: 'POST /invitations/{id}/accept',
     allowed: EVERYONE,
     public: true,
     request: () => ({ path: '/invitations/NOSUCH/accept', body: { token: 'x' } }),
   },
-  { route: 'POST /care/requests', allowed: OFFICERS, request: () => ({ path: '/care/requests', body: {} }) },
-  { route: 'GET /care/requests', allowed: OFFICERS, request: () => ({ path: '/care/requests' }) },
+  { op: 'GET /departments', allowed: OFFICERS, request: () => ({ path: '/departments' }) },
   {
-    route: 'POST /care/requests/{id}/{decision}',
+    op: 'PUT /departments/{code}',
+    allowed: ['chair', 'admin'],
+    request: () => ({ path: '/departments/MATRIX', body: {} }),
+  },
+  {
+    op: 'POST /proposals',
+    allowed: ['author', 'delegate'],
+    request: () => ({ path: '/proposals', body: { title: '' } }),
+  },
+  {
+    op: 'GET /proposals',
+    allowed: PROPOSAL_READERS.concat('departmentOther'),
+    request: (c) => ({ path: `/proposals?session=${c.session}` }),
+  },
+  {
+    op: 'GET /proposals',
+    variant: "a department's proposals",
+    allowed: PROPOSAL_READERS,
+    request: (c) => ({ path: `/proposals?department=${c.department}` }),
+  },
+  {
+    op: 'GET /proposals/export.csv',
+    allowed: PROPOSAL_MANAGERS,
+    request: (c) => ({ path: `/proposals/export.csv?session=${c.session}` }),
+  },
+  {
+    op: 'GET /proposals/{id}',
+    allowed: PROPOSAL_READERS,
+    request: (c) => ({ path: `/proposals/${c.proposalId}` }),
+  },
+  {
+    op: 'GET /proposals/{id}',
+    variant: 'a draft',
+    allowed: ['author'],
+    hidden: CALLERS.filter((w) => w !== 'author'),
+    request: (c) => ({ path: `/proposals/${c.draftId}` }),
+  },
+  {
+    op: 'GET /proposals/{id}/history',
+    allowed: PROPOSAL_READERS,
+    request: (c) => ({ path: `/proposals/${c.proposalId}/history` }),
+  },
+  {
+    op: 'GET /proposals/{id}/history',
+    variant: 'a draft',
+    allowed: ['author'],
+    hidden: CALLERS.filter((w) => w !== 'author'),
+    request: (c) => ({ path: `/proposals/${c.draftId}/history` }),
+  },
+  proposalAction('submit', ['author']),
+  proposalAction('second', ['delegate']),
+  proposalAction('withdraw', ['author']),
+  proposalAction('review', ['committee']),
+  proposalAction('assign', ['committee', 'chair']),
+  proposalAction('answer', ['department']),
+  proposalAction('feedback', ['author']),
+  {
+    op: 'GET /reports/proposals',
+    allowed: PROPOSAL_MANAGERS,
+    request: (c) => ({ path: `/reports/proposals?session=${c.session}` }),
+  },
+  { op: 'POST /care/requests', allowed: OFFICERS, request: () => ({ path: '/care/requests', body: {} }) },
+  { op: 'GET /care/requests', allowed: OFFICERS, request: () => ({ path: '/care/requests' }) },
+  {
+    op: 'POST /care/requests/{id}/approve',
     allowed: ['chair'],
     request: () => ({ path: '/care/requests/NOSUCH/approve', body: {} }),
   },
   {
-    route: 'GET /care/ledger',
+    op: 'POST /care/requests/{id}/reject',
+    allowed: ['chair'],
+    request: () => ({ path: '/care/requests/NOSUCH/reject', body: {} }),
+  },
+  {
+    op: 'GET /care/ledger',
     allowed: [...OFFICERS, 'auditor'],
     request: () => ({ path: '/care/ledger?year=2026' }),
   },
   {
-    route: 'GET /care/ledger.csv',
+    op: 'GET /care/ledger',
+    variant: "another branch's ledger",
+    allowed: ['officer', 'chair', 'admin', 'auditor'],
+    request: (c) => ({ path: `/care/ledger?year=2026&branch=${c.branch}` }),
+  },
+  {
+    op: 'GET /care/ledger.csv',
     allowed: [...OFFICERS, 'auditor'],
     request: () => ({ path: '/care/ledger.csv?year=2026' }),
   },
+  {
+    op: 'GET /care/ledger.csv',
+    variant: "another branch's ledger",
+    allowed: ['officer', 'chair', 'admin', 'auditor'],
+    request: (c) => ({ path: `/care/ledger.csv?year=2026&branch=${c.branch}` }),
+  },
 ];
 
-/** Proposals routes × roles × author/other: test/e2e/proposals-access.test.ts. */
-const PROPOSALS_ROUTES_ELSEWHERE = [
-  'POST /proposals',
-  'GET /proposals',
-  'GET /proposals/export.csv',
-  'GET /proposals/{id}',
-  'GET /proposals/{id}/history',
-  'POST /proposals/{id}/{action}',
-  'GET /reports/proposals',
-];
+const operations = () => apiOperations.map((o) => `${o.method.toUpperCase()} ${o.path}`);
 
-const topologyRoutes = () =>
-  functionNames.flatMap((name) =>
+/** A topology route such as "POST /proposals/{id}/{action}" as a pattern over operations. */
+const routePattern = (route: string) =>
+  new RegExp(`^${route.replace(/[.]/g, '\\.').replace(/\{[^}]+\}/g, '\\{?[^/]+\\}?')}$`);
+
+it('has a row for every operation of the API, and none for an operation that does not exist', () => {
+  const rows = [...new Set(ROWS.map((r) => r.op))].sort();
+  expect(rows).toEqual([...new Set(operations())].sort());
+});
+
+it('covers every route the topology wires (a route missing from api-operations.ts fails here)', () => {
+  const routes = functionNames.flatMap((name) =>
     (functionSpec(name).triggers as readonly Trigger[]).flatMap((t) =>
       t.kind === 'route' ? [`${t.method} ${t.path}`] : [],
     ),
   );
-
-it('has a row for every route of the topology, and none for a route that does not exist', () => {
-  const covered = [...ROWS.map((r) => r.route), ...PROPOSALS_ROUTES_ELSEWHERE].sort();
-  expect(covered).toEqual([...topologyRoutes()].sort());
+  const uncovered = routes.filter((r) => !ROWS.some((row) => routePattern(r).test(row.op)));
+  expect(uncovered).toEqual([]);
 });
 
-describe('every route × every role', () => {
-  let tokens: Record<Exclude<Who, 'none'>, string>;
+describe('every operation × every caller', () => {
+  let tokens: Record<Caller, string>;
   let ctx: Ctx;
 
   beforeAll(async () => {
     const dept = uniqueId('MXD');
     const branch = uniqueId('MXB');
+    const lead = uniqueId('MXL');
+    const session = uniqueId('MXS');
     const admin = await token(uniqueId('AD'), 'admin');
     expect(
       (
@@ -151,56 +267,97 @@ describe('every route × every role', () => {
       hiredEvent(other, { department: { code: dept, name: '矩阵学院' } }),
     ]);
     await waitIdle();
-    const selfMember = await memberByEmployee(self);
-    ctx = { selfMemberId: selfMember!.memberId as string, branch };
+    const author = uniqueId('MXA');
     tokens = {
-      self: await token(self, 'member'),
+      member: await token(self, 'member'),
       otherMember: await token(other, 'member'),
+      author: await token(author, 'delegate'),
       delegate: await token(uniqueId('MXDL'), 'delegate'),
       committee: await token(uniqueId('MXC'), 'committee'),
-      department: await token(uniqueId('MXDP'), 'department', { department: dept }),
+      department: await token(uniqueId('MXDP'), 'department', { department: lead }),
+      departmentOther: await token(uniqueId('MXDO'), 'department', { department: `${lead}X` }),
       officer: await token(uniqueId('MXOF'), 'officer', { branch }),
       officerOther: await token(uniqueId('MXOO'), 'officer', { branch: `${branch}X` }),
       chair: await token(uniqueId('MXCH'), 'chair'),
       admin,
       auditor: await token(uniqueId('MXAU'), 'auditor'),
     };
+    // A proposal taken to "assigned" (every action has someone allowed), and a draft.
+    const file = async () => {
+      const res = await api('POST', '/proposals', {
+        token: tokens.author,
+        body: { title: '矩阵', content: '内容', session },
+      });
+      expect(res.status).toBe(201);
+      return res.body.id as string;
+    };
+    const proposalId = await file();
+    const draftId = await file();
+    const step = async (who: string, action: string, body: unknown = {}) =>
+      expect((await api('POST', `/proposals/${proposalId}/${action}`, { token: who, body })).status).toBe(
+        200,
+      );
+    await step(tokens.author, 'submit');
+    await step(tokens.delegate, 'second');
+    await step(await token(uniqueId('MXD2'), 'delegate'), 'second');
+    await step(tokens.committee, 'review', { decision: 'register' });
+    await step(tokens.committee, 'assign', {
+      department: lead,
+      dueDate: new Date(Date.now() + 864e6).toISOString().slice(0, 10),
+    });
+    const member = await memberByEmployee(self);
+    ctx = { memberId: member!.memberId as string, branch, department: lead, proposalId, draftId, session };
   });
 
-  it('lets exactly the allowed callers past authorisation', async () => {
+  it('lets exactly the allowed callers past authorisation, 403 the others, 401 without a token', async () => {
+    const cases = ROWS.flatMap((row) => EVERYONE.map((who) => ({ row, who })));
     const mismatches: string[] = [];
-    let cases = 0;
-    for (const row of ROWS) {
-      const [method] = row.route.split(' ') as [string];
-      const { path, body } = row.request(ctx);
-      for (const who of EVERYONE) {
-        cases++;
-        const res = await api(method, path, {
-          ...(who === 'none' ? {} : { token: tokens[who] }),
-          ...(body !== undefined ? { body } : {}),
-        });
-        const expected =
-          who === 'none' && !row.public ? [401] : row.allowed.includes(who) ? 'allowed' : [403];
-        const ok =
-          expected === 'allowed'
-            ? res.status !== 401 && res.status !== 403 && res.status < 500
-            : expected.includes(res.status);
-        if (!ok) mismatches.push(`${row.route} as ${who}: ${res.status}, expected ${expected}`);
-      }
+    // Four at a time: quick, and the order of the answers does not matter.
+    for (let i = 0; i < cases.length; i += 4) {
+      await Promise.all(
+        cases.slice(i, i + 4).map(async ({ row, who }) => {
+          const [method] = row.op.split(' ') as [string];
+          const { path, body } = row.request(ctx);
+          const res = await api(method, path, {
+            ...(who === 'none' ? {} : { token: tokens[who] }),
+            ...(body !== undefined ? { body } : {}),
+          });
+          const expected =
+            who === 'none' && !row.public
+              ? '401'
+              : row.allowed.includes(who)
+                ? 'allowed'
+                : who !== 'none' && row.hidden?.includes(who)
+                  ? '404'
+                  : '403';
+          const ok =
+            expected === 'allowed'
+              ? res.status !== 401 && res.status !== 403 && res.status < 500
+              : res.status === Number(expected);
+          if (!ok)
+            mismatches.push(
+              `${row.op}${row.variant ? ` (${row.variant})` : ''} as ${who}: ${res.status}, expected ${expected}`,
+            );
+        }),
+      );
     }
     recordFigure({
       id: 'access.matrix',
       section: 'access',
-      what: 'members, departments, care and invitation routes × 10 roles and no token, own and other member (the proposals routes: proposals-access.test.ts)',
-      counts: { cases, mismatches: mismatches.length },
+      what: `every API operation (${new Set(operations()).size}, ${ROWS.length} rows with own/other object and filter variants) × ${CALLERS.length} callers (each role with its department or branch claim, owner and other) and no token`,
+      counts: { cases: cases.length, mismatches: mismatches.length },
       command: 'npx vitest run test/e2e/access-matrix.test.ts',
     });
     expect(mismatches).toEqual([]);
   });
 
-  it('changed nothing: the member the matrix aimed at is still a member', async () => {
-    const me = await api('GET', '/members/me', { token: tokens.self });
+  it('changed nothing: the member is still a member, the proposal and the draft as they were', async () => {
+    const me = await api('GET', '/members/me', { token: tokens.member });
     expect(me.status).toBe(200);
     expect(me.body.status).toBe('active');
+    const p = await api('GET', `/proposals/${ctx.proposalId}`, { token: tokens.chair });
+    expect(p.body).toMatchObject({ state: 'assigned', version: 6 });
+    const d = await api('GET', `/proposals/${ctx.draftId}`, { token: tokens.author });
+    expect(d.body).toMatchObject({ state: 'draft', version: 1 });
   });
 });
