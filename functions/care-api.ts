@@ -43,7 +43,7 @@ export const handler = httpApi({
     ),
   'GET /care/requests': async (req) => {
     const principal = principalOf(req.event);
-    return json(200, await listRequests(principal, requestListQuery.parse(req.query).status, requests));
+    return json(200, await listRequests(principal, () => requestListQuery.parse(req.query).status, requests));
   },
   'POST /care/requests/{id}/{decision}': async (req) => {
     const principal = principalOf(req.event);

@@ -60,6 +60,7 @@ import { ensureQueues, ensureTable, type QueueInfo } from './resources.ts';
 import { type LocalScheduler, startScheduler } from './scheduler.ts';
 import { startSesLocal } from './ses.ts';
 import { startSqsLocal } from './sqs.ts';
+import { sqsJson } from './sqs-json.ts';
 import { openCheckpoints } from './stream-checkpoints.ts';
 import { type StreamPoller, startStreamPoller } from './stream-poller.ts';
 
@@ -324,7 +325,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
         await sqs.send(
           new SendMessageCommand({
             QueueUrl: queueInfo[rule.target.queue].url,
-            MessageBody: JSON.stringify(event),
+            MessageBody: sqsJson(event),
           }),
         );
       },
@@ -432,7 +433,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
           await sqs.send(
             new SendMessageCommand({
               QueueUrl: queueInfo[trigger.onFailure].url,
-              MessageBody: JSON.stringify(failure),
+              MessageBody: sqsJson(failure),
             }),
           );
         },

@@ -8,7 +8,7 @@ import {
   TransactWriteCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type { CareRequest, RequestStatus, RequestStore } from '../domain/care/requests.ts';
-import { ENTITY, keys, withoutKeys } from './keys.ts';
+import { ENTITY, keyFits, keys, withoutKeys } from './keys.ts';
 import { dynamoMemberDirectory } from './member-directory-dynamodb.ts';
 import { outboxPut } from './outbox.ts';
 
@@ -25,6 +25,7 @@ export const dynamoCareRequestStore = (db: DynamoDBDocumentClient, tableName: st
   const members = dynamoMemberDirectory(db, tableName);
   return {
     async get(id) {
+      if (!keyFits(keys.careRequest(id))) return undefined;
       const out = await db.send(
         new GetCommand({ TableName: tableName, Key: keys.careRequest(id), ConsistentRead: true }),
       );

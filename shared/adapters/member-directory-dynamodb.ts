@@ -7,31 +7,85 @@ import {
   type DynamoDBDocumentClient,
   GetCommand,
   QueryCommand,
+  type QueryCommandInput,
+  type QueryCommandOutput,
   TransactWriteCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { InvalidInput } from '../domain/errors.ts';
 import type { DepartmentMapping, MemberDirectory } from '../domain/members/members-service.ts';
-import { ENTITY, keys } from './keys.ts';
+import { ENTITY, keyFits, keys } from './keys.ts';
 import { memberFromItem } from './member-repository-dynamodb.ts';
 
 export const encodeCursor = (key: Record<string, unknown> | undefined): string | undefined =>
   key ? Buffer.from(JSON.stringify(key)).toString('base64url') : undefined;
 
+const invalidCursor = () =>
+  new InvalidInput('cursor 无效 / The cursor is invalid', {
+    errors: [{ field: 'cursor', message: 'invalid' }],
+  });
+
+/** The attributes a page's last key can hold: the table's keys and its indexes' keys. */
+const KEY_ATTRIBUTES = new Set([
+  'PK',
+  'SK',
+  'GSI1PK',
+  'GSI1SK',
+  'GSI2PK',
+  'GSI2SK',
+  'GSI3PK',
+  'GSI3SK',
+  'GSI4PK',
+  'GSI4SK',
+]);
+
+/**
+ * A cursor is a page's last key as the client got it back: anything else (not base64url JSON, not
+ * an object of key attributes with string or number values) is refused with 400. A client may
+ * still forge a well-shaped key; see `queryPage`.
+ */
 export const decodeCursor = (cursor: string | undefined): Record<string, unknown> | undefined => {
   if (!cursor) return undefined;
+  let key: unknown;
   try {
-    const key = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (typeof key !== 'object' || key === null || Array.isArray(key)) throw new Error('not an object');
-    return key;
+    key = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
   } catch {
-    throw new InvalidInput('cursor 无效 / The cursor is invalid', {
-      errors: [{ field: 'cursor', message: 'invalid' }],
-    });
+    throw invalidCursor();
+  }
+  const entries = typeof key === 'object' && key !== null && !Array.isArray(key) ? Object.entries(key) : [];
+  const wellShaped =
+    entries.length > 0 &&
+    entries.every(
+      ([name, value]) =>
+        KEY_ATTRIBUTES.has(name) &&
+        (typeof value === 'string' || (typeof value === 'number' && Number.isFinite(value))),
+    );
+  if (!wellShaped) throw invalidCursor();
+  return key as Record<string, unknown>;
+};
+
+/**
+ * A Query from the cursor a client sent. DynamoDB refuses a start key that is not one of the
+ * queried index's keys, or lies outside the key condition, with a ValidationException: with a
+ * client's cursor, that is the client's mistake (400), not ours (500). Seen: GET /members and GET
+ * /proposals with a cursor of base64url `{"x":1}` answered 500.
+ */
+export const queryPage = async (
+  db: DynamoDBDocumentClient,
+  input: Omit<QueryCommandInput, 'ExclusiveStartKey'>,
+  cursor: string | undefined,
+): Promise<QueryCommandOutput> => {
+  const start = decodeCursor(cursor);
+  try {
+    return await db.send(new QueryCommand({ ...input, ...(start ? { ExclusiveStartKey: start } : {}) }));
+  } catch (error) {
+    if (start && (error as Error | undefined)?.name === 'ValidationException') throw invalidCursor();
+    throw error;
   }
 };
 
 export const dynamoMemberDirectory = (db: DynamoDBDocumentClient, tableName: string): MemberDirectory => ({
   async byEmployee(employeeId) {
+    if (!keyFits(keys.memberByEmployee(employeeId))) return undefined;
     const out = await db.send(
       new GetCommand({ TableName: tableName, Key: keys.memberByEmployee(employeeId), ConsistentRead: true }),
     );
@@ -40,6 +94,7 @@ export const dynamoMemberDirectory = (db: DynamoDBDocumentClient, tableName: str
 
   async byMemberId(memberId) {
     const index = keys.memberIdIndex(memberId);
+    if (!keyFits(index)) return undefined;
     const out = await db.send(
       new QueryCommand({
         TableName: tableName,
@@ -67,8 +122,9 @@ export const dynamoMemberDirectory = (db: DynamoDBDocumentClient, tableName: str
       values[':text'] = query.text;
     }
     const byBranch = query.branch !== undefined;
-    const out = await db.send(
-      new QueryCommand({
+    const out = await queryPage(
+      db,
+      {
         TableName: tableName,
         IndexName: byBranch ? 'GSI2' : 'GSI3',
         KeyConditionExpression: byBranch ? 'GSI2PK = :pk' : 'GSI3PK = :pk',
@@ -77,8 +133,8 @@ export const dynamoMemberDirectory = (db: DynamoDBDocumentClient, tableName: str
           ? { FilterExpression: filters.join(' AND '), ExpressionAttributeNames: names }
           : {}),
         Limit: query.limit,
-        ExclusiveStartKey: decodeCursor(query.cursor),
-      }),
+      },
+      query.cursor,
     );
     const cursor = encodeCursor(out.LastEvaluatedKey);
     return { items: (out.Items ?? []).map(memberFromItem), ...(cursor ? { cursor } : {}) };

@@ -18,8 +18,8 @@ import type {
   ProposalListQuery,
   ProposalStore,
 } from '../domain/proposals/proposals-service.ts';
-import { ENTITY, keys, withoutKeys } from './keys.ts';
-import { decodeCursor, encodeCursor } from './member-directory-dynamodb.ts';
+import { ENTITY, keyFits, keys, withoutKeys } from './keys.ts';
+import { encodeCursor, queryPage } from './member-directory-dynamodb.ts';
 import { outboxPut } from './outbox.ts';
 
 const proposalItem = (p: Proposal) => ({
@@ -48,6 +48,7 @@ export const dynamoProposalStore = (db: DynamoDBDocumentClient, tableName: strin
 
   return {
     async get(id) {
+      if (!keyFits(keys.proposal(id))) return undefined;
       const out = await db.send(
         new GetCommand({ TableName: tableName, Key: keys.proposal(id), ConsistentRead: true }),
       );
@@ -172,8 +173,9 @@ export const dynamoProposalStore = (db: DynamoDBDocumentClient, tableName: strin
         values[':author'] = q.author;
       }
       if (filters.some((f) => f.includes('#state'))) names['#state'] = 'state';
-      const out = await db.send(
-        new QueryCommand({
+      const out = await queryPage(
+        db,
+        {
           TableName: tableName,
           IndexName: index,
           KeyConditionExpression: keyCondition,
@@ -181,8 +183,8 @@ export const dynamoProposalStore = (db: DynamoDBDocumentClient, tableName: strin
           ...(Object.keys(names).length ? { ExpressionAttributeNames: names } : {}),
           ...(filters.length ? { FilterExpression: filters.join(' AND ') } : {}),
           Limit: q.limit,
-          ExclusiveStartKey: decodeCursor(q.cursor),
-        }),
+        },
+        q.cursor,
       );
       const cursor = encodeCursor(out.LastEvaluatedKey);
       return { items: (out.Items ?? []).map(fromItem), ...(cursor ? { cursor } : {}) };

@@ -45,7 +45,7 @@ const STATUS: Array<[new (...args: never[]) => DomainError, number]> = [
  */
 const isValidationError = (
   error: unknown,
-): error is { issues: Array<{ path: PropertyKey[]; message: string }> } =>
+): error is { issues: Array<{ path: PropertyKey[]; message: string; code?: string; keys?: string[] }> } =>
   error instanceof Error &&
   error.name === '$ZodError' &&
   Array.isArray((error as { issues?: unknown }).issues);
@@ -56,10 +56,12 @@ export const errorResponse = (error: unknown): APIGatewayProxyStructuredResultV2
   if (isValidationError(error)) {
     return json(400, {
       message: '请求内容有误 / The request is invalid',
-      errors: error.issues.map((i) => ({
-        field: i.path.map(String).join('.') || '(body)',
-        message: i.message,
-      })),
+      // An unknown field is named itself, not the object around it (seen: `?bogus=1` was "(body)").
+      errors: error.issues.flatMap((i) =>
+        (i.code === 'unrecognized_keys' && i.keys?.length ? i.keys.map((k) => [...i.path, k]) : [i.path]).map(
+          (path) => ({ field: path.map(String).join('.') || '(body)', message: i.message }),
+        ),
+      ),
     });
   }
   for (const [kind, status] of STATUS) {

@@ -144,8 +144,8 @@ describe('proposals', () => {
     const bad = await api('POST', '/proposals', { token: a, body: { title: '', content: 5, extra: true } });
     expect(bad.status).toBe(400);
     expect(bad.body.errors.map((e: { field: string }) => e.field).sort()).toEqual([
-      '(body)',
       'content',
+      'extra',
       'title',
     ]);
     expect(

@@ -139,14 +139,18 @@ export const openBereavement = async (
   return deps.requests.create(r, requestedEvent(r, deps));
 };
 
+/**
+ * The filter is read only once the caller may list: someone without the role gets 403 whatever
+ * they sent (seen: a member's `?status=x` got 400, telling them the route would serve an officer).
+ */
 export const listRequests = async (
   actor: Principal,
-  status: RequestStatus | undefined,
+  status: () => RequestStatus | undefined,
   deps: RequestDeps,
 ) => {
-  if (isManager(actor)) return { items: await deps.requests.list(status, undefined) };
+  if (isManager(actor)) return { items: await deps.requests.list(status(), undefined) };
   if (actor.roles.has('officer') && actor.branch)
-    return { items: await deps.requests.list(status, actor.branch) };
+    return { items: await deps.requests.list(status(), actor.branch) };
   throw new Forbidden('仅工会干部可查看 / Officers only');
 };
 

@@ -37,3 +37,18 @@ describe('request bodies', () => {
     expect(statusOf(() => toRequest(event('{}', 'text/plain')).json({}))).toBe(415);
   });
 });
+
+describe('validation failures', () => {
+  it('name an unknown field itself, not the object around it', () => {
+    const query = z.strictObject({ limit: z.optional(z.string()), nested: z.optional(z.strictObject({})) });
+    const res = errorResponse(
+      query.safeParse({ limit: 1, bogus: 'x', other: 'y', nested: { deep: 1 } }).error,
+    );
+    expect(res.statusCode).toBe(400);
+    expect(
+      JSON.parse(res.body as string)
+        .errors.map((e: { field: string }) => e.field)
+        .sort(),
+    ).toEqual(['bogus', 'limit', 'nested.deep', 'other']);
+  });
+});
