@@ -1,7 +1,11 @@
-/** care-api: the care ledger, as JSON and as CSV with totals per branch and occasion. */
+/**
+ * care-api: the care ledger, as JSON and as CSV with totals per branch and occasion; life-event
+ * requests; and the care settings (policy versions, the union's own occasions, working days).
+ */
 import { stringify } from 'csv-stringify/sync';
 import { dynamoDocumentClient } from '../shared/adapters/aws-clients.ts';
 import { dynamoCareRequestStore } from '../shared/adapters/care-request-store-dynamodb.ts';
+import { dynamoCareSettings } from '../shared/adapters/care-settings-dynamodb.ts';
 import { dynamoCareStore, queryLedger } from '../shared/adapters/care-store-dynamodb.ts';
 import { readEnv } from '../shared/config/config.ts';
 import { ENV } from '../shared/config/env-names.ts';
@@ -15,6 +19,7 @@ import {
 import { newId } from '../shared/domain/ids.ts';
 import { httpApi } from '../shared/http/api.ts';
 import { careRequestBody, decisionBody, ledgerQuery, requestListQuery } from '../shared/http/care-schemas.ts';
+import { careSettingsRoutes } from '../shared/http/care-settings-routes.ts';
 import { principalOf } from '../shared/http/principal.ts';
 import { json } from '../shared/http/responses.ts';
 
@@ -33,9 +38,12 @@ const requests: RequestDeps = {
   newId,
 };
 
+const settings = { settings: dynamoCareSettings(db, tableName), now: () => new Date() };
+
 const yuan = (fen: number) => (fen / 100).toFixed(2);
 
 export const handler = httpApi({
+  ...careSettingsRoutes(settings),
   'POST /care/requests': async (req) =>
     json(
       201,

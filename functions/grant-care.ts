@@ -8,6 +8,25 @@ import { logger } from '../shared/observability/logger.ts';
 const deps = careDeps();
 
 const date = z.iso.date();
+const fen = z.number().check(z.int(), z.minimum(0));
+/** What the planner resolved from the settings for this run (absent: the task reads them itself). */
+const plan = z.optional(
+  z.object({
+    name: z.string().check(z.minLength(1)),
+    audience: z.enum(['all', 'women', 'retirees']),
+    rule: z.object({
+      enabled: z.boolean(),
+      category: z.enum(['holiday', 'birthday', 'life']),
+      amountFen: fen,
+      gift: z.optional(z.string()),
+      workingDaysAhead: z.number().check(z.int()),
+      statuses: z.array(z.enum(['active', 'retired', 'left', 'transferred_out', 'expelled'])),
+      minMembershipDays: z.number().check(z.int()),
+    }),
+    capFen: fen,
+    policyEffectiveFrom: date,
+  }),
+);
 const taskSchema = z.discriminatedUnion('kind', [
   z.object({
     kind: z.literal('holiday'),
@@ -16,8 +35,9 @@ const taskSchema = z.discriminatedUnion('kind', [
     date,
     branch: z.string().check(z.minLength(1)),
     cursor: z.optional(z.string()),
+    plan,
   }),
-  z.object({ kind: z.literal('birthday'), date, cursor: z.optional(z.string()) }),
+  z.object({ kind: z.literal('birthday'), date, cursor: z.optional(z.string()), plan }),
 ]);
 
 export const handler = async (event: SQSEvent): Promise<SQSBatchResponse> => {

@@ -401,12 +401,20 @@ export const functions = {
   },
   'care-api': {
     entry: 'functions/care-api.ts',
-    description: 'The care ledger for audit (JSON and CSV with totals) and life-event requests',
+    description:
+      'The care ledger for audit (JSON and CSV with totals), life-event requests, and the care settings (policy versions, occasions, working days)',
     memoryMb: 512,
     timeoutSeconds: 30,
     environment: [...common, ENV.tableName],
-    access: { table: ['GetItem', 'BatchGetItem', 'Query', 'PutItem', 'UpdateItem'] },
+    access: { table: ['GetItem', 'BatchGetItem', 'Query', 'PutItem', 'UpdateItem', 'DeleteItem'] },
     triggers: [
+      { kind: 'route', method: 'GET', path: '/care/policy', auth: 'jwt' },
+      { kind: 'route', method: 'PUT', path: '/care/policy', auth: 'jwt' },
+      { kind: 'route', method: 'GET', path: '/care/occasions', auth: 'jwt' },
+      { kind: 'route', method: 'POST', path: '/care/occasions', auth: 'jwt' },
+      { kind: 'route', method: 'DELETE', path: '/care/occasions/{occasion}', auth: 'jwt' },
+      { kind: 'route', method: 'GET', path: '/care/workdays/{year}', auth: 'jwt' },
+      { kind: 'route', method: 'PUT', path: '/care/workdays/{year}', auth: 'jwt' },
       { kind: 'route', method: 'GET', path: '/care/ledger', auth: 'jwt' },
       { kind: 'route', method: 'GET', path: '/care/ledger.csv', auth: 'jwt' },
       { kind: 'route', method: 'POST', path: '/care/requests', auth: 'jwt' },

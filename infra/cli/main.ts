@@ -160,17 +160,14 @@ export const run = async (argv: string[]): Promise<number> => {
       return 0;
     }
     case 'calendar': {
-      const entries = await calendarCommand(values);
+      const { entries, warnings } = await calendarCommand(values);
       print(json, entries, () =>
-        [
-          ...entries.map((e) => `${e.date}  ${e.name}（${e.occasion}）  发放 dispatch ${e.dispatchDate}`),
-          ...(entries.some((e) => !e.arrangementKnown)
-            ? [
-                '注意：该年国务院节假日安排未知，发放日按普通周末推算 / Warning: the year’s holiday arrangement is unknown',
-              ]
-            : []),
-        ].join('\n'),
+        entries
+          .map((e) => `${e.date}  ${e.name}（${e.occasion}）  发放 dispatch ${e.dispatchDate}`)
+          .join('\n'),
       );
+      // Warnings on stderr, so that --json stays a plain list of occasions.
+      for (const w of warnings) process.stderr.write(`注意 warning: ${w}\n`);
       return 0;
     }
     case 'care plan': {

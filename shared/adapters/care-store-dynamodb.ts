@@ -10,10 +10,11 @@ import {
   QueryCommand,
   TransactWriteCommand,
 } from '@aws-sdk/lib-dynamodb';
-import type { WorkdayOverride } from '../domain/care/calendar.ts';
-import type { CareStore, GrantRecord } from '../domain/care/grants.ts';
-import type { CarePolicy } from '../domain/care/policy.ts';
+import type { DomainEvent } from '../../events/domain.ts';
+import type { CareStore, GrantOutcome, GrantRecord } from '../domain/care/grants.ts';
+import type { Member } from '../domain/members/member.ts';
 import { SCHOOL_UNION } from '../domain/members/member.ts';
+import { dynamoCareSettings } from './care-settings-dynamodb.ts';
 import { ENTITY, keys, withoutKeys } from './keys.ts';
 import { decodeCursor, encodeCursor } from './member-directory-dynamodb.ts';
 import { memberFromItem } from './member-repository-dynamodb.ts';
@@ -26,6 +27,42 @@ export const grantItem = (r: GrantRecord) => ({
   ...r,
 });
 
+type GrantEntry = { member: Member; record: GrantRecord; event: DomainEvent | undefined };
+
+/** A grant's items: the member's yearly totals under its version, the grant (once), its event. */
+const grantItems = (tableName: string, { member, record, event }: GrantEntry, now: Date) => {
+  const year = String(record.year);
+  const care = { ...(member.care ?? {}) };
+  care[year] = {
+    ...(care[year] ?? {}),
+    [record.category]: (care[year]?.[record.category] ?? 0) + record.amountFen,
+  };
+  return [
+    {
+      Update: {
+        TableName: tableName,
+        Key: keys.memberByEmployee(member.employeeId),
+        UpdateExpression: 'SET #care = :care, #version = :next',
+        ConditionExpression: '#version = :current',
+        ExpressionAttributeNames: { '#care': 'care', '#version': 'version' },
+        ExpressionAttributeValues: {
+          ':care': care,
+          ':next': member.version + 1,
+          ':current': member.version,
+        },
+      },
+    },
+    {
+      Put: {
+        TableName: tableName,
+        Item: grantItem(record),
+        ConditionExpression: 'attribute_not_exists(PK)',
+      },
+    },
+    ...(event ? [outboxPut(tableName, event, now)] : []),
+  ];
+};
+
 export const dynamoCareStore = (db: DynamoDBDocumentClient, tableName: string): CareStore => {
   const queryPage = async (
     input: ConstructorParameters<typeof QueryCommand>[0],
@@ -36,21 +73,54 @@ export const dynamoCareStore = (db: DynamoDBDocumentClient, tableName: string): 
     return { members: (out.Items ?? []).map(memberFromItem), ...(next ? { cursor: next } : {}) };
   };
 
-  return {
-    async policies() {
-      const out = await db.send(
-        new QueryCommand({
-          TableName: tableName,
-          KeyConditionExpression: 'PK = :pk AND begins_with(SK, :p)',
-          ExpressionAttributeValues: { ':pk': 'SETTINGS', ':p': 'CAREPOLICY#' },
-        }),
-      );
-      return (out.Items ?? []).map((i) => i.policy as CarePolicy);
-    },
+  const settings = dynamoCareSettings(db, tableName);
 
-    async workdayOverrides() {
-      const out = await db.send(new GetCommand({ TableName: tableName, Key: keys.workdayOverrides() }));
-      return (out.Item?.days as WorkdayOverride[] | undefined) ?? [];
+  /**
+   * Many grants in one transaction (at most 33: three items each). When it is cancelled, the
+   * reasons say which grants failed their condition (granted already, or the member changed):
+   * those get their outcome and the rest go again, so one member never holds back the others.
+   */
+  const grantAll = async (entries: GrantEntry[]): Promise<GrantOutcome[]> => {
+    const outcomes: Array<GrantOutcome | undefined> = entries.map(() => undefined);
+    let pending = entries.map((_, i) => i);
+    while (pending.length) {
+      const now = new Date();
+      const parts = pending.map((i) => grantItems(tableName, entries[i]!, now));
+      try {
+        await db.send(new TransactWriteCommand({ TransactItems: parts.flat() }));
+        for (const i of pending) outcomes[i] = 'granted';
+        break;
+      } catch (error) {
+        if (!(error instanceof TransactionCanceledException)) throw error;
+        const reasons = (error.CancellationReasons ?? []).map((r) => r.Code);
+        let at = 0;
+        const decided: number[] = [];
+        pending.forEach((i, k) => {
+          const [memberReason, grantReason] = [reasons[at], reasons[at + 1]];
+          at += parts[k]!.length;
+          if (grantReason === 'ConditionalCheckFailed') outcomes[i] = 'already';
+          else if (
+            memberReason === 'ConditionalCheckFailed' ||
+            memberReason === 'TransactionConflict' ||
+            grantReason === 'TransactionConflict'
+          )
+            outcomes[i] = 'conflict';
+          else return;
+          decided.push(i);
+        });
+        // Cancelled for a reason no grant explains (throttling, validation): not ours to decide.
+        if (!decided.length) throw error;
+        pending = pending.filter((i) => outcomes[i] === undefined);
+      }
+    }
+    return outcomes as GrantOutcome[];
+  };
+
+  return {
+    settings: () => settings.settings(),
+
+    async policies() {
+      return (await settings.settings()).policies;
     },
 
     async branches() {
@@ -117,56 +187,10 @@ export const dynamoCareStore = (db: DynamoDBDocumentClient, tableName: string): 
     },
 
     async grant(member, record, event) {
-      const year = String(record.year);
-      const care = { ...(member.care ?? {}) };
-      care[year] = {
-        ...(care[year] ?? {}),
-        [record.category]: (care[year]?.[record.category] ?? 0) + record.amountFen,
-      };
-      try {
-        await db.send(
-          new TransactWriteCommand({
-            TransactItems: [
-              {
-                Update: {
-                  TableName: tableName,
-                  Key: keys.memberByEmployee(member.employeeId),
-                  UpdateExpression: 'SET #care = :care, #version = :next',
-                  ConditionExpression: '#version = :current',
-                  ExpressionAttributeNames: { '#care': 'care', '#version': 'version' },
-                  ExpressionAttributeValues: {
-                    ':care': care,
-                    ':next': member.version + 1,
-                    ':current': member.version,
-                  },
-                },
-              },
-              {
-                Put: {
-                  TableName: tableName,
-                  Item: grantItem(record),
-                  ConditionExpression: 'attribute_not_exists(PK)',
-                },
-              },
-              ...(event ? [outboxPut(tableName, event, new Date())] : []),
-            ],
-          }),
-        );
-        return 'granted';
-      } catch (error) {
-        if (!(error instanceof TransactionCanceledException)) throw error;
-        const [memberReason, grantReason] = (error.CancellationReasons ?? []).map((r) => r.Code);
-        if (grantReason === 'ConditionalCheckFailed') return 'already';
-        if (
-          memberReason === 'ConditionalCheckFailed' ||
-          memberReason === 'TransactionConflict' ||
-          grantReason === 'TransactionConflict'
-        ) {
-          return 'conflict';
-        }
-        throw error;
-      }
+      return (await grantAll([{ member, record, event }]))[0]!;
     },
+
+    grantAll,
   };
 };
 

@@ -53,10 +53,14 @@ export const keys = {
     GSI1PK: `CAREREQ#${status}`,
     GSI1SK: `${createdAt}#${id}`,
   }),
-  /** Care policies, by the date they take effect. */
-  carePolicy: (effectiveFrom: string) => ({ PK: 'SETTINGS', SK: `CAREPOLICY#${effectiveFrom}` }),
-  /** Working-day overrides for years the lunar library does not know yet. */
-  workdayOverrides: () => ({ PK: 'SETTINGS', SK: 'WORKDAYS' }),
+  /** Care settings share one small partition under `CARE#`: the planner reads them all in one query. */
+  careSettingsPrefix: { PK: 'SETTINGS', SKPrefix: 'CARE#' },
+  /** A care policy version, by the date it takes effect. */
+  carePolicy: (effectiveFrom: string) => ({ PK: 'SETTINGS', SK: `CARE#POLICY#${effectiveFrom}` }),
+  /** An occasion the union added (三月三, a founding day). */
+  careOccasion: (occasion: string) => ({ PK: 'SETTINGS', SK: `CARE#OCCASION#${occasion}` }),
+  /** A year's working-day arrangement (调休), for years the lunar library does not know yet. */
+  careWorkdays: (year: number) => ({ PK: 'SETTINGS', SK: `CARE#WORKDAYS#${year}` }),
   /** A transfer HR announced ahead, beside its member; GSI4 lists them by effective date. */
   pendingTransfer: (employeeId: string) => ({ PK: `EMPLOYEE#${employeeId}`, SK: 'TRANSFER' }),
   transfersDue: (effectiveDate: string, employeeId: string) => ({

@@ -1,6 +1,6 @@
 /** Every operation of the HTTP API, for the OpenAPI document. API modules add theirs here. */
 import * as z from 'zod/mini';
-import { careRequestBody, decisionBody } from './care-schemas.ts';
+import { careRequestBody, decisionBody, occasionBody, policyBody, workdaysBody } from './care-schemas.ts';
 import {
   acceptInvitationBody,
   departmentBody,
@@ -178,6 +178,73 @@ export const apiOperations: OperationDoc[] = [
     parameters: [proposalId],
   },
   ...proposalActions,
+  {
+    method: 'get',
+    path: '/care/policy',
+    summary:
+      'The care policy in force on a date (default today, Shanghai), every stored version, and the shipped default (chair, admin)',
+    auth: true,
+    parameters: [{ name: 'date', in: 'query', description: 'YYYY-MM-DD' }],
+  },
+  {
+    method: 'put',
+    path: '/care/policy',
+    summary:
+      'A policy version from effectiveFrom on; what the body leaves out is carried over from the version before (chair, admin)',
+    auth: true,
+    request: policyBody,
+    responses: {
+      '400': 'Invalid body (the failing fields)',
+      '409': 'effectiveFrom before today: a version in force is never changed, add a later one',
+    },
+  },
+  {
+    method: 'get',
+    path: '/care/occasions',
+    summary: 'Every occasion: built in and the union’s own, with the rule in force today (chair, admin)',
+    auth: true,
+  },
+  {
+    method: 'post',
+    path: '/care/occasions',
+    summary: 'Add an occasion of the union’s own, solar or lunar (e.g. 三月三, lunar 3/3) (chair, admin)',
+    auth: true,
+    request: occasionBody,
+    responses: {
+      '201': 'Added',
+      '400': 'Invalid body (the failing fields)',
+      '409': 'The key exists already or is built in',
+    },
+  },
+  {
+    method: 'delete',
+    path: '/care/occasions/{occasion}',
+    summary: 'Remove an occasion of the union’s own; its grants stay in the ledger (chair, admin)',
+    auth: true,
+    parameters: [{ name: 'occasion', in: 'path', required: true }],
+    responses: { '404': 'No such occasion', '409': 'A built-in occasion (disable it in a policy version)' },
+  },
+  {
+    method: 'get',
+    path: '/care/workdays/{year}',
+    summary:
+      'A year’s working-day overrides (调休) and whether the lunar library knows the year (chair, admin)',
+    auth: true,
+    parameters: [{ name: 'year', in: 'path', required: true }],
+  },
+  {
+    method: 'put',
+    path: '/care/workdays/{year}',
+    summary:
+      'Replace a year’s working-day overrides: the days the State Council’s arrangement makes rest or working days (chair, admin)',
+    auth: true,
+    request: workdaysBody,
+    parameters: [{ name: 'year', in: 'path', required: true }],
+    responses: {
+      '400': 'Invalid body (the failing fields)',
+      '409': 'The change would alter a day before today',
+    },
+  },
   {
     method: 'get',
     path: '/care/ledger',

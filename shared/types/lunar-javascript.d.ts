@@ -17,6 +17,8 @@ declare module 'lunar-javascript' {
     Lunar: { fromYmd(year: number, month: number, day: number): LunarDate };
     Solar: { fromYmd(year: number, month: number, day: number): SolarDate };
     HolidayUtil: { getHoliday(ymd: string): Holiday | null; getHolidays(year: number): Holiday[] };
+    /** A lunar month (a negative month is the leap month); null if the year has no such month. */
+    LunarMonth: { fromYm(year: number, month: number): { getDayCount(): number } | null };
   };
   export default lunar;
 }

@@ -219,6 +219,34 @@ const ROWS: Row[] = [
     allowed: ['officer', 'chair', 'admin', 'auditor'],
     request: (c) => ({ path: `/care/ledger.csv?year=2026&branch=${c.branch}` }),
   },
+  // Care settings: the chair and admins only. Writes carry INVALID (400), the delete a key never added (404).
+  { op: 'GET /care/policy', allowed: ['chair', 'admin'], request: () => ({ path: '/care/policy' }) },
+  {
+    op: 'PUT /care/policy',
+    allowed: ['chair', 'admin'],
+    request: () => ({ path: '/care/policy', body: INVALID }),
+  },
+  { op: 'GET /care/occasions', allowed: ['chair', 'admin'], request: () => ({ path: '/care/occasions' }) },
+  {
+    op: 'POST /care/occasions',
+    allowed: ['chair', 'admin'],
+    request: () => ({ path: '/care/occasions', body: INVALID }),
+  },
+  {
+    op: 'DELETE /care/occasions/{occasion}',
+    allowed: ['chair', 'admin'],
+    request: () => ({ path: '/care/occasions/matrix_never_added' }),
+  },
+  {
+    op: 'GET /care/workdays/{year}',
+    allowed: ['chair', 'admin'],
+    request: () => ({ path: '/care/workdays/2031' }),
+  },
+  {
+    op: 'PUT /care/workdays/{year}',
+    allowed: ['chair', 'admin'],
+    request: () => ({ path: '/care/workdays/2031', body: INVALID }),
+  },
 ];
 
 const operations = () => apiOperations.map((o) => `${o.method.toUpperCase()} ${o.path}`);

@@ -39,7 +39,11 @@ import {
   careRequestBody,
   decisionBody,
   ledgerQuery,
+  occasionBody,
+  policyBody,
+  policyQuery,
   requestListQuery,
+  workdaysBody,
 } from '../../shared/http/care-schemas.ts';
 import {
   acceptInvitationBody,
@@ -433,6 +437,33 @@ const BODY_ROUTES: BodyRoute[] = [
       expected: [400],
     }),
   ),
+  {
+    op: 'PUT /care/policy',
+    method: 'PUT',
+    path: () => '/care/policy',
+    who: () => ctx.chair,
+    forbidden: () => ctx.officer,
+    schema: policyBody,
+    expected: [400],
+  },
+  {
+    op: 'POST /care/occasions',
+    method: 'POST',
+    path: () => '/care/occasions',
+    who: () => ctx.admin,
+    forbidden: () => ctx.member,
+    schema: occasionBody,
+    expected: [400],
+  },
+  {
+    op: 'PUT /care/workdays/{year}',
+    method: 'PUT',
+    path: () => '/care/workdays/2031',
+    who: () => ctx.admin,
+    forbidden: () => ctx.officer,
+    schema: workdaysBody,
+    expected: [400],
+  },
 ];
 
 // ---------------------------------------------------------------------------------------------
@@ -504,6 +535,14 @@ const QUERY_ROUTES: QueryRoute[] = [
     forbidden: () => ctx.member,
     schema: ledgerQuery,
   },
+  {
+    op: 'GET /care/policy',
+    path: '/care/policy',
+    who: () => ctx.chair,
+    forbidden: () => ctx.officer,
+    schema: policyQuery,
+  },
+  { op: 'GET /care/occasions', path: '/care/occasions', who: () => ctx.admin, forbidden: () => ctx.officer },
 ];
 
 // ---------------------------------------------------------------------------------------------
@@ -598,6 +637,29 @@ const PATH_ROUTES: PathRoute[] = [
       expected: [404],
     }),
   ),
+  {
+    op: 'DELETE /care/occasions/{occasion}',
+    method: 'DELETE',
+    path: (id) => `/care/occasions/${id}`,
+    who: () => ctx.chair,
+    expected: [404],
+  },
+  {
+    // Not a year: 400 naming `year`; 404 only through a path the URL parser shortened (`..`).
+    op: 'GET /care/workdays/{year}',
+    method: 'GET',
+    path: (id) => `/care/workdays/${id}`,
+    who: () => ctx.chair,
+    expected: [400, 404],
+  },
+  {
+    op: 'PUT /care/workdays/{year}',
+    method: 'PUT',
+    path: (id) => `/care/workdays/${id}`,
+    who: () => ctx.chair,
+    body: () => ({ days: [] }),
+    expected: [400, 404],
+  },
 ];
 
 /** Ids that name nothing: any text, long and short, percent-encoded as a client must. */

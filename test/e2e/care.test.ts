@@ -133,7 +133,7 @@ describe('care', () => {
       effectiveFrom: '2025-01-01',
       caps: { ...DEFAULT_CARE_POLICY.caps, holiday: 100000 },
     };
-    const key = { PK: 'SETTINGS', SK: 'CAREPOLICY#2025-01-01' };
+    const key = { PK: 'SETTINGS', SK: 'CARE#POLICY#2025-01-01' };
     await db().send(
       new PutCommand({ TableName: runtime().tableName, Item: { ...key, entity: 'Setting', policy } }),
     );

@@ -7,9 +7,9 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { sqsCareQueue } from '../../../shared/adapters/care-queue-sqs.ts';
 import { dynamoCareStore, queryLedger } from '../../../shared/adapters/care-store-dynamodb.ts';
-import { unionCalendar } from '../../../shared/domain/care/calendar.ts';
 import { readLedger } from '../../../shared/domain/care/ledger.ts';
-import { planCare } from '../../../shared/domain/care/planner.ts';
+import { arrangementWarnings, calendarOf, planCare } from '../../../shared/domain/care/planner.ts';
+import { NO_SETTINGS } from '../../../shared/domain/care/settings.ts';
 import { newId } from '../../../shared/domain/ids.ts';
 import { CliError, loadRuntimeInfo, localClientConfig } from '../runtime-info.ts';
 
@@ -24,18 +24,28 @@ const local = () => {
   return { info, db, store: dynamoCareStore(db, info.tableName) };
 };
 
+/**
+ * The union calendar of a year under the runtime's settings (the union's own occasions, working-day
+ * overrides, working days ahead from the policy); without a runtime, the shipped defaults. Warns
+ * when the year's or the next year's 调休 arrangement is in neither the library nor the overrides.
+ */
 export const calendarCommand = async (opts: { year?: string }) => {
   const year = Number(opts.year ?? new Date().getFullYear());
   if (!Number.isInteger(year) || year < 1901 || year > 2099)
     throw new CliError('--year takes a year, e.g. --year 2026');
-  // The override table lives in the runtime's settings; without a runtime the library's data is used.
-  let overrides: Awaited<ReturnType<ReturnType<typeof dynamoCareStore>['workdayOverrides']>> = [];
+  let settings = NO_SETTINGS;
+  let source: 'runtime' | 'defaults' = 'defaults';
   try {
-    overrides = await local().store.workdayOverrides();
+    settings = await local().store.settings();
+    source = 'runtime';
   } catch {
-    overrides = [];
+    settings = NO_SETTINGS;
   }
-  return unionCalendar(year, { overrides });
+  return {
+    entries: calendarOf(year, settings),
+    warnings: arrangementWarnings([year, year + 1], settings),
+    source,
+  };
 };
 
 export const carePlan = async (opts: { date?: string }) => {

@@ -6,26 +6,23 @@
  */
 import lunarJs from 'lunar-javascript';
 import { type Audience, DEFAULT_OCCASIONS, type OccasionDefinition } from './occasions.ts';
+import type { WorkdayOverride } from './settings.ts';
 
-export { type Audience, DEFAULT_OCCASIONS, type OccasionDefinition };
+export { type Audience, DEFAULT_OCCASIONS, type OccasionDefinition, type WorkdayOverride };
 
-const { HolidayUtil, Lunar } = lunarJs;
-
-/** A day the State Council's arrangement makes a rest day or a working day, for a year the library lacks. */
-export interface WorkdayOverride {
-  date: string;
-  work: boolean;
-}
+const { HolidayUtil, Lunar, LunarMonth } = lunarJs;
 
 const pad = (n: number) => String(n).padStart(2, '0');
 const ymd = (d: Date) => `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())}`;
 export const addDays = (date: string, days: number) =>
   ymd(new Date(Date.parse(`${date}T00:00:00Z`) + days * 86_400_000));
 
-export const occasionDate = (o: OccasionDefinition, year: number): string =>
-  o.calendar === 'solar'
-    ? `${year}-${pad(o.month)}-${pad(o.day)}`
-    : Lunar.fromYmd(year, o.month, o.day).getSolar().toYmd();
+/** The solar date of an occasion in a year; a lunar 30th falls on the 29th in a month of 29 days (as 除夕 does). */
+export const occasionDate = (o: OccasionDefinition, year: number): string => {
+  if (o.calendar === 'solar') return `${year}-${pad(o.month)}-${pad(o.day)}`;
+  const days = LunarMonth.fromYm(year, o.month)?.getDayCount() ?? 30;
+  return Lunar.fromYmd(year, o.month, Math.min(o.day, days)).getSolar().toYmd();
+};
 
 export class WorkCalendar {
   private readonly overrides: Map<string, boolean>;
@@ -84,7 +81,8 @@ export const unionCalendar = (
   opts: {
     occasions?: OccasionDefinition[];
     overrides?: WorkdayOverride[];
-    workingDaysAhead?: (occasion: string) => number;
+    /** Working days ahead for an occasion falling on a date (the policy in force on it decides). */
+    workingDaysAhead?: (occasion: string, date: string) => number;
   } = {},
 ): CalendarEntry[] => {
   const calendar = new WorkCalendar(opts.overrides);
@@ -96,7 +94,7 @@ export const unionCalendar = (
         occasion: o.occasion,
         name: o.name,
         date,
-        dispatchDate: calendar.dispatchDate(date, opts.workingDaysAhead?.(o.occasion) ?? 1),
+        dispatchDate: calendar.dispatchDate(date, opts.workingDaysAhead?.(o.occasion, date) ?? 1),
         audience: o.audience,
         arrangementKnown: known,
       };

@@ -9,13 +9,33 @@
 import { CARE_SOURCE } from '../../../events/care.ts';
 import type { DomainEvent } from '../../../events/domain.ts';
 import type { Member } from '../members/member.ts';
-import type { WorkdayOverride } from './calendar.ts';
-import { DEFAULT_OCCASIONS } from './occasions.ts';
-import { type CareCategory, type CarePolicy, decideGrant, policyOn } from './policy.ts';
+import type { Audience } from './occasions.ts';
+import { type CareCategory, type CarePolicy, decideGrant, type OccasionPolicy } from './policy.ts';
+import { type CareSettings, careYear } from './settings.ts';
+
+/**
+ * What a task grants, resolved by the planner from the settings once per run and carried by every
+ * task of the run, so that the workers granting pages of members read no settings at all.
+ */
+export interface TaskPlan {
+  name: string;
+  audience: Audience;
+  rule: OccasionPolicy;
+  capFen: number;
+  policyEffectiveFrom: string;
+}
 
 export type CareTask =
-  | { kind: 'holiday'; occasion: string; year: number; date: string; branch: string; cursor?: string }
-  | { kind: 'birthday'; date: string; cursor?: string };
+  | {
+      kind: 'holiday';
+      occasion: string;
+      year: number;
+      date: string;
+      branch: string;
+      cursor?: string;
+      plan?: TaskPlan;
+    }
+  | { kind: 'birthday'; date: string; cursor?: string; plan?: TaskPlan };
 
 export interface GrantRecord {
   employeeId: string;
@@ -35,9 +55,12 @@ export interface GrantRecord {
   createdAt: string;
 }
 
+export type GrantOutcome = 'granted' | 'already' | 'conflict';
+
 export interface CareStore {
+  /** Every care setting (policy versions, the union's occasions, working-day overrides): one read. */
+  settings(): Promise<CareSettings>;
   policies(): Promise<CarePolicy[]>;
-  workdayOverrides(): Promise<WorkdayOverride[]>;
   branches(): Promise<string[]>;
   membersOfBranch(
     branch: string,
@@ -51,11 +74,14 @@ export interface CareStore {
   ): Promise<{ members: Member[]; cursor?: string }>;
   member(employeeId: string): Promise<Member | undefined>;
   /** 'already' if this member, occasion and year has a grant; 'conflict' if the member changed since read. */
-  grant(
-    member: Member,
-    record: GrantRecord,
-    event: DomainEvent | undefined,
-  ): Promise<'granted' | 'already' | 'conflict'>;
+  grant(member: Member, record: GrantRecord, event: DomainEvent | undefined): Promise<GrantOutcome>;
+  /**
+   * Many grants in as few requests as the store allows, each as `grant` would make it; one outcome
+   * per entry, in order. A grant that fails its condition does not hold back the others.
+   */
+  grantAll(
+    entries: Array<{ member: Member; record: GrantRecord; event: DomainEvent | undefined }>,
+  ): Promise<GrantOutcome[]>;
 }
 
 export interface TaskQueue {
@@ -78,69 +104,93 @@ export const birthdayKeys = (date: string): string[] => {
   return md === '02-28' && !isLeapYear(Number(date.slice(0, 4))) ? ['02-28', '02-29'] : [md];
 };
 
-const occasionInfo = (occasion: string) => DEFAULT_OCCASIONS.find((o) => o.occasion === occasion);
+/** What an occasion grants on a date under the settings; undefined when nothing does. */
+export const planOf = (occasion: string, date: string, settings: CareSettings): TaskPlan | undefined => {
+  const y = careYear(settings);
+  const policy = y.policyOn(date);
+  const rule = y.ruleFor(policy, occasion);
+  if (!rule) return undefined;
+  const info = occasion === 'birthday' ? { name: '生日', audience: 'all' as const } : y.occasion(occasion);
+  return {
+    name: info?.name ?? occasion,
+    audience: info?.audience ?? 'all',
+    rule,
+    capFen: policy.caps[rule.category],
+    policyEffectiveFrom: policy.effectiveFrom,
+  };
+};
 
-/** One task: a page of members granted, the rest handed on as a new task. */
+/** Members granted per store request (three items each: the member's totals, the grant, its event). */
+const GRANTS_PER_REQUEST = 25;
+
+/**
+ * One task: a page of members granted, the rest handed on as a new task first (so the next page
+ * is granted by another instance meanwhile). The page's grants go to the store together; a member
+ * that changed since the page was read (HR, a life-event grant) is read again and retried alone.
+ */
 export const runCareTask = async (task: CareTask, deps: CareDeps) => {
   const limit = deps.pageSize ?? 100;
   const page =
     task.kind === 'holiday'
       ? await deps.store.membersOfBranch(task.branch, task.cursor, limit)
       : await deps.store.birthdays(birthdayKeys(task.date), task.cursor, limit);
-  if (page.cursor) await deps.queue.enqueue([{ ...task, cursor: page.cursor }]);
-  const policy = policyOn(task.date, await deps.store.policies());
+  // A task from before plans were carried (or put on the queue by hand) resolves its own.
   const occasion = task.kind === 'holiday' ? task.occasion : 'birthday';
+  const plan = task.plan ?? planOf(occasion, task.date, await deps.store.settings());
+  if (page.cursor) await deps.queue.enqueue([{ ...task, cursor: page.cursor, ...(plan ? { plan } : {}) }]);
   const year = task.kind === 'holiday' ? task.year : Number(task.date.slice(0, 4));
-  const info = occasionInfo(occasion);
-  const rule = policy.occasions[occasion];
-  const counts = { granted: 0, already: 0, skipped: 0, notEligible: 0 };
-  if (!rule) return { ...counts, members: page.members.length };
-  for (const first of page.members) {
-    let member: Member | undefined = first;
-    for (let attempt = 0; member && attempt < 5; attempt++) {
-      const spent = member.care?.[String(year)]?.[rule.category] ?? 0;
-      const decision = decideGrant(
-        member,
-        rule,
-        info?.audience ?? 'all',
-        task.date,
-        spent,
-        policy.caps[rule.category],
-      );
-      if (!decision.grant && decision.reason === 'not_eligible') {
-        counts.notEligible++;
-        break;
-      }
-      const record: GrantRecord = {
-        employeeId: member.employeeId,
-        memberId: member.memberId,
-        membershipNumber: member.membershipNumber ?? '',
-        branch: member.branch ?? { code: 'SCHOOL', name: '校工会直属' },
-        occasion,
-        occasionName: info?.name ?? '生日',
-        category: rule.category,
-        year,
-        date: task.date,
-        amountFen: decision.amountFen,
-        ...(rule.gift ? { gift: rule.gift } : {}),
-        reason: decision.reason as GrantRecord['reason'],
-        policyEffectiveFrom: policy.effectiveFrom,
-        createdAt: deps.now().toISOString(),
-      };
-      const event = decision.grant ? grantedEvent(member, record, deps) : undefined;
-      const outcome = await deps.store.grant(member, record, event);
-      if (outcome === 'granted') {
-        if (decision.grant) counts.granted++;
-        else counts.skipped++;
-        break;
-      }
-      if (outcome === 'already') {
-        counts.already++;
-        break;
-      }
-      // The member changed since the page was read (HR, another grant): read it again.
-      member = await deps.store.member(member.employeeId);
+  const counts = { granted: 0, already: 0, skipped: 0, notEligible: 0, conflicts: 0 };
+  if (!plan) return { ...counts, members: page.members.length };
+  const { rule } = plan;
+
+  const prepare = (member: Member) => {
+    const spent = member.care?.[String(year)]?.[rule.category] ?? 0;
+    const decision = decideGrant(member, rule, plan.audience, task.date, spent, plan.capFen);
+    if (!decision.grant && decision.reason === 'not_eligible') return undefined;
+    const record: GrantRecord = {
+      employeeId: member.employeeId,
+      memberId: member.memberId,
+      membershipNumber: member.membershipNumber ?? '',
+      branch: member.branch ?? { code: 'SCHOOL', name: '校工会直属' },
+      occasion,
+      occasionName: plan.name,
+      category: rule.category,
+      year,
+      date: task.date,
+      amountFen: decision.amountFen,
+      ...(rule.gift ? { gift: rule.gift } : {}),
+      reason: decision.reason as GrantRecord['reason'],
+      policyEffectiveFrom: plan.policyEffectiveFrom,
+      createdAt: deps.now().toISOString(),
+    };
+    return { member, record, event: decision.grant ? grantedEvent(member, record, deps) : undefined };
+  };
+
+  let members = page.members;
+  for (let attempt = 0; members.length && attempt < 5; attempt++) {
+    const entries = members.flatMap((m) => {
+      const entry = prepare(m);
+      if (!entry) counts.notEligible++;
+      return entry ? [entry] : [];
+    });
+    const changed: string[] = [];
+    for (let i = 0; i < entries.length; i += GRANTS_PER_REQUEST) {
+      const chunk = entries.slice(i, i + GRANTS_PER_REQUEST);
+      const outcomes = await deps.store.grantAll(chunk);
+      outcomes.forEach((outcome, k) => {
+        const { member, record } = chunk[k]!;
+        if (outcome === 'granted') {
+          if (record.reason === 'skipped_cap_reached') counts.skipped++;
+          else counts.granted++;
+        } else if (outcome === 'already') counts.already++;
+        else changed.push(member.employeeId);
+      });
     }
+    counts.conflicts += changed.length;
+    // The member changed since the page was read (HR, another grant): read it again.
+    members = (await Promise.all(changed.map((id) => deps.store.member(id)))).filter(
+      (m): m is Member => m !== undefined,
+    );
   }
   return { ...counts, members: page.members.length };
 };
