@@ -160,7 +160,7 @@ export const run = async (argv: string[]): Promise<number> => {
       return 0;
     }
     case 'calendar': {
-      const { entries, warnings } = await calendarCommand(values);
+      const { entries, warnings, source } = await calendarCommand(values);
       print(json, entries, () =>
         entries
           .map((e) => `${e.date}  ${e.name}（${e.occasion}）  发放 dispatch ${e.dispatchDate}`)
@@ -168,6 +168,8 @@ export const run = async (argv: string[]): Promise<number> => {
       );
       // Warnings on stderr, so that --json stays a plain list of occasions.
       for (const w of warnings) process.stderr.write(`注意 warning: ${w}\n`);
+      if (source === 'defaults')
+        process.stderr.write('本地运行时未启动，按默认设置 / No local runtime: the shipped default settings\n');
       return 0;
     }
     case 'care plan': {
