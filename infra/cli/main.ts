@@ -169,7 +169,9 @@ export const run = async (argv: string[]): Promise<number> => {
       // Warnings on stderr, so that --json stays a plain list of occasions.
       for (const w of warnings) process.stderr.write(`注意 warning: ${w}\n`);
       if (source === 'defaults')
-        process.stderr.write('本地运行时未启动，按默认设置 / No local runtime: the shipped default settings\n');
+        process.stderr.write(
+          '本地运行时未启动，按默认设置 / No local runtime: the shipped default settings\n',
+        );
       return 0;
     }
     case 'care plan': {
