@@ -43,7 +43,7 @@ for (const name of names) {
     writeFileSync(join(SECTIONS, `${name}.md`), section);
     process.stdout.write(`${r.body}\n\n`);
   } finally {
-    rmSync(dir, { recursive: true, force: true });
+    if (!process.env.BENCH_KEEP) rmSync(dir, { recursive: true, force: true });
   }
 }
 
