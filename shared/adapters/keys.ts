@@ -107,8 +107,8 @@ export const keys = {
 export const DAY_SECONDS = 86_400;
 export const epochSeconds = (date: Date): number => Math.floor(date.getTime() / 1000);
 
-/** Key and index attributes: storage details, never part of what a repository hands back. */
-const STORAGE_ATTRIBUTES = new Set([
+/** The table's and its indexes' key attributes (infra/topology.ts names the same). */
+export const KEY_ATTRIBUTES: ReadonlySet<string> = new Set([
   'PK',
   'SK',
   'GSI1PK',
@@ -119,8 +119,10 @@ const STORAGE_ATTRIBUTES = new Set([
   'GSI3SK',
   'GSI4PK',
   'GSI4SK',
-  'entity',
 ]);
+
+/** Key and index attributes: storage details, never part of what a repository hands back. */
+const STORAGE_ATTRIBUTES = new Set([...KEY_ATTRIBUTES, 'entity']);
 
 export const withoutKeys = <T>(item: Record<string, unknown>): T =>
   Object.fromEntries(Object.entries(item).filter(([k]) => !STORAGE_ATTRIBUTES.has(k))) as T;

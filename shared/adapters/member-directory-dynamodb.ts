@@ -13,7 +13,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { InvalidInput } from '../domain/errors.ts';
 import type { DepartmentMapping, MemberDirectory } from '../domain/members/members-service.ts';
-import { ENTITY, keyFits, keys } from './keys.ts';
+import { ENTITY, KEY_ATTRIBUTES, keyFits, keys } from './keys.ts';
 import { memberFromItem } from './member-repository-dynamodb.ts';
 
 export const encodeCursor = (key: Record<string, unknown> | undefined): string | undefined =>
@@ -23,20 +23,6 @@ const invalidCursor = () =>
   new InvalidInput('cursor 无效 / The cursor is invalid', {
     errors: [{ field: 'cursor', message: 'invalid' }],
   });
-
-/** The attributes a page's last key can hold: the table's keys and its indexes' keys. */
-const KEY_ATTRIBUTES = new Set([
-  'PK',
-  'SK',
-  'GSI1PK',
-  'GSI1SK',
-  'GSI2PK',
-  'GSI2SK',
-  'GSI3PK',
-  'GSI3SK',
-  'GSI4PK',
-  'GSI4SK',
-]);
 
 /**
  * A cursor is a page's last key as the client got it back: anything else (not base64url JSON, not

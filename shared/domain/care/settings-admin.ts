@@ -8,7 +8,7 @@ import { Conflict, Forbidden, InvalidInput, NotFound } from '../errors.ts';
 import { hasAnyRole, type Principal } from '../principal.ts';
 import { shanghaiDate } from '../time.ts';
 import { WorkCalendar } from './calendar.ts';
-import { type Audience, DEFAULT_OCCASIONS, type OccasionDefinition } from './occasions.ts';
+import { DEFAULT_OCCASIONS, type OccasionDefinition } from './occasions.ts';
 import {
   type CarePolicy,
   DEFAULT_CARE_POLICY,
@@ -132,13 +132,8 @@ export const listOccasions = async (actor: Principal, deps: SettingsDeps) => {
   };
 };
 
-export interface OccasionInput {
-  occasion: string;
-  name: string;
-  calendar: 'solar' | 'lunar';
-  month: number;
-  day: number;
-  audience: Audience;
+/** A union's own occasion as the API takes it: the definition and what it grants. */
+export interface OccasionInput extends OccasionDefinition {
   amountFen: number;
   gift?: string;
   workingDaysAhead?: number;
