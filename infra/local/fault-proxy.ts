@@ -5,7 +5,7 @@
  * function's calls. Nothing of this exists in the bundles deployed to AWS: the functions only see
  * another endpoint URL.
  *
- * Faults, each for a number of matching calls or until a time:
+ * Faults, each for a number of matching calls or for a stretch of time from the first one:
  *   throttle     answers as the service does when it throttles (DynamoDB ThrottlingException,
  *                SES "Maximum sending rate exceeded"), without passing the call on;
  *   delay        holds the call for `delayMs` before passing it on (past the client's timeout,
@@ -27,7 +27,12 @@ export interface FaultRule {
   operation?: string;
   /** How many matching calls to fault (default 1), */
   count?: number;
-  /** …or every matching call for this long (ms), whichever ends first when both are given. */
+  /**
+   * …or every matching call for this long (ms) from the first one, whichever ends first when both
+   * are given. From the first call, not from the injection: on a loaded machine the calls may
+   * come seconds later, and a stretch that had run out by then faulted nothing (seen: SES
+   * throttling 3 s from the injection, the first welcome mail after it).
+   */
   forMs?: number;
   /** delay: how long to hold the call. */
   delayMs?: number;
@@ -45,6 +50,7 @@ export interface FaultProxy {
 
 interface ActiveRule extends FaultRule {
   left: number;
+  /** Set at the first matching call when the rule has `forMs`. */
   until: number;
 }
 
@@ -87,6 +93,7 @@ export const startFaultProxy = async (opts: {
       (r) => (!r.function || r.function === fn) && (!r.operation || r.operation === operation),
     );
     if (rule) {
+      if (rule.forMs !== undefined && rule.until === Number.POSITIVE_INFINITY) rule.until = now + rule.forMs;
       rule.left--;
       injected[rule.kind]++;
     }
@@ -149,7 +156,7 @@ export const startFaultProxy = async (opts: {
       rules.push({
         ...rule,
         left: rule.count ?? (rule.forMs !== undefined ? Number.POSITIVE_INFINITY : 1),
-        until: rule.forMs !== undefined ? Date.now() + rule.forMs : Number.POSITIVE_INFINITY,
+        until: Number.POSITIVE_INFINITY,
       }),
     clear: () => {
       rules = [];
