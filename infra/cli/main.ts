@@ -6,6 +6,7 @@ import { parseArgs } from 'node:util';
 import { calendarCommand, careLedger, carePlan } from './commands/care.ts';
 import { listDlq, redriveDlq } from './commands/dlq.ts';
 import { hrPublish } from './commands/hr.ts';
+import { lettersReport } from './commands/letters.ts';
 import { listMail, uncertainMail } from './commands/mail.ts';
 import { importMembers, listMembers } from './commands/members.ts';
 import { issueToken } from './commands/token.ts';
@@ -30,6 +31,8 @@ const USAGE = `gonghui — 工会 Gonghui command line
                                        the union calendar: occasions, dates, dispatch dates
   gonghui care plan --date YYYY-MM-DD  run the care planner for any date (holidays, birthdays)
   gonghui care ledger --year YYYY [--branch CODE] [--occasion KEY] [--json]
+  gonghui letters report --year YYYY [--json]
+                                       the chair's mailbox by category: count, answered, days to the first answer
         (members commands take --aws --table NAME for a deployed stack)
 
 Environment: GONGHUI_DATA_DIR (default .data) selects the local runtime.`;
@@ -192,6 +195,20 @@ export const run = async (argv: string[]): Promise<number> => {
             (t) => `${t.branch}  ${t.occasion}  ${t.entries}  ${(t.amountFen / 100).toFixed(2)} 元`,
           ),
           `合计 total ${(ledger.totalFen / 100).toFixed(2)} 元`,
+        ].join('\n'),
+      );
+      return 0;
+    }
+    case 'letters report': {
+      const report = await lettersReport(values);
+      const days = (d: number | null) => (d === null ? '-' : String(d));
+      print(json, report, () =>
+        [
+          `${report.year} 主席信箱 chair's mailbox: 类别 category / 来信 letters / 已答复 answered / 首次答复天数中位数 median days / 最长 max days`,
+          ...[...report.categories, { category: '合计 total', ...report.total }].map(
+            (c) =>
+              `${c.category}  ${c.count}  ${c.answered}  ${days(c.medianDaysToFirstAnswer)}  ${days(c.maxDaysToFirstAnswer)}`,
+          ),
         ].join('\n'),
       );
       return 0;

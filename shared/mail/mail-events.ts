@@ -18,5 +18,8 @@ export const MAIL_EVENT_TYPES = [
   ...PROPOSAL_MAIL_EVENTS,
   'ProposalReminderDue',
   'CareGranted',
+  'LetterAnswered',
+  'LetterDelegated',
+  'LetterReminderDue',
 ] as const;
 export type MailEventType = (typeof MAIL_EVENT_TYPES)[number];

@@ -64,6 +64,9 @@ interface Ctx {
   /** A draft of `author`'s. */
   draftId: string;
   session: string;
+  /** A letter to the chair written by `member`, and a chair-only one. */
+  letterId: string;
+  chairOnlyLetterId: string;
 }
 
 interface Row {
@@ -247,6 +250,59 @@ const ROWS: Row[] = [
     allowed: ['chair', 'admin'],
     request: () => ({ path: '/care/workdays/2031', body: INVALID }),
   },
+  // The chair's mailbox: members write (a member record, not a role claim); the writer and the
+  // chair see a letter (no caller here is a delegate of the chair); others do not know it exists.
+  {
+    op: 'POST /letters',
+    allowed: ['member', 'otherMember'],
+    request: () => ({ path: '/letters', body: INVALID }),
+  },
+  { op: 'GET /letters', allowed: CALLERS, request: () => ({ path: '/letters?limit=1' }) },
+  {
+    op: 'GET /letters/settings',
+    allowed: ['chair', 'admin'],
+    request: () => ({ path: '/letters/settings' }),
+  },
+  {
+    op: 'PUT /letters/settings',
+    allowed: ['chair'],
+    request: () => ({ path: '/letters/settings', body: INVALID }),
+  },
+  {
+    op: 'GET /letters/{id}',
+    allowed: ['member', 'chair'],
+    hidden: CALLERS.filter((w) => w !== 'member' && w !== 'chair'),
+    request: (c) => ({ path: `/letters/${c.letterId}` }),
+  },
+  {
+    op: 'GET /letters/{id}',
+    variant: 'a chair-only letter',
+    allowed: ['member', 'chair'],
+    hidden: CALLERS.filter((w) => w !== 'member' && w !== 'chair'),
+    request: (c) => ({ path: `/letters/${c.chairOnlyLetterId}` }),
+  },
+  {
+    op: 'POST /letters/{id}/delegate',
+    allowed: ['chair'],
+    request: (c) => ({ path: `/letters/${c.letterId}/delegate`, body: INVALID }),
+  },
+  {
+    op: 'POST /letters/{id}/answer',
+    allowed: ['chair'],
+    hidden: CALLERS.filter((w) => w !== 'member' && w !== 'chair'),
+    request: (c) => ({ path: `/letters/${c.letterId}/answer`, body: INVALID }),
+  },
+  {
+    op: 'POST /letters/{id}/close',
+    allowed: ['member', 'chair'],
+    hidden: CALLERS.filter((w) => w !== 'member' && w !== 'chair'),
+    request: (c) => ({ path: `/letters/${c.letterId}/close`, body: INVALID }),
+  },
+  {
+    op: 'GET /reports/letters',
+    allowed: ['chair', 'admin'],
+    request: () => ({ path: '/reports/letters?year=2026' }),
+  },
 ];
 
 const operations = () => apiOperations.map((o) => `${o.method.toUpperCase()} ${o.path}`);
@@ -334,7 +390,24 @@ describe('every operation × every caller', () => {
       dueDate: new Date(Date.now() + 864e6).toISOString().slice(0, 10),
     });
     const member = await memberByEmployee(self);
-    ctx = { memberId: member!.memberId as string, branch, department: lead, proposalId, draftId, session };
+    const letter = async (chairOnly: boolean) => {
+      const res = await api('POST', '/letters', {
+        token: tokens.member,
+        body: { subject: '矩阵', text: '内容', category: '其他', chairOnly },
+      });
+      expect(res.status).toBe(201);
+      return res.body.id as string;
+    };
+    ctx = {
+      memberId: member!.memberId as string,
+      branch,
+      department: lead,
+      proposalId,
+      draftId,
+      session,
+      letterId: await letter(false),
+      chairOnlyLetterId: await letter(true),
+    };
   });
 
   it('lets exactly the allowed callers past authorisation, 403 the others, 401 without a token', async () => {
@@ -387,5 +460,7 @@ describe('every operation × every caller', () => {
     expect(p.body).toMatchObject({ state: 'assigned', version: 6 });
     const d = await api('GET', `/proposals/${ctx.draftId}`, { token: tokens.author });
     expect(d.body).toMatchObject({ state: 'draft', version: 1 });
+    const l = await api('GET', `/letters/${ctx.letterId}`, { token: tokens.chair });
+    expect(l.body).toMatchObject({ state: 'open', version: 1, delegatedTo: null, answers: [] });
   });
 });

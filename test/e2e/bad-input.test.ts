@@ -59,6 +59,15 @@ import {
   proposalListQuery,
   sessionQuery,
 } from '../../shared/http/proposals-schemas.ts';
+import {
+  answerLetterBody,
+  closeLetterBody,
+  delegateLetterBody,
+  letterBody,
+  letterListQuery,
+  letterReportQuery,
+  mailboxSettingsBody,
+} from '../../shared/http/voice-schemas.ts';
 import { recordFigure } from '../support/figures.ts';
 import {
   api,
@@ -200,6 +209,8 @@ interface Ctx {
   draftId: string;
   /** A pending care request for the member. */
   careRequestId: string;
+  /** A letter to the chair by `member`. */
+  letterId: string;
 }
 let ctx: Ctx;
 
@@ -229,6 +240,7 @@ const snapshot = async () => ({
   assigned: await queryPartition(`PROPOSAL#${ctx.assignedId}`),
   draft: await queryPartition(`PROPOSAL#${ctx.draftId}`),
   care: await queryPartition(`CAREREQ#${ctx.careRequestId}`),
+  letter: await queryPartition(`LETTER#${ctx.letterId}`),
 });
 let selfEmployee = '';
 
@@ -292,6 +304,12 @@ beforeAll(async () => {
     body: { memberId, kind: 'wedding', date: new Date().toISOString().slice(0, 10) },
   });
   expect(care.status).toBe(201);
+  const memberToken = await token(selfEmployee, 'member');
+  const letter = await api('POST', '/letters', {
+    token: memberToken,
+    body: { subject: '坏输入', text: '内容', category: '其他' },
+  });
+  expect(letter.status).toBe(201);
   ctx = {
     admin,
     chair: await token(uniqueId('BICH'), 'chair'),
@@ -306,6 +324,7 @@ beforeAll(async () => {
     assignedId,
     draftId,
     careRequestId: care.body.id,
+    letterId: letter.body.id,
   };
   await waitIdle();
 });
@@ -464,6 +483,52 @@ const BODY_ROUTES: BodyRoute[] = [
     schema: workdaysBody,
     expected: [400],
   },
+  {
+    op: 'POST /letters',
+    method: 'POST',
+    path: () => '/letters',
+    who: () => ctx.member,
+    // A token without a member record.
+    forbidden: () => ctx.delegate,
+    schema: letterBody,
+    expected: [400],
+  },
+  {
+    op: 'PUT /letters/settings',
+    method: 'PUT',
+    path: () => '/letters/settings',
+    who: () => ctx.chair,
+    forbidden: () => ctx.admin,
+    schema: mailboxSettingsBody,
+    expected: [400],
+  },
+  {
+    op: 'POST /letters/{id}/delegate',
+    method: 'POST',
+    path: () => `/letters/${ctx.letterId}/delegate`,
+    who: () => ctx.chair,
+    forbidden: () => ctx.admin,
+    schema: delegateLetterBody,
+    expected: [400],
+  },
+  {
+    op: 'POST /letters/{id}/answer',
+    method: 'POST',
+    path: () => `/letters/${ctx.letterId}/answer`,
+    who: () => ctx.chair,
+    // The writer sees the letter and may not answer it.
+    forbidden: () => ctx.member,
+    schema: answerLetterBody,
+    expected: [400],
+  },
+  {
+    op: 'POST /letters/{id}/close',
+    method: 'POST',
+    path: () => `/letters/${ctx.letterId}/close`,
+    who: () => ctx.chair,
+    schema: closeLetterBody,
+    expected: [400],
+  },
 ];
 
 // ---------------------------------------------------------------------------------------------
@@ -543,6 +608,20 @@ const QUERY_ROUTES: QueryRoute[] = [
     schema: policyQuery,
   },
   { op: 'GET /care/occasions', path: '/care/occasions', who: () => ctx.admin, forbidden: () => ctx.officer },
+  { op: 'GET /letters', path: '/letters', who: () => ctx.member, schema: letterListQuery },
+  {
+    op: 'GET /letters/settings',
+    path: '/letters/settings',
+    who: () => ctx.chair,
+    forbidden: () => ctx.member,
+  },
+  {
+    op: 'GET /reports/letters',
+    path: '/reports/letters',
+    who: () => ctx.chair,
+    forbidden: () => ctx.member,
+    schema: letterReportQuery,
+  },
 ];
 
 // ---------------------------------------------------------------------------------------------
@@ -660,6 +739,29 @@ const PATH_ROUTES: PathRoute[] = [
     body: () => ({ days: [] }),
     expected: [400, 404],
   },
+  {
+    op: 'GET /letters/{id}',
+    method: 'GET',
+    path: (id) => `/letters/${id}`,
+    who: () => ctx.chair,
+    expected: [404],
+  },
+  ...(
+    [
+      ['delegate', { to: 'X' }],
+      ['answer', { text: '答复' }],
+      ['close', {}],
+    ] as const
+  ).map(
+    ([name, body]): PathRoute => ({
+      op: `POST /letters/{id}/${name}`,
+      method: 'POST',
+      path: (id) => `/letters/${id}/${name}`,
+      who: () => ctx.chair,
+      body: () => body,
+      expected: [404],
+    }),
+  ),
 ];
 
 /** Ids that name nothing: any text, long and short, percent-encoded as a client must. */
