@@ -447,11 +447,13 @@ export const functions = {
   },
   'voice-api': {
     entry: 'functions/voice-api.ts',
-    description: "The members' voice: the chair's mailbox (letters, delegation, answers, the yearly report)",
+    description:
+      "The members' voice: the chair's mailbox (letters, delegation, answers, the yearly report), the anonymous survey (会员评家) and suggestions (建言献策) a delegate turns into a proposal draft",
     memoryMb: 512,
     timeoutSeconds: 10,
-    environment: [...common, ENV.tableName],
-    access: { table: ['GetItem', 'Query', 'PutItem'] },
+    // The proposals context's settings: a suggestion becomes a draft through its createProposal.
+    environment: proposalEnv,
+    access: { table: ['GetItem', 'Query', 'PutItem', 'UpdateItem'] },
     triggers: [
       { kind: 'route', method: 'POST', path: '/letters', auth: 'jwt' },
       { kind: 'route', method: 'GET', path: '/letters', auth: 'jwt' },
@@ -462,6 +464,17 @@ export const functions = {
       { kind: 'route', method: 'POST', path: '/letters/{id}/answer', auth: 'jwt' },
       { kind: 'route', method: 'POST', path: '/letters/{id}/close', auth: 'jwt' },
       { kind: 'route', method: 'GET', path: '/reports/letters', auth: 'jwt' },
+      { kind: 'route', method: 'POST', path: '/surveys', auth: 'jwt' },
+      { kind: 'route', method: 'GET', path: '/surveys', auth: 'jwt' },
+      { kind: 'route', method: 'GET', path: '/surveys/{id}', auth: 'jwt' },
+      { kind: 'route', method: 'POST', path: '/surveys/{id}/publish', auth: 'jwt' },
+      { kind: 'route', method: 'POST', path: '/surveys/{id}/close', auth: 'jwt' },
+      { kind: 'route', method: 'POST', path: '/surveys/{id}/answers', auth: 'jwt' },
+      { kind: 'route', method: 'GET', path: '/surveys/{id}/results', auth: 'jwt' },
+      { kind: 'route', method: 'POST', path: '/suggestions', auth: 'jwt' },
+      { kind: 'route', method: 'GET', path: '/suggestions', auth: 'jwt' },
+      { kind: 'route', method: 'GET', path: '/suggestions/{id}', auth: 'jwt' },
+      { kind: 'route', method: 'POST', path: '/suggestions/{id}/convert', auth: 'jwt' },
     ],
   },
   'remind-letters': {

@@ -62,11 +62,17 @@ import {
 import {
   answerLetterBody,
   closeLetterBody,
+  convertSuggestionBody,
   delegateLetterBody,
+  emptyBody,
   letterBody,
   letterListQuery,
   letterReportQuery,
   mailboxSettingsBody,
+  suggestionBody,
+  suggestionListQuery,
+  surveyAnswerBody,
+  surveyBody,
 } from '../../shared/http/voice-schemas.ts';
 import { recordFigure } from '../support/figures.ts';
 import {
@@ -211,6 +217,10 @@ interface Ctx {
   careRequestId: string;
   /** A letter to the chair by `member`. */
   letterId: string;
+  /** A draft survey, a published open one, a suggestion by `member`. */
+  surveyDraftId: string;
+  surveyId: string;
+  suggestionId: string;
 }
 let ctx: Ctx;
 
@@ -241,6 +251,9 @@ const snapshot = async () => ({
   draft: await queryPartition(`PROPOSAL#${ctx.draftId}`),
   care: await queryPartition(`CAREREQ#${ctx.careRequestId}`),
   letter: await queryPartition(`LETTER#${ctx.letterId}`),
+  surveyDraft: await queryPartition(`SURVEY#${ctx.surveyDraftId}`),
+  survey: await queryPartition(`SURVEY#${ctx.surveyId}`),
+  suggestion: await queryPartition(`SUGGESTION#${ctx.suggestionId}`),
 });
 let selfEmployee = '';
 
@@ -310,9 +323,35 @@ beforeAll(async () => {
     body: { subject: '坏输入', text: '内容', category: '其他' },
   });
   expect(letter.status).toBe(201);
+  const chair = await token(uniqueId('BICH'), 'chair');
+  const today = new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
+  const draft = async () => {
+    const res = await api('POST', '/surveys', {
+      token: chair,
+      body: {
+        title: '坏输入',
+        questions: [
+          { kind: 'rating', prompt: '满意度' },
+          { kind: 'choice', prompt: '选择', options: ['甲', '乙'] },
+        ],
+        opensOn: today,
+        closesOn: new Date(Date.now() + 864e6).toISOString().slice(0, 10),
+      },
+    });
+    expect(res.status).toBe(201);
+    return res.body.id as string;
+  };
+  const surveyDraftId = await draft();
+  const surveyId = await draft();
+  expect((await api('POST', `/surveys/${surveyId}/publish`, { token: chair, body: {} })).status).toBe(200);
+  const suggestion = await api('POST', '/suggestions', {
+    token: memberToken,
+    body: { title: '坏输入', text: '内容' },
+  });
+  expect(suggestion.status).toBe(201);
   ctx = {
     admin,
-    chair: await token(uniqueId('BICH'), 'chair'),
+    chair,
     officer: await token(uniqueId('BIOF'), 'officer', { branch }),
     member: await token(selfEmployee, 'member'),
     otherMember: await token(other, 'member'),
@@ -325,6 +364,9 @@ beforeAll(async () => {
     draftId,
     careRequestId: care.body.id,
     letterId: letter.body.id,
+    surveyDraftId,
+    surveyId,
+    suggestionId: suggestion.body.id,
   };
   await waitIdle();
 });
@@ -529,6 +571,59 @@ const BODY_ROUTES: BodyRoute[] = [
     schema: closeLetterBody,
     expected: [400],
   },
+  {
+    op: 'POST /surveys',
+    method: 'POST',
+    path: () => '/surveys',
+    who: () => ctx.chair,
+    forbidden: () => ctx.officer,
+    schema: surveyBody,
+    expected: [400],
+  },
+  ...(
+    [
+      ['publish', () => ctx.surveyDraftId],
+      ['close', () => ctx.surveyId],
+    ] as const
+  ).map(
+    ([name, id]): BodyRoute => ({
+      op: `POST /surveys/{id}/${name}`,
+      method: 'POST',
+      path: () => `/surveys/${id()}/${name}`,
+      who: () => ctx.admin,
+      forbidden: () => ctx.officer,
+      schema: emptyBody,
+      expected: [400],
+    }),
+  ),
+  {
+    op: 'POST /surveys/{id}/answers',
+    method: 'POST',
+    path: () => `/surveys/${ctx.surveyId}/answers`,
+    who: () => ctx.member,
+    // A token without a member record.
+    forbidden: () => ctx.delegate,
+    schema: surveyAnswerBody,
+    expected: [400],
+  },
+  {
+    op: 'POST /suggestions',
+    method: 'POST',
+    path: () => '/suggestions',
+    who: () => ctx.member,
+    forbidden: () => ctx.delegate,
+    schema: suggestionBody,
+    expected: [400],
+  },
+  {
+    op: 'POST /suggestions/{id}/convert',
+    method: 'POST',
+    path: () => `/suggestions/${ctx.suggestionId}/convert`,
+    who: () => ctx.delegate,
+    forbidden: () => ctx.member,
+    schema: convertSuggestionBody,
+    expected: [400],
+  },
 ];
 
 // ---------------------------------------------------------------------------------------------
@@ -622,6 +717,8 @@ const QUERY_ROUTES: QueryRoute[] = [
     forbidden: () => ctx.member,
     schema: letterReportQuery,
   },
+  { op: 'GET /surveys', path: '/surveys', who: () => ctx.member },
+  { op: 'GET /suggestions', path: '/suggestions', who: () => ctx.member, schema: suggestionListQuery },
 ];
 
 // ---------------------------------------------------------------------------------------------
@@ -762,6 +859,53 @@ const PATH_ROUTES: PathRoute[] = [
       expected: [404],
     }),
   ),
+  {
+    op: 'GET /surveys/{id}',
+    method: 'GET',
+    path: (id) => `/surveys/${id}`,
+    who: () => ctx.chair,
+    expected: [404],
+  },
+  ...(['publish', 'close'] as const).map(
+    (name): PathRoute => ({
+      op: `POST /surveys/{id}/${name}`,
+      method: 'POST',
+      path: (id) => `/surveys/${id}/${name}`,
+      who: () => ctx.chair,
+      body: () => ({}),
+      expected: [404],
+    }),
+  ),
+  {
+    op: 'POST /surveys/{id}/answers',
+    method: 'POST',
+    path: (id) => `/surveys/${id}/answers`,
+    who: () => ctx.member,
+    body: () => ({ answers: [{ question: 'q1', rating: 3 }] }),
+    expected: [404],
+  },
+  {
+    op: 'GET /surveys/{id}/results',
+    method: 'GET',
+    path: (id) => `/surveys/${id}/results`,
+    who: () => ctx.chair,
+    expected: [404],
+  },
+  {
+    op: 'GET /suggestions/{id}',
+    method: 'GET',
+    path: (id) => `/suggestions/${id}`,
+    who: () => ctx.chair,
+    expected: [404],
+  },
+  {
+    op: 'POST /suggestions/{id}/convert',
+    method: 'POST',
+    path: (id) => `/suggestions/${id}/convert`,
+    who: () => ctx.delegate,
+    body: () => ({}),
+    expected: [404],
+  },
 ];
 
 /** Ids that name nothing: any text, long and short, percent-encoded as a client must. */
