@@ -50,3 +50,12 @@ export const LetterReminderDue = defineEvent(VOICE_SOURCE, 'LetterReminderDue', 
   chair: z.nullable(recipient),
   delegate: z.nullable(recipient),
 });
+
+/** A delegate took up a suggestion as a proposal draft: its author is told. */
+export const SuggestionAdopted = defineEvent(VOICE_SOURCE, 'SuggestionAdopted', 1, {
+  suggestionId: z.string(),
+  title: z.string(),
+  proposalId: z.string(),
+  by: z.string(),
+  author: z.nullable(recipient),
+});

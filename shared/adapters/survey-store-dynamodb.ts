@@ -22,6 +22,7 @@ import type { StoredAnswer, Survey, SurveyStore } from '../domain/voice/surveys.
 import { ENTITY, keyFits, keys, withoutKeys } from './keys.ts';
 import { queryAll } from './letter-store-dynamodb.ts';
 import { encodeCursor, queryPage } from './member-directory-dynamodb.ts';
+import { outboxPut } from './outbox.ts';
 
 export const dynamoSurveyStore = (db: DynamoDBDocumentClient, tableName: string): SurveyStore => ({
   async get(id) {
@@ -200,6 +201,16 @@ export const dynamoSuggestionStore = (db: DynamoDBDocumentClient, tableName: str
       );
     } catch (error) {
       if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    }
+  },
+
+  async emitOnce(event) {
+    try {
+      await db.send(new PutCommand(outboxPut(tableName, event, new Date()).Put));
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
     }
   },
 });

@@ -21,5 +21,6 @@ export const MAIL_EVENT_TYPES = [
   'LetterAnswered',
   'LetterDelegated',
   'LetterReminderDue',
+  'SuggestionAdopted',
 ] as const;
 export type MailEventType = (typeof MAIL_EVENT_TYPES)[number];

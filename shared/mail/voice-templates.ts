@@ -3,7 +3,12 @@
  * to a delegate of the chair, and the daily reminder of letters still unanswered.
  */
 import type * as z from 'zod/mini';
-import type { LetterAnswered, LetterDelegated, LetterReminderDue } from '../../events/voice.ts';
+import type {
+  LetterAnswered,
+  LetterDelegated,
+  LetterReminderDue,
+  SuggestionAdopted,
+} from '../../events/voice.ts';
 import { renderMail } from './layout.ts';
 import type { MailContext, OutgoingMail } from './templates.ts';
 
@@ -111,3 +116,35 @@ export const renderLetterReminder = (
     }),
   }));
 };
+
+/** The author of a suggestion a delegate took up as a proposal draft. */
+export const renderSuggestionAdopted = (
+  d: z.infer<typeof SuggestionAdopted.schema>,
+  _ctx: MailContext,
+): OutgoingMail[] =>
+  d.author
+    ? [
+        {
+          notificationId: `${d.eventId}#author`,
+          to: d.author.email,
+          ...renderMail({
+            subject: {
+              zh: `您的建议《${d.title}》已被代表采纳为提案`,
+              en: `Your suggestion "${d.title}" is taken up as a proposal`,
+            },
+            greeting: {
+              zh: `${d.author.name ?? ''}老师：您好！`,
+              en: `Dear ${d.author.name ?? 'colleague'},`,
+            },
+            paragraphs: [
+              {
+                zh: `您在“建言献策”中提出的建议《${d.title}》已由教代会代表采纳，形成提案草稿，将按教代会提案程序提交、附议和审查。感谢您的建言。`,
+                en: `A staff-congress delegate has taken up your suggestion "${d.title}" as a proposal draft; it will go through the congress's proposal process (submission, seconding, review). Thank you for your suggestion.`,
+              },
+            ],
+            facts: [{ zh: '提案编号（草稿）', en: 'Proposal id (draft)', value: d.proposalId }],
+            closing: { zh: '校工会', en: 'The University Trade Union' },
+          }),
+        },
+      ]
+    : [];

@@ -6,7 +6,7 @@
  * delegate's proposal draft through the proposals context, once.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { api, hiredEvent, publish, queryPartition, token, uniqueId, waitIdle } from './support.ts';
+import { api, hiredEvent, mailsTo, publish, queryPartition, token, uniqueId, waitIdle } from './support.ts';
 
 const shanghaiDay = (offsetDays = 0) =>
   new Date(Date.now() + 8 * 3600_000 + offsetDays * 86_400_000).toISOString().slice(0, 10);
@@ -311,6 +311,15 @@ describe('suggestions (建言献策)', () => {
     expect(twice.status).toBe(409);
     expect(twice.body.proposalId).toBe(proposal.id);
     expect((await api('GET', `/suggestions/${id}`, { token: author })).body.proposalId).toBe(proposal.id);
+    // Its author is told, once.
+    await waitIdle();
+    const mails = (await mailsTo(`${big.ids[2]!.toLowerCase()}@example.edu.cn`)).filter((m) =>
+      m.subject.includes(title),
+    );
+    expect(mails).toHaveLength(1);
+    expect(mails[0]!.subject).toContain('已被代表采纳为提案');
+    expect(mails[0]!.subject).toContain('is taken up as a proposal');
+    expect(mails[0]!.text).toContain(proposal.id);
   });
 
   it('lists the survey and suggestion routes in /openapi.json', async () => {

@@ -5,6 +5,8 @@
  * proposal's id first (a conditional write), so two delegates converting at once get one draft
  * and one 409.
  */
+import type { DomainEvent } from '../../../events/domain.ts';
+import { VOICE_SOURCE } from '../../../events/voice.ts';
 import { Conflict, Forbidden, NotFound } from '../errors.ts';
 import { hasAnyRole, type Principal } from '../principal.ts';
 import { createProposal, type ProposalDeps } from '../proposals/proposals-service.ts';
@@ -34,6 +36,8 @@ export interface SuggestionStore {
   claim(id: string, proposalId: string, by: string, at: string): Promise<boolean>;
   /** Undoes a claim whose proposal could not be made. */
   release(id: string, proposalId: string): Promise<void>;
+  /** Stores an event alone, once per event id; false if it was stored before. */
+  emitOnce(event: DomainEvent): Promise<boolean>;
 }
 
 export interface SuggestionDeps {
@@ -134,6 +138,24 @@ export const convertSuggestion = async (
       }),
       proposalDeps,
     );
+    const author = await deps.people.member(s.author);
+    // Once per suggestion (its id is the event's): a retried request never mails twice.
+    await deps.store.emitOnce({
+      source: VOICE_SOURCE,
+      detailType: 'SuggestionAdopted',
+      detail: {
+        eventId: `adopted-${s.id}`,
+        occurredAt: at,
+        version: 1,
+        suggestionId: s.id,
+        title: s.title,
+        proposalId,
+        by: actor.sub,
+        author: author?.email
+          ? { id: s.author, email: author.email, ...(author.name ? { name: author.name } : {}) }
+          : null,
+      },
+    });
     return { suggestion: { ...s, proposalId, convertedBy: actor.sub, convertedAt: at }, proposal };
   } catch (error) {
     await deps.store.release(s.id, proposalId);
