@@ -111,11 +111,11 @@ export const dynamoSurveyStore = (db: DynamoDBDocumentClient, tableName: string)
       );
       return 'saved';
     } catch (error) {
-      if (
-        error instanceof TransactionCanceledException &&
-        error.CancellationReasons?.[0]?.Code === 'ConditionalCheckFailed'
-      )
-        return 'answered';
+      if (!(error instanceof TransactionCanceledException)) throw error;
+      const marker = error.CancellationReasons?.[0]?.Code;
+      if (marker === 'ConditionalCheckFailed') return 'answered';
+      // The same member's answer in flight at the same moment (only it writes this marker).
+      if (error.CancellationReasons?.some((r) => r.Code === 'TransactionConflict')) return 'busy';
       throw error;
     }
   },

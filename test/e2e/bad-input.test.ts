@@ -1034,6 +1034,24 @@ describe('generated bodies', () => {
         body: {},
       });
       expect(reject.status).toBe(400);
+      // Surveys: publishing a published one, closing a draft, answering a draft (hidden: 404) or
+      // outside the window; a letter handed to someone who is no delegate of the chair (400).
+      const valid = {
+        answers: [
+          { question: 'q1', rating: 3 },
+          { question: 'q2', choice: '甲' },
+        ],
+      };
+      for (const [method, path, who, body, status] of [
+        ['POST', `/surveys/${ctx.surveyId}/publish`, ctx.chair, {}, 409],
+        ['POST', `/surveys/${ctx.surveyDraftId}/close`, ctx.admin, {}, 409],
+        ['POST', `/surveys/${ctx.surveyDraftId}/answers`, ctx.member, valid, 404],
+        ['GET', `/surveys/${ctx.surveyId}/results`, ctx.chair, undefined, 409],
+        ['POST', `/letters/${ctx.letterId}/delegate`, ctx.chair, { to: 'NOT-A-DELEGATE' }, 400],
+      ] as const) {
+        const res = await send(method, path, who, body === undefined ? {} : { body });
+        expect([method, path, res.status]).toEqual([method, path, status]);
+      }
       // If-Match: anything that is not an ETag 400, a stale ETag 412 (checked before the body).
       await fc.assert(
         fc.asyncProperty(

@@ -191,6 +191,25 @@ describe("the chair's mailbox", () => {
     expect(toDeputy[0]!.subject).toContain('请答复');
   });
 
+  it('keeps every answer when three come at once, and mails each', async () => {
+    const subject = `同时答复${uniqueId('')}`;
+    const letter = await write({ subject });
+    await api('POST', `/letters/${letter.id}/delegate`, { token: chair, body: { to: ids.deputy } });
+    const sent = ['答复一', '答复二', '答复三'];
+    const results = await Promise.all(
+      sent.map((text, i) =>
+        api('POST', `/letters/${letter.id}/answer`, { token: i === 1 ? deputy : chair, body: { text } }),
+      ),
+    );
+    expect(results.map((r) => r.status)).toEqual([200, 200, 200]);
+    expect(results.map((r) => r.body.answerCount).sort()).toEqual([1, 2, 3]);
+    const got = await api('GET', `/letters/${letter.id}`, { token: writer });
+    expect(got.body.answers.map((a: { seq: number }) => a.seq)).toEqual([1, 2, 3]);
+    expect(got.body.answers.map((a: { text: string }) => a.text).sort()).toEqual([...sent].sort());
+    await waitIdle();
+    expect((await mailsTo(emailOf(ids.writer))).filter((m) => m.subject.includes(subject))).toHaveLength(3);
+  });
+
   it('reminds the chair and the delegate once per letter and day after the set days', async () => {
     const subject = `久候${uniqueId('')}`;
     const waiting = await write({ subject });

@@ -228,6 +228,25 @@ describe('the survey (会员评家)', () => {
     expect(one.body.branches).toEqual([expect.objectContaining({ branch: small.branch, suppressed: true })]);
   });
 
+  it('keeps one answer of a member who sends five at once', async () => {
+    const s = await draft();
+    await publishIt(s.id);
+    const who = big.tokens[4]!;
+    const statuses = await Promise.all(
+      [1, 2, 3, 4, 5].map((r) =>
+        answer(s.id, who, [
+          { question: 'q1', rating: r },
+          { question: 'q2', choice: '文体活动' },
+        ]).then((res) => res.status),
+      ),
+    );
+    expect(statuses.filter((x) => x === 201)).toHaveLength(1);
+    expect(statuses.filter((x) => x === 409)).toHaveLength(4);
+    const items = await queryPartition(`SURVEY#${s.id}`);
+    expect(items.filter((i) => String(i.SK).startsWith('ANSWER#'))).toHaveLength(1);
+    expect(items.filter((i) => String(i.SK).startsWith('ANSWERED#'))).toHaveLength(1);
+  });
+
   it('refuses answers before the window opens and after it closes', async () => {
     const later = await draft({ opensOn: shanghaiDay(2), closesOn: shanghaiDay(9) });
     await publishIt(later.id);
@@ -320,6 +339,34 @@ describe('suggestions (建言献策)', () => {
     expect(mails[0]!.subject).toContain('已被代表采纳为提案');
     expect(mails[0]!.subject).toContain('is taken up as a proposal');
     expect(mails[0]!.text).toContain(proposal.id);
+  });
+
+  it('makes one draft when three delegates convert the same suggestion at once', async () => {
+    const posted = await api('POST', '/suggestions', {
+      token: big.tokens[5]!,
+      body: { title: `并发转提案${uniqueId('')}`, text: '内容' },
+    });
+    const subs = [1, 2, 3].map(() => uniqueId('SVG'));
+    const delegates = await Promise.all(subs.map((sub) => token(sub, 'delegate')));
+    const results = await Promise.all(
+      delegates.map((d) => api('POST', `/suggestions/${posted.body.id}/convert`, { token: d, body: {} })),
+    );
+    const won = results.filter((r) => r.status === 201);
+    expect(won).toHaveLength(1);
+    expect(results.filter((r) => r.status === 409)).toHaveLength(2);
+    const proposalId = won[0]!.body.proposal.id as string;
+    expect(
+      (await api('GET', `/suggestions/${posted.body.id}`, { token: big.tokens[5] })).body.proposalId,
+    ).toBe(proposalId);
+    // Each delegate's own proposals, drafts included: only the winner has one.
+    const drafts = await Promise.all(
+      subs.map(
+        async (sub, i) =>
+          (await api('GET', `/proposals?author=${sub}&limit=10`, { token: delegates[i] })).body.items
+            .length as number,
+      ),
+    );
+    expect(drafts.reduce((a, b) => a + b, 0)).toBe(1);
   });
 
   it('lists the survey and suggestion routes in /openapi.json', async () => {

@@ -245,6 +245,28 @@ export const listLetters = async (actor: Principal, filters: Input<LetterFilters
   return { items: page.items, ...(page.cursor ? { cursor: page.cursor } : {}) };
 };
 
+type LetterWrite = Parameters<LetterStore['save']>[0];
+
+/**
+ * Loads the letter, decides the change and stores it; when someone else changed the letter
+ * meanwhile (two answers at once), decides again on what they stored, up to five times.
+ */
+const changeLetter = async (
+  actor: Principal,
+  id: string,
+  deps: LetterDeps,
+  decide: (letter: Letter, settings: MailboxSettings) => Promise<LetterWrite>,
+) => {
+  for (let attempt = 1; ; attempt++) {
+    const { letter, settings } = await loadVisible(actor, id, deps);
+    const write = await decide(letter, settings);
+    if ((await deps.store.save(write)) === 'saved') return write.letter;
+    if (attempt >= 5) throw new Conflict('信件正被频繁修改，请重试 / The letter is busy; try again');
+  }
+};
+
+const closed = (letter: Letter) => new Conflict('信件已关闭 / The letter is closed', { state: letter.state });
+
 export const delegateLetter = async (
   actor: Principal,
   id: string,
@@ -252,41 +274,30 @@ export const delegateLetter = async (
   deps: LetterDeps,
 ) => {
   if (!isChair(actor)) throw new Forbidden('仅主席可转交 / Only the chair hands letters on');
-  const { letter } = await loadVisible(actor, id, deps);
-  const input = body();
-  const settings = await deps.store.settings();
-  if (!settings.delegates.includes(input.to))
-    throw new InvalidInput('不是主席委托人 / Not one of the chair’s delegates', {
-      errors: [{ field: 'to', message: 'not a delegate of the chair (PUT /letters/settings)' }],
-    });
-  if (letter.chairOnly)
-    throw new Conflict('此信仅主席可阅，不能转交 / A letter for the chair alone is never handed on', {
-      state: letter.state,
-    });
-  if (letter.state === 'closed')
-    throw new Conflict('信件已关闭 / The letter is closed', { state: letter.state });
-  const at = deps.now().toISOString();
-  const next: Letter = {
-    ...letter,
-    delegatedTo: input.to,
-    delegatedAt: at,
-    updatedAt: at,
-    version: letter.version + 1,
-  };
-  const delegate = await recipientOf(deps, input.to);
-  const event = letterEvent(
-    'LetterDelegated',
-    next,
-    actor.sub,
-    at,
-    {
-      subject: next.subject,
-      delegate: delegate[0] ?? null,
-    },
-    deps,
-  );
-  await saveOrConflict(deps, { letter: next, event });
-  return next;
+  let input: { to: string } | undefined;
+  return changeLetter(actor, id, deps, async (letter, settings) => {
+    input ??= body();
+    if (!settings.delegates.includes(input.to))
+      throw new InvalidInput('不是主席委托人 / Not one of the chair’s delegates', {
+        errors: [{ field: 'to', message: 'not a delegate of the chair (PUT /letters/settings)' }],
+      });
+    if (letter.chairOnly)
+      throw new Conflict('此信仅主席可阅，不能转交 / A letter for the chair alone is never handed on', {
+        state: letter.state,
+      });
+    if (letter.state === 'closed') throw closed(letter);
+    const at = deps.now().toISOString();
+    const next: Letter = {
+      ...letter,
+      delegatedTo: input.to,
+      delegatedAt: at,
+      updatedAt: at,
+      version: letter.version + 1,
+    };
+    const delegate = (await recipientOf(deps, input.to))[0] ?? null;
+    const extra = { subject: next.subject, delegate };
+    return { letter: next, event: letterEvent('LetterDelegated', next, actor.sub, at, extra, deps) };
+  });
 };
 
 export const answerLetter = async (
@@ -295,44 +306,32 @@ export const answerLetter = async (
   body: Input<{ text: string }>,
   deps: LetterDeps,
 ) => {
-  const { letter } = await loadVisible(actor, id, deps);
-  if (!canAnswer(actor, letter))
-    throw new Forbidden('仅主席或受托人可答复 / Only the chair or the delegate it was handed to answers');
-  const input = body();
-  if (letter.state === 'closed')
-    throw new Conflict('信件已关闭 / The letter is closed', { state: letter.state });
-  if (letter.answerCount >= MAX_ANSWERS)
-    throw new Conflict(`答复已达上限 ${MAX_ANSWERS} / At most ${MAX_ANSWERS} answers`, {
-      state: letter.state,
-    });
-  const at = deps.now().toISOString();
-  const seq = letter.answerCount + 1;
-  const next: Letter = {
-    ...letter,
-    state: 'answered',
-    answerCount: seq,
-    firstAnsweredAt: letter.firstAnsweredAt ?? at,
-    lastAnsweredAt: at,
-    updatedAt: at,
-    version: letter.version + 1,
-  };
-  const answer: LetterAnswer = { letterId: letter.id, seq, text: input.text, by: actor.sub, at };
-  const writer = await recipientOf(deps, letter.writer);
-  const event = letterEvent(
-    'LetterAnswered',
-    next,
-    actor.sub,
-    at,
-    {
-      subject: next.subject,
-      seq,
-      answer: input.text,
-      writer: writer[0] ?? null,
-    },
-    deps,
-  );
-  await saveOrConflict(deps, { letter: next, answer, event });
-  return next;
+  let input: { text: string } | undefined;
+  return changeLetter(actor, id, deps, async (letter) => {
+    if (!canAnswer(actor, letter))
+      throw new Forbidden('仅主席或受托人可答复 / Only the chair or the delegate it was handed to answers');
+    input ??= body();
+    if (letter.state === 'closed') throw closed(letter);
+    if (letter.answerCount >= MAX_ANSWERS)
+      throw new Conflict(`答复已达上限 ${MAX_ANSWERS} / At most ${MAX_ANSWERS} answers`, {
+        state: letter.state,
+      });
+    const at = deps.now().toISOString();
+    const seq = letter.answerCount + 1;
+    const next: Letter = {
+      ...letter,
+      state: 'answered',
+      answerCount: seq,
+      firstAnsweredAt: letter.firstAnsweredAt ?? at,
+      lastAnsweredAt: at,
+      updatedAt: at,
+      version: letter.version + 1,
+    };
+    const answer: LetterAnswer = { letterId: letter.id, seq, text: input.text, by: actor.sub, at };
+    const writer = (await recipientOf(deps, letter.writer))[0] ?? null;
+    const extra = { subject: next.subject, seq, answer: input.text, writer };
+    return { letter: next, answer, event: letterEvent('LetterAnswered', next, actor.sub, at, extra, deps) };
+  });
 };
 
 /** The writer closes their letter, or the chair, or the delegate it was handed to. */
@@ -342,27 +341,24 @@ export const closeLetter = async (
   body: Input<{ note?: string }>,
   deps: LetterDeps,
 ) => {
-  const { letter } = await loadVisible(actor, id, deps);
-  if (actor.sub !== letter.writer && !canAnswer(actor, letter))
-    throw new Forbidden('无权关闭此信 / You may not close this letter');
-  const input = body();
-  if (letter.state === 'closed')
-    throw new Conflict('信件已关闭 / The letter is closed', { state: letter.state });
-  const at = deps.now().toISOString();
-  const next: Letter = {
-    ...letter,
-    state: 'closed',
-    closedAt: at,
-    closedBy: actor.sub,
-    closingNote: input.note ?? null,
-    updatedAt: at,
-    version: letter.version + 1,
-  };
-  await saveOrConflict(deps, {
-    letter: next,
-    event: letterEvent('LetterClosed', next, actor.sub, at, {}, deps),
+  let input: { note?: string } | undefined;
+  return changeLetter(actor, id, deps, async (letter) => {
+    if (actor.sub !== letter.writer && !canAnswer(actor, letter))
+      throw new Forbidden('无权关闭此信 / You may not close this letter');
+    input ??= body();
+    if (letter.state === 'closed') throw closed(letter);
+    const at = deps.now().toISOString();
+    const next: Letter = {
+      ...letter,
+      state: 'closed',
+      closedAt: at,
+      closedBy: actor.sub,
+      closingNote: input.note ?? null,
+      updatedAt: at,
+      version: letter.version + 1,
+    };
+    return { letter: next, event: letterEvent('LetterClosed', next, actor.sub, at, {}, deps) };
   });
-  return next;
 };
 
 export const mailboxSettings = async (actor: Principal, deps: LetterDeps) => {

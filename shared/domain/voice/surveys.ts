@@ -69,8 +69,15 @@ export interface SurveyStore {
   save(survey: Survey): Promise<'saved' | 'conflict'>;
   list(): Promise<Survey[]>;
   hasAnswered(surveyId: string, employeeId: string): Promise<boolean>;
-  /** The answer and the member's marker in one transaction; 'answered' if the marker exists. */
-  addAnswer(surveyId: string, employeeId: string, answer: StoredAnswer): Promise<'saved' | 'answered'>;
+  /**
+   * The answer and the member's marker in one transaction; 'answered' if the marker exists,
+   * 'busy' if the same member's other request was being written at that moment.
+   */
+  addAnswer(
+    surveyId: string,
+    employeeId: string,
+    answer: StoredAnswer,
+  ): Promise<'saved' | 'answered' | 'busy'>;
   answers(surveyId: string, branch?: string): Promise<StoredAnswer[]>;
 }
 
@@ -390,8 +397,13 @@ export const answerSurvey = async (
     );
   const answers = checkAnswers(s, input.answers);
   const branch = member.branch ?? '-';
-  if ((await deps.store.addAnswer(s.id, actor.sub, { branch, answers })) === 'answered')
+  const outcome = await deps.store.addAnswer(s.id, actor.sub, { branch, answers });
+  if (outcome === 'answered')
     throw new Conflict('您已参加过本次评议 / You have answered this survey already');
+  if (outcome === 'busy')
+    throw new Conflict(
+      '您的另一份回答正在提交，请稍后查看 / Another answer of yours is being saved; check again shortly',
+    );
   // Nothing about the stored answer comes back: not even its id.
   return { surveyId: s.id, answered: true };
 };
