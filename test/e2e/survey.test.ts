@@ -6,6 +6,7 @@
  * delegate's proposal draft through the proposals context, once.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
+import { surveyResultsCommand } from '../../infra/cli/commands/letters.ts';
 import { api, hiredEvent, mailsTo, publish, queryPartition, token, uniqueId, waitIdle } from './support.ts';
 
 const shanghaiDay = (offsetDays = 0) =>
@@ -216,6 +217,8 @@ describe('the survey (会员评家)', () => {
     expect(r.overall.questions[0].distribution['1']).toBe(0);
     expect(r.note).toContain('Fewer than 5');
 
+    // `gonghui survey results --id` reads the same figures.
+    expect(await surveyResultsCommand({ id: s.id })).toEqual(r);
     const officer = await api('GET', `/surveys/${s.id}/results`, { token: officerBig });
     expect(officer.status).toBe(200);
     expect(officer.body.branches).toHaveLength(1);
