@@ -445,6 +445,47 @@ export const functions = {
       { kind: 'route', method: 'GET', path: '/openapi.json', auth: 'none' },
     ],
   },
+  'voice-api': {
+    entry: 'functions/voice-api.ts',
+    description:
+      "The members' voice: the chair's mailbox (letters, delegation, answers, the yearly report), the anonymous survey (会员评家) and suggestions (建言献策) a delegate turns into a proposal draft",
+    memoryMb: 512,
+    timeoutSeconds: 10,
+    // The proposals context's settings: a suggestion becomes a draft through its createProposal.
+    environment: proposalEnv,
+    access: { table: ['GetItem', 'Query', 'PutItem', 'UpdateItem'] },
+    triggers: [
+      { kind: 'route', method: 'POST', path: '/letters', auth: 'jwt' },
+      { kind: 'route', method: 'GET', path: '/letters', auth: 'jwt' },
+      { kind: 'route', method: 'GET', path: '/letters/settings', auth: 'jwt' },
+      { kind: 'route', method: 'PUT', path: '/letters/settings', auth: 'jwt' },
+      { kind: 'route', method: 'GET', path: '/letters/{id}', auth: 'jwt' },
+      { kind: 'route', method: 'POST', path: '/letters/{id}/delegate', auth: 'jwt' },
+      { kind: 'route', method: 'POST', path: '/letters/{id}/answer', auth: 'jwt' },
+      { kind: 'route', method: 'POST', path: '/letters/{id}/close', auth: 'jwt' },
+      { kind: 'route', method: 'GET', path: '/reports/letters', auth: 'jwt' },
+      { kind: 'route', method: 'POST', path: '/surveys', auth: 'jwt' },
+      { kind: 'route', method: 'GET', path: '/surveys', auth: 'jwt' },
+      { kind: 'route', method: 'GET', path: '/surveys/{id}', auth: 'jwt' },
+      { kind: 'route', method: 'POST', path: '/surveys/{id}/publish', auth: 'jwt' },
+      { kind: 'route', method: 'POST', path: '/surveys/{id}/close', auth: 'jwt' },
+      { kind: 'route', method: 'POST', path: '/surveys/{id}/answers', auth: 'jwt' },
+      { kind: 'route', method: 'GET', path: '/surveys/{id}/results', auth: 'jwt' },
+      { kind: 'route', method: 'POST', path: '/suggestions', auth: 'jwt' },
+      { kind: 'route', method: 'GET', path: '/suggestions', auth: 'jwt' },
+      { kind: 'route', method: 'GET', path: '/suggestions/{id}', auth: 'jwt' },
+      { kind: 'route', method: 'POST', path: '/suggestions/{id}/convert', auth: 'jwt' },
+    ],
+  },
+  'remind-letters': {
+    entry: 'functions/remind-letters.ts',
+    description: 'Daily: reminds the chair (and its delegate) of letters unanswered after the set days',
+    memoryMb: 256,
+    timeoutSeconds: 60,
+    environment: [...common, ENV.tableName],
+    access: { table: ['GetItem', 'Query', 'PutItem'] },
+    triggers: [dailyAt0800('LetterRemindersDaily')],
+  },
 } as const satisfies Record<string, FunctionSpec>;
 
 export type FunctionName = keyof typeof functions;

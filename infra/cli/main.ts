@@ -6,6 +6,7 @@ import { parseArgs } from 'node:util';
 import { calendarCommand, careLedger, carePlan } from './commands/care.ts';
 import { listDlq, redriveDlq } from './commands/dlq.ts';
 import { hrPublish } from './commands/hr.ts';
+import { lettersReport, surveyResultsCommand } from './commands/letters.ts';
 import { listMail, uncertainMail } from './commands/mail.ts';
 import { importMembers, listMembers } from './commands/members.ts';
 import { issueToken } from './commands/token.ts';
@@ -30,6 +31,10 @@ const USAGE = `gonghui — 工会 Gonghui command line
                                        the union calendar: occasions, dates, dispatch dates
   gonghui care plan --date YYYY-MM-DD  run the care planner for any date (holidays, birthdays)
   gonghui care ledger --year YYYY [--branch CODE] [--occasion KEY] [--json]
+  gonghui letters report --year YYYY [--json]
+                                       the chair's mailbox by category: count, answered, days to the first answer
+  gonghui survey results --id ID [--branch CODE] [--json]
+                                       a closed survey's results per branch (none under 5 answers)
         (members commands take --aws --table NAME for a deployed stack)
 
 Environment: GONGHUI_DATA_DIR (default .data) selects the local runtime.`;
@@ -59,6 +64,7 @@ export const run = async (argv: string[]): Promise<number> => {
       year: { type: 'string' },
       date: { type: 'string' },
       occasion: { type: 'string' },
+      id: { type: 'string' },
     },
   });
   const [group, action, ...rest] = positionals;
@@ -192,6 +198,52 @@ export const run = async (argv: string[]): Promise<number> => {
             (t) => `${t.branch}  ${t.occasion}  ${t.entries}  ${(t.amountFen / 100).toFixed(2)} 元`,
           ),
           `合计 total ${(ledger.totalFen / 100).toFixed(2)} 元`,
+        ].join('\n'),
+      );
+      return 0;
+    }
+    case 'letters report': {
+      const report = await lettersReport(values);
+      const days = (d: number | null) => (d === null ? '-' : String(d));
+      print(json, report, () =>
+        [
+          `${report.year} 主席信箱 chair's mailbox: 类别 category / 来信 letters / 已答复 answered / 首次答复天数中位数 median days / 最长 max days`,
+          ...[...report.categories, { category: '合计 total', ...report.total }].map(
+            (c) =>
+              `${c.category}  ${c.count}  ${c.answered}  ${days(c.medianDaysToFirstAnswer)}  ${days(c.maxDaysToFirstAnswer)}`,
+          ),
+        ].join('\n'),
+      );
+      return 0;
+    }
+    case 'survey results': {
+      const r = await surveyResultsCommand(values);
+      // One branch's results carry no overall figures.
+      const overall = (r as { overall?: { answers: number; questions: unknown[] } | null }).overall ?? null;
+      const lines = (questions: Array<Record<string, unknown>>) =>
+        questions.map((q) => {
+          if (q.kind === 'rating')
+            return `  ${q.question} ${q.prompt}: 均分 mean ${q.mean ?? '-'} ${JSON.stringify(q.distribution)}`;
+          if (q.kind === 'choice') return `  ${q.question} ${q.prompt}: ${JSON.stringify(q.counts)}`;
+          return `  ${q.question} ${q.prompt}: ${(q.texts as string[]).length} 条意见 texts`;
+        });
+      print(json, r, () =>
+        [
+          `${r.title} (${r.surveyId})`,
+          ...r.branches.flatMap((b) =>
+            b.suppressed
+              ? [`${b.branch}: ${b.answers} — ${b.note}`]
+              : [
+                  `${b.branch}: ${b.answers}`,
+                  ...lines(b.questions as unknown as Array<Record<string, unknown>>),
+                ],
+          ),
+          ...(overall
+            ? [
+                `合计 overall: ${overall.answers}`,
+                ...lines(overall.questions as unknown as Array<Record<string, unknown>>),
+              ]
+            : []),
         ].join('\n'),
       );
       return 0;

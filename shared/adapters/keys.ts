@@ -16,6 +16,13 @@ export const ENTITY = {
   careRequest: 'CareRequest',
   branch: 'Branch',
   setting: 'Setting',
+  // The members' voice: the chair's mailbox, surveys (会员评家) and suggestions (建言献策).
+  letter: 'Letter',
+  letterAnswer: 'LetterAnswer',
+  survey: 'Survey',
+  surveyAnswer: 'SurveyAnswer',
+  surveyAnswered: 'SurveyAnswered',
+  suggestion: 'Suggestion',
 } as const;
 
 export const keys = {
@@ -102,6 +109,46 @@ export const keys = {
     GSI1PK: `MAILDAY#${day}`,
     GSI1SK: `${sentAt}#${notificationId}`,
   }),
+  // --- The members' voice -----------------------------------------------------------------
+  /** A letter to the chair; its answers share the partition, one item each, in order. */
+  letter: (id: string) => ({ PK: `LETTER#${id}`, SK: 'LETTER' }),
+  letterAnswer: (id: string, seq: number) => ({
+    PK: `LETTER#${id}`,
+    SK: `ANSWER#${String(seq).padStart(4, '0')}`,
+  }),
+  /** GSI1: a writer's own letters, in writing order (ids are ULIDs). */
+  lettersByWriter: (writer: string, id: string) => ({
+    GSI1PK: `LETTERWRITER#${writer}`,
+    GSI1SK: `LETTER#${id}`,
+  }),
+  /** GSI2: every letter by year (Asia/Shanghai) and writing order: the chair's list and the report. */
+  allLetters: (year: number, id: string) => ({ GSI2PK: 'LETTERS', GSI2SK: `${year}#${id}` }),
+  /** GSI4: letters still waiting for a first answer, by when they were written (the reminder). */
+  lettersUnanswered: (createdAt: string, id: string) => ({
+    GSI4PK: 'LETTERUNANSWERED',
+    GSI4SK: `${createdAt}#${id}`,
+  }),
+  /** The mailbox settings: the chair's delegates and the reminder's days. */
+  mailboxSettings: { PK: 'SETTINGS', SK: 'VOICE#MAILBOX' },
+  /** A survey (会员评家); GSI2 lists them in creation order. */
+  survey: (id: string) => ({ PK: `SURVEY#${id}`, SK: 'SURVEY' }),
+  allSurveys: (id: string) => ({ GSI2PK: 'SURVEYS', GSI2SK: id }),
+  /**
+   * One answer, with no member id: keyed by a random id (not a ULID: a ULID carries the time),
+   * under its branch. Nothing in it or in its key says who gave it or when.
+   */
+  surveyAnswer: (surveyId: string, branch: string, randomId: string) => ({
+    PK: `SURVEY#${surveyId}`,
+    SK: `ANSWER#${branch}#${randomId}`,
+  }),
+  /** "This member has answered": no answer id, no time. Written in the answer's transaction. */
+  surveyAnswered: (surveyId: string, employeeId: string) => ({
+    PK: `SURVEY#${surveyId}`,
+    SK: `ANSWERED#${employeeId}`,
+  }),
+  /** A suggestion (建言献策); GSI2 lists them in filing order. */
+  suggestion: (id: string) => ({ PK: `SUGGESTION#${id}`, SK: 'SUGGESTION' }),
+  allSuggestions: (id: string) => ({ GSI2PK: 'SUGGESTIONS', GSI2SK: id }),
 } as const;
 
 export const DAY_SECONDS = 86_400;

@@ -11,6 +11,7 @@ import {
 } from './members-schemas.ts';
 import type { OperationDoc } from './openapi.ts';
 import { actionBodies, createProposalBody, proposalResponse } from './proposals-schemas.ts';
+import { voiceOperations } from './voice-operations.ts';
 
 export const healthResponse = z.object({
   status: z.literal('ok'),
@@ -301,4 +302,5 @@ export const apiOperations: OperationDoc[] = [
     auth: true,
     parameters: [{ name: 'session', in: 'query', required: true }],
   },
+  ...voiceOperations,
 ];

@@ -18,5 +18,9 @@ export const MAIL_EVENT_TYPES = [
   ...PROPOSAL_MAIL_EVENTS,
   'ProposalReminderDue',
   'CareGranted',
+  'LetterAnswered',
+  'LetterDelegated',
+  'LetterReminderDue',
+  'SuggestionAdopted',
 ] as const;
 export type MailEventType = (typeof MAIL_EVENT_TYPES)[number];

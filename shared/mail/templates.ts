@@ -7,9 +7,16 @@ import type * as z from 'zod/mini';
 import { CareGranted } from '../../events/care.ts';
 import { EnrolmentSkipped, MemberEnrolled, MemberInvited, MemberLeft } from '../../events/members.ts';
 import { ProposalReminderDue, proposalChangeSchema } from '../../events/proposals.ts';
+import { LetterAnswered, LetterDelegated, LetterReminderDue, SuggestionAdopted } from '../../events/voice.ts';
 import { type RenderedMail, renderMail } from './layout.ts';
 import { type MailEventType, PROPOSAL_MAIL_EVENTS } from './mail-events.ts';
 import { renderProposalChange, renderProposalReminder } from './proposal-templates.ts';
+import {
+  renderLetterAnswered,
+  renderLetterDelegated,
+  renderLetterReminder,
+  renderSuggestionAdopted,
+} from './voice-templates.ts';
 
 export interface MailContext {
   /** The union office's mailbox: members write to it, and officers are told through it. */
@@ -195,6 +202,10 @@ export const templates = {
       },
     ],
   }),
+  LetterAnswered: template({ schema: LetterAnswered.schema, render: renderLetterAnswered }),
+  LetterDelegated: template({ schema: LetterDelegated.schema, render: renderLetterDelegated }),
+  LetterReminderDue: template({ schema: LetterReminderDue.schema, render: renderLetterReminder }),
+  SuggestionAdopted: template({ schema: SuggestionAdopted.schema, render: renderSuggestionAdopted }),
 } as Record<MailEventType, AnyTemplate>;
 
 const unmappedDepartmentNotice = (

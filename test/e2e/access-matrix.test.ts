@@ -64,6 +64,13 @@ interface Ctx {
   /** A draft of `author`'s. */
   draftId: string;
   session: string;
+  /** A letter to the chair written by `member`, and a chair-only one. */
+  letterId: string;
+  chairOnlyLetterId: string;
+  /** A survey still a draft, one published and open, and a suggestion by `member`. */
+  surveyDraftId: string;
+  surveyId: string;
+  suggestionId: string;
 }
 
 interface Row {
@@ -247,7 +254,145 @@ const ROWS: Row[] = [
     allowed: ['chair', 'admin'],
     request: () => ({ path: '/care/workdays/2031', body: INVALID }),
   },
+  // The chair's mailbox: members write (a member record, not a role claim); the writer and the
+  // chair see a letter (no caller here is a delegate of the chair); others do not know it exists.
+  {
+    op: 'POST /letters',
+    allowed: ['member', 'otherMember'],
+    request: () => ({ path: '/letters', body: INVALID }),
+  },
+  { op: 'GET /letters', allowed: CALLERS, request: () => ({ path: '/letters?limit=1' }) },
+  {
+    op: 'GET /letters/settings',
+    allowed: ['chair', 'admin'],
+    request: () => ({ path: '/letters/settings' }),
+  },
+  {
+    op: 'PUT /letters/settings',
+    allowed: ['chair'],
+    request: () => ({ path: '/letters/settings', body: INVALID }),
+  },
+  {
+    op: 'GET /letters/{id}',
+    allowed: ['member', 'chair'],
+    hidden: CALLERS.filter((w) => w !== 'member' && w !== 'chair'),
+    request: (c) => ({ path: `/letters/${c.letterId}` }),
+  },
+  {
+    op: 'GET /letters/{id}',
+    variant: 'a chair-only letter',
+    allowed: ['member', 'chair'],
+    hidden: CALLERS.filter((w) => w !== 'member' && w !== 'chair'),
+    request: (c) => ({ path: `/letters/${c.chairOnlyLetterId}` }),
+  },
+  {
+    op: 'POST /letters/{id}/delegate',
+    allowed: ['chair'],
+    request: (c) => ({ path: `/letters/${c.letterId}/delegate`, body: INVALID }),
+  },
+  {
+    op: 'POST /letters/{id}/answer',
+    allowed: ['chair'],
+    hidden: CALLERS.filter((w) => w !== 'member' && w !== 'chair'),
+    request: (c) => ({ path: `/letters/${c.letterId}/answer`, body: INVALID }),
+  },
+  {
+    op: 'POST /letters/{id}/close',
+    allowed: ['member', 'chair'],
+    hidden: CALLERS.filter((w) => w !== 'member' && w !== 'chair'),
+    request: (c) => ({ path: `/letters/${c.letterId}/close`, body: INVALID }),
+  },
+  {
+    op: 'GET /reports/letters',
+    allowed: ['chair', 'admin'],
+    request: () => ({ path: '/reports/letters?year=2026' }),
+  },
+  // The survey (会员评家): the chair and admins manage it; members (a member record) answer it.
+  { op: 'POST /surveys', allowed: ['chair', 'admin'], request: () => ({ path: '/surveys', body: INVALID }) },
+  { op: 'GET /surveys', allowed: CALLERS, request: () => ({ path: '/surveys' }) },
+  { op: 'GET /surveys/{id}', allowed: CALLERS, request: (c) => ({ path: `/surveys/${c.surveyId}` }) },
+  {
+    op: 'GET /surveys/{id}',
+    variant: 'a draft',
+    allowed: ['chair', 'admin'],
+    hidden: CALLERS.filter((w) => w !== 'chair' && w !== 'admin'),
+    request: (c) => ({ path: `/surveys/${c.surveyDraftId}` }),
+  },
+  {
+    op: 'POST /surveys/{id}/publish',
+    allowed: ['chair', 'admin'],
+    request: (c) => ({ path: `/surveys/${c.surveyDraftId}/publish`, body: INVALID }),
+  },
+  {
+    op: 'POST /surveys/{id}/close',
+    allowed: ['chair', 'admin'],
+    request: (c) => ({ path: `/surveys/${c.surveyId}/close`, body: INVALID }),
+  },
+  {
+    op: 'POST /surveys/{id}/answers',
+    allowed: ['member', 'otherMember'],
+    request: (c) => ({ path: `/surveys/${c.surveyId}/answers`, body: INVALID }),
+  },
+  // Still open: allowed callers get 409 (results once it is closed).
+  {
+    op: 'GET /surveys/{id}/results',
+    allowed: OFFICERS,
+    request: (c) => ({ path: `/surveys/${c.surveyId}/results` }),
+  },
+  {
+    op: 'GET /surveys/{id}/results',
+    variant: "another branch's results",
+    allowed: ['officer', 'chair', 'admin'],
+    request: (c) => ({ path: `/surveys/${c.surveyId}/results?branch=${c.branch}` }),
+  },
+  // Suggestions (建言献策): officers and delegates read them all, a delegate converts one.
+  {
+    op: 'POST /suggestions',
+    allowed: ['member', 'otherMember'],
+    request: () => ({ path: '/suggestions', body: INVALID }),
+  },
+  { op: 'GET /suggestions', allowed: CALLERS, request: () => ({ path: '/suggestions?limit=1' }) },
+  {
+    op: 'GET /suggestions/{id}',
+    allowed: ['member', 'author', 'delegate', ...OFFICERS],
+    hidden: ['otherMember', 'committee', 'department', 'departmentOther', 'auditor'],
+    request: (c) => ({ path: `/suggestions/${c.suggestionId}` }),
+  },
+  {
+    op: 'POST /suggestions/{id}/convert',
+    allowed: ['author', 'delegate'],
+    request: (c) => ({ path: `/suggestions/${c.suggestionId}/convert`, body: INVALID }),
+  },
 ];
+
+/** A draft survey, a published open one, and a suggestion by `member`. */
+const voiceObjects = async (tokens: Record<Caller, string>) => {
+  const today = new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
+  const draft = async () => {
+    const res = await api('POST', '/surveys', {
+      token: tokens.chair,
+      body: {
+        title: '矩阵',
+        questions: [{ kind: 'rating', prompt: '满意度' }],
+        opensOn: today,
+        closesOn: new Date(Date.now() + 864e6).toISOString().slice(0, 10),
+      },
+    });
+    expect(res.status).toBe(201);
+    return res.body.id as string;
+  };
+  const surveyDraftId = await draft();
+  const surveyId = await draft();
+  expect((await api('POST', `/surveys/${surveyId}/publish`, { token: tokens.chair, body: {} })).status).toBe(
+    200,
+  );
+  const suggestion = await api('POST', '/suggestions', {
+    token: tokens.member,
+    body: { title: '矩阵', text: '内容' },
+  });
+  expect(suggestion.status).toBe(201);
+  return { surveyDraftId, surveyId, suggestionId: suggestion.body.id as string };
+};
 
 const operations = () => apiOperations.map((o) => `${o.method.toUpperCase()} ${o.path}`);
 
@@ -334,7 +479,25 @@ describe('every operation × every caller', () => {
       dueDate: new Date(Date.now() + 864e6).toISOString().slice(0, 10),
     });
     const member = await memberByEmployee(self);
-    ctx = { memberId: member!.memberId as string, branch, department: lead, proposalId, draftId, session };
+    const letter = async (chairOnly: boolean) => {
+      const res = await api('POST', '/letters', {
+        token: tokens.member,
+        body: { subject: '矩阵', text: '内容', category: '其他', chairOnly },
+      });
+      expect(res.status).toBe(201);
+      return res.body.id as string;
+    };
+    ctx = {
+      memberId: member!.memberId as string,
+      branch,
+      department: lead,
+      proposalId,
+      draftId,
+      session,
+      letterId: await letter(false),
+      chairOnlyLetterId: await letter(true),
+      ...(await voiceObjects(tokens)),
+    };
   });
 
   it('lets exactly the allowed callers past authorisation, 403 the others, 401 without a token', async () => {
@@ -387,5 +550,13 @@ describe('every operation × every caller', () => {
     expect(p.body).toMatchObject({ state: 'assigned', version: 6 });
     const d = await api('GET', `/proposals/${ctx.draftId}`, { token: tokens.author });
     expect(d.body).toMatchObject({ state: 'draft', version: 1 });
+    const l = await api('GET', `/letters/${ctx.letterId}`, { token: tokens.chair });
+    expect(l.body).toMatchObject({ state: 'open', version: 1, delegatedTo: null, answers: [] });
+    const draft = await api('GET', `/surveys/${ctx.surveyDraftId}`, { token: tokens.chair });
+    expect(draft.body).toMatchObject({ state: 'draft', version: 1 });
+    const survey = await api('GET', `/surveys/${ctx.surveyId}`, { token: tokens.member });
+    expect(survey.body).toMatchObject({ state: 'published', version: 2, answeredByMe: false });
+    const suggestion = await api('GET', `/suggestions/${ctx.suggestionId}`, { token: tokens.member });
+    expect(suggestion.body).toMatchObject({ proposalId: null });
   });
 });

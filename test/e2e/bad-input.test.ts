@@ -59,6 +59,21 @@ import {
   proposalListQuery,
   sessionQuery,
 } from '../../shared/http/proposals-schemas.ts';
+import {
+  answerLetterBody,
+  closeLetterBody,
+  convertSuggestionBody,
+  delegateLetterBody,
+  emptyBody,
+  letterBody,
+  letterListQuery,
+  letterReportQuery,
+  mailboxSettingsBody,
+  suggestionBody,
+  suggestionListQuery,
+  surveyAnswerBody,
+  surveyBody,
+} from '../../shared/http/voice-schemas.ts';
 import { recordFigure } from '../support/figures.ts';
 import {
   api,
@@ -200,6 +215,12 @@ interface Ctx {
   draftId: string;
   /** A pending care request for the member. */
   careRequestId: string;
+  /** A letter to the chair by `member`. */
+  letterId: string;
+  /** A draft survey, a published open one, a suggestion by `member`. */
+  surveyDraftId: string;
+  surveyId: string;
+  suggestionId: string;
 }
 let ctx: Ctx;
 
@@ -229,6 +250,10 @@ const snapshot = async () => ({
   assigned: await queryPartition(`PROPOSAL#${ctx.assignedId}`),
   draft: await queryPartition(`PROPOSAL#${ctx.draftId}`),
   care: await queryPartition(`CAREREQ#${ctx.careRequestId}`),
+  letter: await queryPartition(`LETTER#${ctx.letterId}`),
+  surveyDraft: await queryPartition(`SURVEY#${ctx.surveyDraftId}`),
+  survey: await queryPartition(`SURVEY#${ctx.surveyId}`),
+  suggestion: await queryPartition(`SUGGESTION#${ctx.suggestionId}`),
 });
 let selfEmployee = '';
 
@@ -292,9 +317,41 @@ beforeAll(async () => {
     body: { memberId, kind: 'wedding', date: new Date().toISOString().slice(0, 10) },
   });
   expect(care.status).toBe(201);
+  const memberToken = await token(selfEmployee, 'member');
+  const letter = await api('POST', '/letters', {
+    token: memberToken,
+    body: { subject: '坏输入', text: '内容', category: '其他' },
+  });
+  expect(letter.status).toBe(201);
+  const chair = await token(uniqueId('BICH'), 'chair');
+  const today = new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
+  const draft = async () => {
+    const res = await api('POST', '/surveys', {
+      token: chair,
+      body: {
+        title: '坏输入',
+        questions: [
+          { kind: 'rating', prompt: '满意度' },
+          { kind: 'choice', prompt: '选择', options: ['甲', '乙'] },
+        ],
+        opensOn: today,
+        closesOn: new Date(Date.now() + 864e6).toISOString().slice(0, 10),
+      },
+    });
+    expect(res.status).toBe(201);
+    return res.body.id as string;
+  };
+  const surveyDraftId = await draft();
+  const surveyId = await draft();
+  expect((await api('POST', `/surveys/${surveyId}/publish`, { token: chair, body: {} })).status).toBe(200);
+  const suggestion = await api('POST', '/suggestions', {
+    token: memberToken,
+    body: { title: '坏输入', text: '内容' },
+  });
+  expect(suggestion.status).toBe(201);
   ctx = {
     admin,
-    chair: await token(uniqueId('BICH'), 'chair'),
+    chair,
     officer: await token(uniqueId('BIOF'), 'officer', { branch }),
     member: await token(selfEmployee, 'member'),
     otherMember: await token(other, 'member'),
@@ -306,6 +363,10 @@ beforeAll(async () => {
     assignedId,
     draftId,
     careRequestId: care.body.id,
+    letterId: letter.body.id,
+    surveyDraftId,
+    surveyId,
+    suggestionId: suggestion.body.id,
   };
   await waitIdle();
 });
@@ -464,6 +525,105 @@ const BODY_ROUTES: BodyRoute[] = [
     schema: workdaysBody,
     expected: [400],
   },
+  {
+    op: 'POST /letters',
+    method: 'POST',
+    path: () => '/letters',
+    who: () => ctx.member,
+    // A token without a member record.
+    forbidden: () => ctx.delegate,
+    schema: letterBody,
+    expected: [400],
+  },
+  {
+    op: 'PUT /letters/settings',
+    method: 'PUT',
+    path: () => '/letters/settings',
+    who: () => ctx.chair,
+    forbidden: () => ctx.admin,
+    schema: mailboxSettingsBody,
+    expected: [400],
+  },
+  {
+    op: 'POST /letters/{id}/delegate',
+    method: 'POST',
+    path: () => `/letters/${ctx.letterId}/delegate`,
+    who: () => ctx.chair,
+    forbidden: () => ctx.admin,
+    schema: delegateLetterBody,
+    expected: [400],
+  },
+  {
+    op: 'POST /letters/{id}/answer',
+    method: 'POST',
+    path: () => `/letters/${ctx.letterId}/answer`,
+    who: () => ctx.chair,
+    // The writer sees the letter and may not answer it.
+    forbidden: () => ctx.member,
+    schema: answerLetterBody,
+    expected: [400],
+  },
+  {
+    op: 'POST /letters/{id}/close',
+    method: 'POST',
+    path: () => `/letters/${ctx.letterId}/close`,
+    who: () => ctx.chair,
+    schema: closeLetterBody,
+    expected: [400],
+  },
+  {
+    op: 'POST /surveys',
+    method: 'POST',
+    path: () => '/surveys',
+    who: () => ctx.chair,
+    forbidden: () => ctx.officer,
+    schema: surveyBody,
+    expected: [400],
+  },
+  ...(
+    [
+      ['publish', () => ctx.surveyDraftId],
+      ['close', () => ctx.surveyId],
+    ] as const
+  ).map(
+    ([name, id]): BodyRoute => ({
+      op: `POST /surveys/{id}/${name}`,
+      method: 'POST',
+      path: () => `/surveys/${id()}/${name}`,
+      who: () => ctx.admin,
+      forbidden: () => ctx.officer,
+      schema: emptyBody,
+      expected: [400],
+    }),
+  ),
+  {
+    op: 'POST /surveys/{id}/answers',
+    method: 'POST',
+    path: () => `/surveys/${ctx.surveyId}/answers`,
+    who: () => ctx.member,
+    // A token without a member record.
+    forbidden: () => ctx.delegate,
+    schema: surveyAnswerBody,
+    expected: [400],
+  },
+  {
+    op: 'POST /suggestions',
+    method: 'POST',
+    path: () => '/suggestions',
+    who: () => ctx.member,
+    forbidden: () => ctx.delegate,
+    schema: suggestionBody,
+    expected: [400],
+  },
+  {
+    op: 'POST /suggestions/{id}/convert',
+    method: 'POST',
+    path: () => `/suggestions/${ctx.suggestionId}/convert`,
+    who: () => ctx.delegate,
+    forbidden: () => ctx.member,
+    schema: convertSuggestionBody,
+    expected: [400],
+  },
 ];
 
 // ---------------------------------------------------------------------------------------------
@@ -543,6 +703,22 @@ const QUERY_ROUTES: QueryRoute[] = [
     schema: policyQuery,
   },
   { op: 'GET /care/occasions', path: '/care/occasions', who: () => ctx.admin, forbidden: () => ctx.officer },
+  { op: 'GET /letters', path: '/letters', who: () => ctx.member, schema: letterListQuery },
+  {
+    op: 'GET /letters/settings',
+    path: '/letters/settings',
+    who: () => ctx.chair,
+    forbidden: () => ctx.member,
+  },
+  {
+    op: 'GET /reports/letters',
+    path: '/reports/letters',
+    who: () => ctx.chair,
+    forbidden: () => ctx.member,
+    schema: letterReportQuery,
+  },
+  { op: 'GET /surveys', path: '/surveys', who: () => ctx.member },
+  { op: 'GET /suggestions', path: '/suggestions', who: () => ctx.member, schema: suggestionListQuery },
 ];
 
 // ---------------------------------------------------------------------------------------------
@@ -659,6 +835,76 @@ const PATH_ROUTES: PathRoute[] = [
     who: () => ctx.chair,
     body: () => ({ days: [] }),
     expected: [400, 404],
+  },
+  {
+    op: 'GET /letters/{id}',
+    method: 'GET',
+    path: (id) => `/letters/${id}`,
+    who: () => ctx.chair,
+    expected: [404],
+  },
+  ...(
+    [
+      ['delegate', { to: 'X' }],
+      ['answer', { text: '答复' }],
+      ['close', {}],
+    ] as const
+  ).map(
+    ([name, body]): PathRoute => ({
+      op: `POST /letters/{id}/${name}`,
+      method: 'POST',
+      path: (id) => `/letters/${id}/${name}`,
+      who: () => ctx.chair,
+      body: () => body,
+      expected: [404],
+    }),
+  ),
+  {
+    op: 'GET /surveys/{id}',
+    method: 'GET',
+    path: (id) => `/surveys/${id}`,
+    who: () => ctx.chair,
+    expected: [404],
+  },
+  ...(['publish', 'close'] as const).map(
+    (name): PathRoute => ({
+      op: `POST /surveys/{id}/${name}`,
+      method: 'POST',
+      path: (id) => `/surveys/${id}/${name}`,
+      who: () => ctx.chair,
+      body: () => ({}),
+      expected: [404],
+    }),
+  ),
+  {
+    op: 'POST /surveys/{id}/answers',
+    method: 'POST',
+    path: (id) => `/surveys/${id}/answers`,
+    who: () => ctx.member,
+    body: () => ({ answers: [{ question: 'q1', rating: 3 }] }),
+    expected: [404],
+  },
+  {
+    op: 'GET /surveys/{id}/results',
+    method: 'GET',
+    path: (id) => `/surveys/${id}/results`,
+    who: () => ctx.chair,
+    expected: [404],
+  },
+  {
+    op: 'GET /suggestions/{id}',
+    method: 'GET',
+    path: (id) => `/suggestions/${id}`,
+    who: () => ctx.chair,
+    expected: [404],
+  },
+  {
+    op: 'POST /suggestions/{id}/convert',
+    method: 'POST',
+    path: (id) => `/suggestions/${id}/convert`,
+    who: () => ctx.delegate,
+    body: () => ({}),
+    expected: [404],
   },
 ];
 
@@ -788,6 +1034,24 @@ describe('generated bodies', () => {
         body: {},
       });
       expect(reject.status).toBe(400);
+      // Surveys: publishing a published one, closing a draft, answering a draft (hidden: 404) or
+      // outside the window; a letter handed to someone who is no delegate of the chair (400).
+      const valid = {
+        answers: [
+          { question: 'q1', rating: 3 },
+          { question: 'q2', choice: '甲' },
+        ],
+      };
+      for (const [method, path, who, body, status] of [
+        ['POST', `/surveys/${ctx.surveyId}/publish`, ctx.chair, {}, 409],
+        ['POST', `/surveys/${ctx.surveyDraftId}/close`, ctx.admin, {}, 409],
+        ['POST', `/surveys/${ctx.surveyDraftId}/answers`, ctx.member, valid, 404],
+        ['GET', `/surveys/${ctx.surveyId}/results`, ctx.chair, undefined, 409],
+        ['POST', `/letters/${ctx.letterId}/delegate`, ctx.chair, { to: 'NOT-A-DELEGATE' }, 400],
+      ] as const) {
+        const res = await send(method, path, who, body === undefined ? {} : { body });
+        expect([method, path, res.status]).toEqual([method, path, status]);
+      }
       // If-Match: anything that is not an ETag 400, a stale ETag 412 (checked before the body).
       await fc.assert(
         fc.asyncProperty(
