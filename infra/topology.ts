@@ -445,6 +445,32 @@ export const functions = {
       { kind: 'route', method: 'GET', path: '/openapi.json', auth: 'none' },
     ],
   },
+  'activities-api': {
+    entry: 'functions/activities-api.ts',
+    description:
+      'Union life: activities with capacity, registration windows and waiting lists; mutual medical aid; awards',
+    memoryMb: 512,
+    timeoutSeconds: 30,
+    environment: [...common, ENV.tableName],
+    access: { table: ['GetItem', 'BatchGetItem', 'Query', 'PutItem'] },
+    triggers: [
+      { kind: 'route', method: 'POST', path: '/activities', auth: 'jwt' },
+      { kind: 'route', method: 'GET', path: '/activities', auth: 'jwt' },
+      { kind: 'route', method: 'GET', path: '/activities/{id}', auth: 'jwt' },
+      { kind: 'route', method: 'POST', path: '/activities/{id}/register', auth: 'jwt' },
+      { kind: 'route', method: 'POST', path: '/activities/{id}/cancel', auth: 'jwt' },
+      { kind: 'route', method: 'GET', path: '/activities/{id}/participants', auth: 'jwt' },
+    ],
+  },
+  'remind-activities': {
+    entry: 'functions/remind-activities.ts',
+    description: 'Daily: reminds the participants of tomorrow’s activities, once each',
+    memoryMb: 256,
+    timeoutSeconds: 120,
+    environment: [...common, ENV.tableName],
+    access: { table: ['BatchGetItem', 'Query', 'PutItem'] },
+    triggers: [dailyAt0800('UnionLifeRemindersDaily')],
+  },
 } as const satisfies Record<string, FunctionSpec>;
 
 export type FunctionName = keyof typeof functions;

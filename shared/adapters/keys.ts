@@ -16,6 +16,9 @@ export const ENTITY = {
   careRequest: 'CareRequest',
   branch: 'Branch',
   setting: 'Setting',
+  // Union life: activities, mutual medical aid, awards.
+  activity: 'Activity',
+  activityRegistration: 'ActivityRegistration',
 } as const;
 
 export const keys = {
@@ -101,6 +104,17 @@ export const keys = {
   mailByDay: (day: string, sentAt: string, notificationId: string) => ({
     GSI1PK: `MAILDAY#${day}`,
     GSI1SK: `${sentAt}#${notificationId}`,
+  }),
+  // -------------------------------------------------------------------------------------------
+  // Union life: activities (运动会, clubs, 疗休养), mutual medical aid (职工医疗互助), awards.
+  /** An activity; its registrations share the partition, one per member. */
+  activity: (id: string) => ({ PK: `ACTIVITY#${id}`, SK: 'ACTIVITY' }),
+  /** GSI4: activities by date (upcoming lists, the day-before reminders). */
+  activitiesByDate: (date: string, id: string) => ({ GSI4PK: 'ACTIVITYDAY', GSI4SK: `${date}#${id}` }),
+  /** A member's registration for an activity (confirmed, waiting or cancelled). */
+  activityRegistration: (activityId: string, employeeId: string) => ({
+    PK: `ACTIVITY#${activityId}`,
+    SK: `REG#${employeeId}`,
   }),
 } as const;
 

@@ -18,5 +18,9 @@ export const MAIL_EVENT_TYPES = [
   ...PROPOSAL_MAIL_EVENTS,
   'ProposalReminderDue',
   'CareGranted',
+  // Union life.
+  'ActivityRegistered',
+  'ActivityPromoted',
+  'ActivityReminderDue',
 ] as const;
 export type MailEventType = (typeof MAIL_EVENT_TYPES)[number];

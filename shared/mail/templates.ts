@@ -4,9 +4,15 @@
  * stable across redeliveries (event id + purpose + recipient): send-email is idempotent on it.
  */
 import type * as z from 'zod/mini';
+import { ActivityPromoted, ActivityRegistered, ActivityReminderDue } from '../../events/activities.ts';
 import { CareGranted } from '../../events/care.ts';
 import { EnrolmentSkipped, MemberEnrolled, MemberInvited, MemberLeft } from '../../events/members.ts';
 import { ProposalReminderDue, proposalChangeSchema } from '../../events/proposals.ts';
+import {
+  renderActivityPromoted,
+  renderActivityRegistered,
+  renderActivityReminder,
+} from './activity-templates.ts';
 import { type RenderedMail, renderMail } from './layout.ts';
 import { type MailEventType, PROPOSAL_MAIL_EVENTS } from './mail-events.ts';
 import { renderProposalChange, renderProposalReminder } from './proposal-templates.ts';
@@ -195,6 +201,9 @@ export const templates = {
       },
     ],
   }),
+  ActivityRegistered: template({ schema: ActivityRegistered.schema, render: renderActivityRegistered }),
+  ActivityPromoted: template({ schema: ActivityPromoted.schema, render: renderActivityPromoted }),
+  ActivityReminderDue: template({ schema: ActivityReminderDue.schema, render: renderActivityReminder }),
 } as Record<MailEventType, AnyTemplate>;
 
 const unmappedDepartmentNotice = (

@@ -64,6 +64,8 @@ interface Ctx {
   /** A draft of `author`'s. */
   draftId: string;
   session: string;
+  /** An activity of `branch` (the officer's), open for registration; `member` and `otherMember` are in it. */
+  activityId: string;
 }
 
 interface Row {
@@ -247,6 +249,26 @@ const ROWS: Row[] = [
     allowed: ['chair', 'admin'],
     request: () => ({ path: '/care/workdays/2031', body: INVALID }),
   },
+  // Activities: officers create; members of the branch register and cancel (INVALID: 400, nothing
+  // changes); the organisers (the branch's officer, chair, admin) see the participants.
+  { op: 'POST /activities', allowed: OFFICERS, request: () => ({ path: '/activities', body: INVALID }) },
+  { op: 'GET /activities', allowed: CALLERS, request: () => ({ path: '/activities' }) },
+  { op: 'GET /activities/{id}', allowed: CALLERS, request: (c) => ({ path: `/activities/${c.activityId}` }) },
+  {
+    op: 'POST /activities/{id}/register',
+    allowed: ['member', 'otherMember'],
+    request: (c) => ({ path: `/activities/${c.activityId}/register`, body: INVALID }),
+  },
+  {
+    op: 'POST /activities/{id}/cancel',
+    allowed: ['member', 'otherMember'],
+    request: (c) => ({ path: `/activities/${c.activityId}/cancel`, body: INVALID }),
+  },
+  {
+    op: 'GET /activities/{id}/participants',
+    allowed: ['officer', 'chair', 'admin'],
+    request: (c) => ({ path: `/activities/${c.activityId}/participants` }),
+  },
 ];
 
 const operations = () => apiOperations.map((o) => `${o.method.toUpperCase()} ${o.path}`);
@@ -334,7 +356,30 @@ describe('every operation × every caller', () => {
       dueDate: new Date(Date.now() + 864e6).toISOString().slice(0, 10),
     });
     const member = await memberByEmployee(self);
-    ctx = { memberId: member!.memberId as string, branch, department: lead, proposalId, draftId, session };
+    const today = new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
+    const activity = await api('POST', '/activities', {
+      token: tokens.officer,
+      body: {
+        title: '矩阵活动',
+        kind: 'club',
+        date: '2099-01-01',
+        place: '矩阵',
+        capacity: 10,
+        opensOn: today,
+        closesOn: '2098-12-31',
+        eligibility: 'members',
+      },
+    });
+    expect(activity.status).toBe(201);
+    ctx = {
+      memberId: member!.memberId as string,
+      branch,
+      department: lead,
+      proposalId,
+      draftId,
+      session,
+      activityId: activity.body.id,
+    };
   });
 
   it('lets exactly the allowed callers past authorisation, 403 the others, 401 without a token', async () => {
@@ -387,5 +432,7 @@ describe('every operation × every caller', () => {
     expect(p.body).toMatchObject({ state: 'assigned', version: 6 });
     const d = await api('GET', `/proposals/${ctx.draftId}`, { token: tokens.author });
     expect(d.body).toMatchObject({ state: 'draft', version: 1 });
+    const a = await api('GET', `/activities/${ctx.activityId}`, { token: tokens.member });
+    expect(a.body).toMatchObject({ taken: 0, waiting: 0, mine: null });
   });
 });

@@ -34,6 +34,7 @@ import { MemberEnrolled, MemberLeft } from '../../events/members.ts';
 import { listDlq } from '../../infra/cli/commands/dlq.ts';
 import { localClientConfig } from '../../infra/cli/runtime-info.ts';
 import { type QueueKey, queues } from '../../infra/topology.ts';
+import { cancelBody, createActivityBody, registerBody } from '../../shared/http/activities-schemas.ts';
 import { apiOperations } from '../../shared/http/api-operations.ts';
 import {
   careRequestBody,
@@ -200,6 +201,8 @@ interface Ctx {
   draftId: string;
   /** A pending care request for the member. */
   careRequestId: string;
+  /** A school-wide activity open for registration (nobody registered). */
+  activityId: string;
 }
 let ctx: Ctx;
 
@@ -229,6 +232,7 @@ const snapshot = async () => ({
   assigned: await queryPartition(`PROPOSAL#${ctx.assignedId}`),
   draft: await queryPartition(`PROPOSAL#${ctx.draftId}`),
   care: await queryPartition(`CAREREQ#${ctx.careRequestId}`),
+  activity: await queryPartition(`ACTIVITY#${ctx.activityId}`),
 });
 let selfEmployee = '';
 
@@ -292,6 +296,21 @@ beforeAll(async () => {
     body: { memberId, kind: 'wedding', date: new Date().toISOString().slice(0, 10) },
   });
   expect(care.status).toBe(201);
+  const today = new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
+  const activity = await api('POST', '/activities', {
+    token: admin,
+    body: {
+      title: '坏输入活动',
+      kind: 'other',
+      date: '2099-01-01',
+      place: '坏输入',
+      capacity: 3,
+      opensOn: today,
+      closesOn: '2098-12-31',
+      eligibility: 'members_with_family',
+    },
+  });
+  expect(activity.status).toBe(201);
   ctx = {
     admin,
     chair: await token(uniqueId('BICH'), 'chair'),
@@ -306,6 +325,7 @@ beforeAll(async () => {
     assignedId,
     draftId,
     careRequestId: care.body.id,
+    activityId: activity.body.id,
   };
   await waitIdle();
 });
@@ -464,6 +484,34 @@ const BODY_ROUTES: BodyRoute[] = [
     schema: workdaysBody,
     expected: [400],
   },
+  {
+    op: 'POST /activities',
+    method: 'POST',
+    path: () => '/activities',
+    who: () => ctx.admin,
+    forbidden: () => ctx.member,
+    schema: createActivityBody,
+    expected: [400],
+  },
+  {
+    op: 'POST /activities/{id}/register',
+    method: 'POST',
+    path: () => `/activities/${ctx.activityId}/register`,
+    who: () => ctx.member,
+    // Not a member (an officer's token of no member): 403 whatever the body.
+    forbidden: () => ctx.officer,
+    schema: registerBody,
+    expected: [400],
+  },
+  {
+    op: 'POST /activities/{id}/cancel',
+    method: 'POST',
+    path: () => `/activities/${ctx.activityId}/cancel`,
+    who: () => ctx.member,
+    forbidden: () => ctx.officer,
+    schema: cancelBody,
+    expected: [400],
+  },
 ];
 
 // ---------------------------------------------------------------------------------------------
@@ -543,6 +591,7 @@ const QUERY_ROUTES: QueryRoute[] = [
     schema: policyQuery,
   },
   { op: 'GET /care/occasions', path: '/care/occasions', who: () => ctx.admin, forbidden: () => ctx.officer },
+  { op: 'GET /activities', path: '/activities', who: () => ctx.member },
 ];
 
 // ---------------------------------------------------------------------------------------------
@@ -659,6 +708,36 @@ const PATH_ROUTES: PathRoute[] = [
     who: () => ctx.chair,
     body: () => ({ days: [] }),
     expected: [400, 404],
+  },
+  {
+    op: 'GET /activities/{id}',
+    method: 'GET',
+    path: (id) => `/activities/${id}`,
+    who: () => ctx.member,
+    expected: [404],
+  },
+  {
+    op: 'POST /activities/{id}/register',
+    method: 'POST',
+    path: (id) => `/activities/${id}/register`,
+    who: () => ctx.member,
+    body: () => ({ family: 1 }),
+    expected: [404],
+  },
+  {
+    op: 'POST /activities/{id}/cancel',
+    method: 'POST',
+    path: (id) => `/activities/${id}/cancel`,
+    who: () => ctx.member,
+    body: () => ({}),
+    expected: [404],
+  },
+  {
+    op: 'GET /activities/{id}/participants',
+    method: 'GET',
+    path: (id) => `/activities/${id}/participants`,
+    who: () => ctx.admin,
+    expected: [404],
   },
 ];
 

@@ -1,0 +1,89 @@
+/** activities-api: thin routes over the union-life use cases (activities, mutual aid, awards). */
+import { stringify } from 'csv-stringify/sync';
+import { dynamoDocumentClient } from '../shared/adapters/aws-clients.ts';
+import { unionLifeDeps } from '../shared/config/union-life-deps.ts';
+import {
+  cancel,
+  createActivity,
+  getActivity,
+  listActivities,
+  participants,
+  register,
+} from '../shared/domain/activities/activities-service.ts';
+import {
+  cancelBody,
+  createActivityBody,
+  participantsQuery,
+  registerBody,
+} from '../shared/http/activities-schemas.ts';
+import { httpApi } from '../shared/http/api.ts';
+import { principalOf } from '../shared/http/principal.ts';
+import { json } from '../shared/http/responses.ts';
+
+const deps = unionLifeDeps(dynamoDocumentClient());
+
+/** A CSV download with a BOM, so that spreadsheet programs read the Chinese text as UTF-8. */
+export const csv = (filename: string, columns: string[], rows: Array<Record<string, unknown>>) => ({
+  statusCode: 200,
+  headers: {
+    'content-type': 'text/csv; charset=utf-8',
+    'content-disposition': `attachment; filename="${filename}"`,
+    'cache-control': 'no-store',
+  },
+  body: `\uFEFF${stringify(rows, { header: true, columns })}`,
+});
+
+const PARTICIPANT_COLUMNS = [
+  'status',
+  'position',
+  'employeeId',
+  'name',
+  'branch',
+  'family',
+  'places',
+  'registeredAt',
+  'promoted',
+];
+
+export const handler = httpApi({
+  'POST /activities': async (req) =>
+    json(
+      201,
+      await createActivity(
+        principalOf(req.event),
+        () => createActivityBody.parse(req.json({})),
+        deps.activities,
+      ),
+    ),
+  'GET /activities': async (req) => json(200, await listActivities(principalOf(req.event), deps.activities)),
+  'GET /activities/{id}': async (req) =>
+    json(200, await getActivity(principalOf(req.event), req.path.id!, deps.activities)),
+  'POST /activities/{id}/register': async (req) => {
+    const principal = principalOf(req.event);
+    const result = await register(
+      principal,
+      req.path.id!,
+      () => registerBody.parse(req.json({})),
+      deps.activities,
+    );
+    return json(201, result);
+  },
+  'POST /activities/{id}/cancel': async (req) =>
+    json(
+      200,
+      await cancel(
+        principalOf(req.event),
+        req.path.id!,
+        () => cancelBody.parse(req.json({})),
+        deps.activities,
+      ),
+    ),
+  'GET /activities/{id}/participants': async (req) => {
+    const principal = principalOf(req.event);
+    const list = await participants(principal, req.path.id!, deps.activities);
+    const format = participantsQuery.parse(req.query).format ?? 'json';
+    if (format === 'json') return json(200, list);
+    const rows = [...list.confirmed, ...list.waiting].map((r) => ({ ...r, position: r.position ?? '' }));
+    return csv(`activity-${list.activity.id}.csv`, PARTICIPANT_COLUMNS, rows);
+  },
+});

@@ -1,0 +1,20 @@
+/**
+ * remind-activities: the union-life daily job (08:00 Asia/Shanghai). "Today" is the scheduled
+ * time's date in Shanghai, so a late or repeated run reminds for the day it was meant for, once.
+ * Activities: every confirmed participant of tomorrow's activities, once each.
+ */
+import { dynamoDocumentClient } from '../shared/adapters/aws-clients.ts';
+import { unionLifeDeps } from '../shared/config/union-life-deps.ts';
+import { remindParticipants } from '../shared/domain/activities/activities-service.ts';
+import { shanghaiDate } from '../shared/domain/time.ts';
+import { logger } from '../shared/observability/logger.ts';
+
+const deps = unionLifeDeps(dynamoDocumentClient());
+
+export const handler = async (event: { scheduledTime?: string; date?: string }) => {
+  const date = event.date ?? shanghaiDate(event.scheduledTime ? new Date(event.scheduledTime) : new Date());
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(date)) throw new Error(`invalid date ${date}`);
+  const activities = await remindParticipants(date, deps.activities);
+  logger.info('Union-life reminders', { activities });
+  return { activities };
+};

@@ -1,0 +1,16 @@
+/** The union-life contexts' wiring (activities, mutual aid, awards), shared by their API and daily job. */
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { dynamoActivityStore } from '../adapters/activity-store-dynamodb.ts';
+import { dynamoMemberLookup } from '../adapters/member-lookup-dynamodb.ts';
+import type { ActivityDeps } from '../domain/activities/activities-service.ts';
+import { newId } from '../domain/ids.ts';
+import { readEnv } from './config.ts';
+import { ENV } from './env-names.ts';
+
+export const unionLifeDeps = (db: DynamoDBDocumentClient) => {
+  const table = readEnv(ENV.tableName);
+  const members = dynamoMemberLookup(db, table);
+  const now = () => new Date();
+  const activities: ActivityDeps = { store: dynamoActivityStore(db, table), members, now, newId };
+  return { activities };
+};

@@ -1,0 +1,108 @@
+/** Mails of the union-life contexts: activities (registered, promoted, the day before). */
+import type * as z from 'zod/mini';
+import type { ActivityPromoted, ActivityRegistered, ActivityReminderDue } from '../../events/activities.ts';
+import { renderMail } from './layout.ts';
+import type { MailContext, OutgoingMail } from './templates.ts';
+
+const CLOSING = { zh: '校工会', en: 'The University Trade Union' };
+
+const greeting = (name: string | undefined) => ({
+  zh: `${name ?? ''}老师：您好！`,
+  en: `Dear ${name ?? 'colleague'},`,
+});
+
+const activityFacts = (d: { date: string; place: string }, family: number) => [
+  { zh: '日期', en: 'Date', value: d.date },
+  { zh: '地点', en: 'Place', value: d.place },
+  ...(family > 0 ? [{ zh: '随行家属', en: 'Family members', value: String(family) }] : []),
+];
+
+export const renderActivityRegistered = (
+  d: z.infer<typeof ActivityRegistered.schema>,
+  _ctx: MailContext,
+): OutgoingMail[] =>
+  d.recipient
+    ? [
+        {
+          notificationId: `${d.eventId}#member`,
+          to: d.recipient.email,
+          ...renderMail(
+            d.status === 'confirmed'
+              ? {
+                  subject: { zh: `报名成功：${d.title}`, en: `You are registered: ${d.title}` },
+                  greeting: greeting(d.recipient.name),
+                  paragraphs: [
+                    {
+                      zh: `您已成功报名“${d.title}”，活动于 ${d.date} 在${d.place}举行。如不能参加，请及时取消，把名额让给候补的同事。`,
+                      en: `You are registered for "${d.title}" on ${d.date} at ${d.place}. If you cannot come, please cancel so that a colleague on the waiting list gets your place.`,
+                    },
+                  ],
+                  facts: activityFacts(d, d.family),
+                  closing: CLOSING,
+                }
+              : {
+                  subject: { zh: `已列入候补：${d.title}`, en: `On the waiting list: ${d.title}` },
+                  greeting: greeting(d.recipient.name),
+                  paragraphs: [
+                    {
+                      zh: `“${d.title}”名额已满，您已列入候补名单第 ${d.position} 位。有名额空出时将按顺序自动递补，并邮件通知您。`,
+                      en: `"${d.title}" is full: you are number ${d.position} on the waiting list. When a place frees, it goes to the waiting list in order, and we will mail you.`,
+                    },
+                  ],
+                  facts: [
+                    ...activityFacts(d, d.family),
+                    { zh: '候补位次', en: 'Waiting-list position', value: String(d.position) },
+                  ],
+                  closing: CLOSING,
+                },
+          ),
+        },
+      ]
+    : [];
+
+export const renderActivityPromoted = (
+  d: z.infer<typeof ActivityPromoted.schema>,
+  _ctx: MailContext,
+): OutgoingMail[] =>
+  d.recipient
+    ? [
+        {
+          notificationId: `${d.eventId}#member`,
+          to: d.recipient.email,
+          ...renderMail({
+            subject: { zh: `候补成功：${d.title}`, en: `A place is yours: ${d.title}` },
+            greeting: greeting(d.recipient.name),
+            paragraphs: [
+              {
+                zh: `有名额空出，您已由候补转为正式报名“${d.title}”，活动于 ${d.date} 在${d.place}举行。`,
+                en: `A place freed and you moved up from the waiting list: you are registered for "${d.title}" on ${d.date} at ${d.place}.`,
+              },
+            ],
+            facts: activityFacts(d, d.family),
+            closing: CLOSING,
+          }),
+        },
+      ]
+    : [];
+
+export const renderActivityReminder = (
+  d: z.infer<typeof ActivityReminderDue.schema>,
+  _ctx: MailContext,
+): OutgoingMail[] => [
+  {
+    notificationId: `${d.eventId}#member`,
+    to: d.recipient.email,
+    ...renderMail({
+      subject: { zh: `明天见：${d.title}`, en: `Tomorrow: ${d.title}` },
+      greeting: greeting(d.recipient.name),
+      paragraphs: [
+        {
+          zh: `提醒您：您报名的“${d.title}”将于明天（${d.date}）在${d.place}举行。`,
+          en: `A reminder: "${d.title}", which you registered for, is tomorrow (${d.date}) at ${d.place}.`,
+        },
+      ],
+      facts: activityFacts(d, d.family),
+      closing: CLOSING,
+    }),
+  },
+];
