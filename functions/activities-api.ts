@@ -11,12 +11,19 @@ import {
   register,
 } from '../shared/domain/activities/activities-service.ts';
 import {
+  choose,
+  enrolledRows,
+  getWindow,
+  putWindow,
+} from '../shared/domain/mutual-aid/mutual-aid-service.ts';
+import {
   cancelBody,
   createActivityBody,
   participantsQuery,
   registerBody,
 } from '../shared/http/activities-schemas.ts';
 import { httpApi } from '../shared/http/api.ts';
+import { choiceBody, windowBody } from '../shared/http/mutual-aid-schemas.ts';
 import { principalOf } from '../shared/http/principal.ts';
 import { json } from '../shared/http/responses.ts';
 
@@ -85,5 +92,36 @@ export const handler = httpApi({
     if (format === 'json') return json(200, list);
     const rows = [...list.confirmed, ...list.waiting].map((r) => ({ ...r, position: r.position ?? '' }));
     return csv(`activity-${list.activity.id}.csv`, PARTICIPANT_COLUMNS, rows);
+  },
+  'PUT /mutual-aid/{year}': async (req) =>
+    json(
+      200,
+      await putWindow(
+        principalOf(req.event),
+        req.path.year!,
+        () => windowBody.parse(req.json({})),
+        deps.mutualAid,
+      ),
+    ),
+  'GET /mutual-aid/{year}': async (req) =>
+    json(200, await getWindow(principalOf(req.event), req.path.year!, deps.mutualAid)),
+  'POST /mutual-aid/{year}/choice': async (req) =>
+    json(
+      200,
+      await choose(
+        principalOf(req.event),
+        req.path.year!,
+        () => choiceBody.parse(req.json({})),
+        deps.mutualAid,
+      ),
+    ),
+  'GET /mutual-aid/{year}/enrolled.csv': async (req) => {
+    const rows = await enrolledRows(principalOf(req.event), req.path.year!, deps.mutualAid);
+    // Column names the insurer reads: 姓名, 工号, 分工会, 费用（元）.
+    return csv(
+      `mutual-aid-${req.path.year}.csv`,
+      ['姓名', '工号', '分工会', '费用（元）'],
+      rows.map((r) => ({ 姓名: r.name, 工号: r.employeeId, 分工会: r.branch, '费用（元）': r.feeYuan })),
+    );
   },
 });

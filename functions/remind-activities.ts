@@ -1,11 +1,13 @@
 /**
  * remind-activities: the union-life daily job (08:00 Asia/Shanghai). "Today" is the scheduled
  * time's date in Shanghai, so a late or repeated run reminds for the day it was meant for, once.
- * Activities: every confirmed participant of tomorrow's activities, once each.
+ * Activities: every confirmed participant of tomorrow's activities, once each. Mutual aid: on a
+ * window's reminder days, every active member who has not decided, once per member and day.
  */
 import { dynamoDocumentClient } from '../shared/adapters/aws-clients.ts';
 import { unionLifeDeps } from '../shared/config/union-life-deps.ts';
 import { remindParticipants } from '../shared/domain/activities/activities-service.ts';
+import { remindUndecided } from '../shared/domain/mutual-aid/mutual-aid-service.ts';
 import { shanghaiDate } from '../shared/domain/time.ts';
 import { logger } from '../shared/observability/logger.ts';
 
@@ -15,6 +17,7 @@ export const handler = async (event: { scheduledTime?: string; date?: string }) 
   const date = event.date ?? shanghaiDate(event.scheduledTime ? new Date(event.scheduledTime) : new Date());
   if (!/^\d{4}-\d{2}-\d{2}$/.test(date)) throw new Error(`invalid date ${date}`);
   const activities = await remindParticipants(date, deps.activities);
-  logger.info('Union-life reminders', { activities });
-  return { activities };
+  const mutualAid = await remindUndecided(date, deps.mutualAid);
+  logger.info('Union-life reminders', { activities, mutualAid });
+  return { activities, mutualAid };
 };

@@ -460,11 +460,16 @@ export const functions = {
       { kind: 'route', method: 'POST', path: '/activities/{id}/register', auth: 'jwt' },
       { kind: 'route', method: 'POST', path: '/activities/{id}/cancel', auth: 'jwt' },
       { kind: 'route', method: 'GET', path: '/activities/{id}/participants', auth: 'jwt' },
+      { kind: 'route', method: 'PUT', path: '/mutual-aid/{year}', auth: 'jwt' },
+      { kind: 'route', method: 'GET', path: '/mutual-aid/{year}', auth: 'jwt' },
+      { kind: 'route', method: 'POST', path: '/mutual-aid/{year}/choice', auth: 'jwt' },
+      { kind: 'route', method: 'GET', path: '/mutual-aid/{year}/enrolled.csv', auth: 'jwt' },
     ],
   },
   'remind-activities': {
     entry: 'functions/remind-activities.ts',
-    description: 'Daily: reminds the participants of tomorrow’s activities, once each',
+    description:
+      'Daily: reminds the participants of tomorrow’s activities, once each, and members who have not decided on mutual aid',
     memoryMb: 256,
     timeoutSeconds: 120,
     environment: [...common, ENV.tableName],

@@ -19,6 +19,8 @@ export const ENTITY = {
   // Union life: activities, mutual medical aid, awards.
   activity: 'Activity',
   activityRegistration: 'ActivityRegistration',
+  mutualAidWindow: 'MutualAidWindow',
+  mutualAidChoice: 'MutualAidChoice',
 } as const;
 
 export const keys = {
@@ -115,6 +117,13 @@ export const keys = {
   activityRegistration: (activityId: string, employeeId: string) => ({
     PK: `ACTIVITY#${activityId}`,
     SK: `REG#${employeeId}`,
+  }),
+  /** A year's mutual-aid window; all windows share one small partition (the daily job reads them all). */
+  mutualAidWindow: (year: number) => ({ PK: 'MUTUALAID', SK: `YEAR#${year}` }),
+  /** A member's choice for a year; a year's choices share a partition (the insurer's list). */
+  mutualAidChoice: (year: number, employeeId: string) => ({
+    PK: `MUTUALAID#${year}`,
+    SK: `MEMBER#${employeeId}`,
   }),
 } as const;
 

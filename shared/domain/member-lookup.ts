@@ -21,3 +21,8 @@ export const isActiveMember = (m: MemberInfo | undefined): m is MemberInfo =>
 
 export const recipientOf = (m: MemberInfo | undefined) =>
   m?.email ? { email: m.email, ...(m.name ? { name: m.name } : {}) } : null;
+
+/** Every active member (reminders to everyone who has not decided). */
+export interface MemberRoster {
+  active(): Promise<MemberInfo[]>;
+}

@@ -7,6 +7,7 @@ import {
   registerBody,
   registrationResponse,
 } from './activities-schemas.ts';
+import { choiceBody, windowBody, windowResponse } from './mutual-aid-schemas.ts';
 import type { OperationDoc } from './openapi.ts';
 
 const activityId = { name: 'id', in: 'path' as const, required: true, description: 'activity id' };
@@ -71,5 +72,47 @@ export const activityOperations: OperationDoc[] = [
     auth: true,
     parameters: [activityId, { name: 'format', in: 'query', description: 'json (default) | csv' }],
     responses: { '404': 'No such activity' },
+  },
+];
+
+const year = { name: 'year', in: 'path' as const, required: true, description: 'YYYY' };
+
+export const mutualAidOperations: OperationDoc[] = [
+  {
+    method: 'put',
+    path: '/mutual-aid/{year}',
+    summary:
+      "Open (or, until it closes, change) a year's mutual-aid opt-in window with the fee per person in yuan (chair, admin)",
+    auth: true,
+    request: windowBody,
+    response: windowResponse,
+    parameters: [year],
+    responses: { '400': 'Invalid body or year', '409': 'The window has closed' },
+  },
+  {
+    method: 'get',
+    path: '/mutual-aid/{year}',
+    summary: "A year's window and the caller's choice",
+    auth: true,
+    response: windowResponse,
+    parameters: [year],
+    responses: { '400': 'Not a year', '404': 'No window for the year' },
+  },
+  {
+    method: 'post',
+    path: '/mutual-aid/{year}/choice',
+    summary: 'Opt in or out (members, inside the window; a later choice replaces the earlier)',
+    auth: true,
+    request: choiceBody,
+    parameters: [year],
+    responses: { '404': 'No window for the year', '409': 'Outside the window' },
+  },
+  {
+    method: 'get',
+    path: '/mutual-aid/{year}/enrolled.csv',
+    summary: 'The enrolled members for the insurer as CSV: name, 工号, branch, fee in yuan (chair, admin)',
+    auth: true,
+    parameters: [year],
+    responses: { '404': 'No window for the year' },
   },
 ];

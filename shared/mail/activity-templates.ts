@@ -1,6 +1,7 @@
-/** Mails of the union-life contexts: activities (registered, promoted, the day before). */
+/** Mails of the union-life contexts: activities (registered, promoted, the day before), mutual aid (a choice, reminders). */
 import type * as z from 'zod/mini';
 import type { ActivityPromoted, ActivityRegistered, ActivityReminderDue } from '../../events/activities.ts';
+import type { MutualAidChosen, MutualAidReminderDue } from '../../events/mutual-aid.ts';
 import { renderMail } from './layout.ts';
 import type { MailContext, OutgoingMail } from './templates.ts';
 
@@ -102,6 +103,78 @@ export const renderActivityReminder = (
         },
       ],
       facts: activityFacts(d, d.family),
+      closing: CLOSING,
+    }),
+  },
+];
+
+// ---------------------------------------------------------------------------------------------
+// Mutual medical aid (职工医疗互助).
+
+const yuan = (fen: number) => `${Math.floor(fen / 100)}.${String(fen % 100).padStart(2, '0')}`;
+
+export const renderMutualAidChosen = (
+  d: z.infer<typeof MutualAidChosen.schema>,
+  _ctx: MailContext,
+): OutgoingMail[] =>
+  d.recipient
+    ? [
+        {
+          notificationId: `${d.eventId}#member`,
+          to: d.recipient.email,
+          ...renderMail({
+            subject: d.enrol
+              ? { zh: `已参加 ${d.year} 年度职工医疗互助`, en: `You joined mutual medical aid for ${d.year}` }
+              : {
+                  zh: `不参加 ${d.year} 年度职工医疗互助`,
+                  en: `You opted out of mutual medical aid for ${d.year}`,
+                },
+            greeting: greeting(d.recipient.name),
+            paragraphs: [
+              d.enrol
+                ? {
+                    zh: `您已选择参加 ${d.year} 年度职工医疗互助，费用每人 ${yuan(d.feeFen)} 元。${d.closesOn} 前可随时更改。`,
+                    en: `You chose to join mutual medical aid for ${d.year}; the fee is ${yuan(d.feeFen)} yuan per person. You may change your choice until ${d.closesOn}.`,
+                  }
+                : {
+                    zh: `您已选择不参加 ${d.year} 年度职工医疗互助。${d.closesOn} 前可随时更改。`,
+                    en: `You chose not to join mutual medical aid for ${d.year}. You may change your choice until ${d.closesOn}.`,
+                  },
+            ],
+            facts: [
+              { zh: '年度', en: 'Year', value: String(d.year) },
+              { zh: '费用（元/人）', en: 'Fee (yuan per person)', value: yuan(d.feeFen) },
+              { zh: '截止日期', en: 'Closes on', value: d.closesOn },
+            ],
+            closing: CLOSING,
+          }),
+        },
+      ]
+    : [];
+
+export const renderMutualAidReminder = (
+  d: z.infer<typeof MutualAidReminderDue.schema>,
+  _ctx: MailContext,
+): OutgoingMail[] => [
+  {
+    notificationId: `${d.eventId}#member`,
+    to: d.recipient.email,
+    ...renderMail({
+      subject: {
+        zh: `请在 ${d.closesOn} 前选择是否参加 ${d.year} 年度职工医疗互助`,
+        en: `Mutual medical aid ${d.year}: please choose by ${d.closesOn}`,
+      },
+      greeting: greeting(d.recipient.name),
+      paragraphs: [
+        {
+          zh: `${d.year} 年度职工医疗互助登记将于 ${d.closesOn} 截止，您尚未选择是否参加。费用每人 ${yuan(d.feeFen)} 元。`,
+          en: `Registration for mutual medical aid ${d.year} closes on ${d.closesOn} and you have not chosen yet. The fee is ${yuan(d.feeFen)} yuan per person.`,
+        },
+      ],
+      facts: [
+        { zh: '费用（元/人）', en: 'Fee (yuan per person)', value: yuan(d.feeFen) },
+        { zh: '截止日期', en: 'Closes on', value: d.closesOn },
+      ],
       closing: CLOSING,
     }),
   },

@@ -22,5 +22,7 @@ export const MAIL_EVENT_TYPES = [
   'ActivityRegistered',
   'ActivityPromoted',
   'ActivityReminderDue',
+  'MutualAidChosen',
+  'MutualAidReminderDue',
 ] as const;
 export type MailEventType = (typeof MAIL_EVENT_TYPES)[number];

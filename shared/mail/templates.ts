@@ -7,11 +7,14 @@ import type * as z from 'zod/mini';
 import { ActivityPromoted, ActivityRegistered, ActivityReminderDue } from '../../events/activities.ts';
 import { CareGranted } from '../../events/care.ts';
 import { EnrolmentSkipped, MemberEnrolled, MemberInvited, MemberLeft } from '../../events/members.ts';
+import { MutualAidChosen, MutualAidReminderDue } from '../../events/mutual-aid.ts';
 import { ProposalReminderDue, proposalChangeSchema } from '../../events/proposals.ts';
 import {
   renderActivityPromoted,
   renderActivityRegistered,
   renderActivityReminder,
+  renderMutualAidChosen,
+  renderMutualAidReminder,
 } from './activity-templates.ts';
 import { type RenderedMail, renderMail } from './layout.ts';
 import { type MailEventType, PROPOSAL_MAIL_EVENTS } from './mail-events.ts';
@@ -204,6 +207,8 @@ export const templates = {
   ActivityRegistered: template({ schema: ActivityRegistered.schema, render: renderActivityRegistered }),
   ActivityPromoted: template({ schema: ActivityPromoted.schema, render: renderActivityPromoted }),
   ActivityReminderDue: template({ schema: ActivityReminderDue.schema, render: renderActivityReminder }),
+  MutualAidChosen: template({ schema: MutualAidChosen.schema, render: renderMutualAidChosen }),
+  MutualAidReminderDue: template({ schema: MutualAidReminderDue.schema, render: renderMutualAidReminder }),
 } as Record<MailEventType, AnyTemplate>;
 
 const unmappedDepartmentNotice = (

@@ -269,6 +269,24 @@ const ROWS: Row[] = [
     allowed: ['officer', 'chair', 'admin'],
     request: (c) => ({ path: `/activities/${c.activityId}/participants` }),
   },
+  // Mutual aid: the chair and admins open the window and read the insurer's list; members choose.
+  // The year 2033 has an open window (made in beforeAll); INVALID bodies change nothing.
+  {
+    op: 'PUT /mutual-aid/{year}',
+    allowed: ['chair', 'admin'],
+    request: () => ({ path: '/mutual-aid/2033', body: INVALID }),
+  },
+  { op: 'GET /mutual-aid/{year}', allowed: CALLERS, request: () => ({ path: '/mutual-aid/2033' }) },
+  {
+    op: 'POST /mutual-aid/{year}/choice',
+    allowed: ['member', 'otherMember'],
+    request: () => ({ path: '/mutual-aid/2033/choice', body: INVALID }),
+  },
+  {
+    op: 'GET /mutual-aid/{year}/enrolled.csv',
+    allowed: ['chair', 'admin'],
+    request: () => ({ path: '/mutual-aid/2033/enrolled.csv' }),
+  },
 ];
 
 const operations = () => apiOperations.map((o) => `${o.method.toUpperCase()} ${o.path}`);
@@ -371,6 +389,11 @@ describe('every operation × every caller', () => {
       },
     });
     expect(activity.status).toBe(201);
+    const window = await api('PUT', '/mutual-aid/2033', {
+      token: admin,
+      body: { opensOn: today, closesOn: '2098-12-31', feeYuan: '10' },
+    });
+    expect(window.status).toBe(200);
     ctx = {
       memberId: member!.memberId as string,
       branch,
@@ -434,5 +457,7 @@ describe('every operation × every caller', () => {
     expect(d.body).toMatchObject({ state: 'draft', version: 1 });
     const a = await api('GET', `/activities/${ctx.activityId}`, { token: tokens.member });
     expect(a.body).toMatchObject({ taken: 0, waiting: 0, mine: null });
+    const w = await api('GET', '/mutual-aid/2033', { token: tokens.member });
+    expect(w.body).toMatchObject({ feeYuan: '10.00', mine: null });
   });
 });

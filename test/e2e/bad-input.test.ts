@@ -53,6 +53,7 @@ import {
   manualEnrolmentBody,
   memberListQuery,
 } from '../../shared/http/members-schemas.ts';
+import { choiceBody, windowBody } from '../../shared/http/mutual-aid-schemas.ts';
 import {
   actionBodies,
   createProposalBody,
@@ -233,6 +234,7 @@ const snapshot = async () => ({
   draft: await queryPartition(`PROPOSAL#${ctx.draftId}`),
   care: await queryPartition(`CAREREQ#${ctx.careRequestId}`),
   activity: await queryPartition(`ACTIVITY#${ctx.activityId}`),
+  mutualAid: await queryPartition('MUTUALAID#2032'),
 });
 let selfEmployee = '';
 
@@ -311,6 +313,11 @@ beforeAll(async () => {
     },
   });
   expect(activity.status).toBe(201);
+  const window = await api('PUT', '/mutual-aid/2032', {
+    token: admin,
+    body: { opensOn: today, closesOn: '2098-12-31', feeYuan: '10' },
+  });
+  expect(window.status).toBe(200);
   ctx = {
     admin,
     chair: await token(uniqueId('BICH'), 'chair'),
@@ -510,6 +517,25 @@ const BODY_ROUTES: BodyRoute[] = [
     who: () => ctx.member,
     forbidden: () => ctx.officer,
     schema: cancelBody,
+    expected: [400],
+  },
+  {
+    op: 'PUT /mutual-aid/{year}',
+    method: 'PUT',
+    path: () => '/mutual-aid/2032',
+    who: () => ctx.chair,
+    forbidden: () => ctx.officer,
+    schema: windowBody,
+    // A body of the right shape with a fee of 0 or closing before it opens: 400 too.
+    expected: [400],
+  },
+  {
+    op: 'POST /mutual-aid/{year}/choice',
+    method: 'POST',
+    path: () => '/mutual-aid/2032/choice',
+    who: () => ctx.member,
+    forbidden: () => ctx.officer,
+    schema: choiceBody,
     expected: [400],
   },
 ];
@@ -738,6 +764,37 @@ const PATH_ROUTES: PathRoute[] = [
     path: (id) => `/activities/${id}/participants`,
     who: () => ctx.admin,
     expected: [404],
+  },
+  // A year that is not four digits: 400 naming `year`; a year without a window: 404.
+  {
+    op: 'PUT /mutual-aid/{year}',
+    method: 'PUT',
+    path: (id) => `/mutual-aid/${id}`,
+    who: () => ctx.chair,
+    body: () => ({ opensOn: '2030-01-01', closesOn: '2030-01-31', feeYuan: '10' }),
+    expected: [400, 404],
+  },
+  {
+    op: 'GET /mutual-aid/{year}',
+    method: 'GET',
+    path: (id) => `/mutual-aid/${id}`,
+    who: () => ctx.member,
+    expected: [400, 404],
+  },
+  {
+    op: 'POST /mutual-aid/{year}/choice',
+    method: 'POST',
+    path: (id) => `/mutual-aid/${id}/choice`,
+    who: () => ctx.member,
+    body: () => ({ enrol: true }),
+    expected: [400, 404],
+  },
+  {
+    op: 'GET /mutual-aid/{year}/enrolled.csv',
+    method: 'GET',
+    path: (id) => `/mutual-aid/${id}/enrolled.csv`,
+    who: () => ctx.admin,
+    expected: [400, 404],
   },
 ];
 
@@ -972,6 +1029,8 @@ describe('generated path parameters', () => {
             fc.pre(
               !(route.op === 'PUT /departments/{code}' && /^[\w.-]{1,32}$/.test(decodeURIComponent(id))),
             );
+            // A four-digit year would open a window (200): only ids that cannot be a year.
+            fc.pre(!(route.op === 'PUT /mutual-aid/{year}' && /^\d{4}$/.test(decodeURIComponent(id))));
             const body = route.body?.();
             const res = await send(
               route.method,
