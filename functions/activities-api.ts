@@ -11,6 +11,16 @@ import {
   register,
 } from '../shared/domain/activities/activities-service.ts';
 import {
+  createAward,
+  getAward,
+  listAwards,
+  listNominations,
+  nominate,
+  results,
+  shortlist,
+  vote,
+} from '../shared/domain/awards/awards-service.ts';
+import {
   choose,
   enrolledRows,
   getWindow,
@@ -23,6 +33,7 @@ import {
   registerBody,
 } from '../shared/http/activities-schemas.ts';
 import { httpApi } from '../shared/http/api.ts';
+import { createAwardBody, nominationBody, shortlistBody, voteBody } from '../shared/http/awards-schemas.ts';
 import { choiceBody, windowBody } from '../shared/http/mutual-aid-schemas.ts';
 import { principalOf } from '../shared/http/principal.ts';
 import { json } from '../shared/http/responses.ts';
@@ -124,4 +135,41 @@ export const handler = httpApi({
       rows.map((r) => ({ 姓名: r.name, 工号: r.employeeId, 分工会: r.branch, '费用（元）': r.feeYuan })),
     );
   },
+  'POST /awards': async (req) =>
+    json(
+      201,
+      await createAward(principalOf(req.event), () => createAwardBody.parse(req.json({})), deps.awards),
+    ),
+  'GET /awards': async (req) => json(200, await listAwards(principalOf(req.event), deps.awards)),
+  'GET /awards/{id}': async (req) =>
+    json(200, await getAward(principalOf(req.event), req.path.id!, deps.awards)),
+  'POST /awards/{id}/nominations': async (req) =>
+    json(
+      201,
+      await nominate(
+        principalOf(req.event),
+        req.path.id!,
+        () => nominationBody.parse(req.json({})),
+        deps.awards,
+      ),
+    ),
+  'GET /awards/{id}/nominations': async (req) =>
+    json(200, await listNominations(principalOf(req.event), req.path.id!, deps.awards)),
+  'POST /awards/{id}/shortlist': async (req) =>
+    json(
+      200,
+      await shortlist(
+        principalOf(req.event),
+        req.path.id!,
+        () => shortlistBody.parse(req.json({})),
+        deps.awards,
+      ),
+    ),
+  'POST /awards/{id}/vote': async (req) =>
+    json(
+      201,
+      await vote(principalOf(req.event), req.path.id!, () => voteBody.parse(req.json({})), deps.awards),
+    ),
+  'GET /awards/{id}/results': async (req) =>
+    json(200, await results(principalOf(req.event), req.path.id!, deps.awards)),
 });

@@ -452,7 +452,7 @@ export const functions = {
     memoryMb: 512,
     timeoutSeconds: 30,
     environment: [...common, ENV.tableName],
-    access: { table: ['GetItem', 'BatchGetItem', 'Query', 'PutItem'] },
+    access: { table: ['GetItem', 'BatchGetItem', 'Query', 'PutItem', 'UpdateItem'] },
     triggers: [
       { kind: 'route', method: 'POST', path: '/activities', auth: 'jwt' },
       { kind: 'route', method: 'GET', path: '/activities', auth: 'jwt' },
@@ -464,6 +464,14 @@ export const functions = {
       { kind: 'route', method: 'GET', path: '/mutual-aid/{year}', auth: 'jwt' },
       { kind: 'route', method: 'POST', path: '/mutual-aid/{year}/choice', auth: 'jwt' },
       { kind: 'route', method: 'GET', path: '/mutual-aid/{year}/enrolled.csv', auth: 'jwt' },
+      { kind: 'route', method: 'POST', path: '/awards', auth: 'jwt' },
+      { kind: 'route', method: 'GET', path: '/awards', auth: 'jwt' },
+      { kind: 'route', method: 'GET', path: '/awards/{id}', auth: 'jwt' },
+      { kind: 'route', method: 'POST', path: '/awards/{id}/nominations', auth: 'jwt' },
+      { kind: 'route', method: 'GET', path: '/awards/{id}/nominations', auth: 'jwt' },
+      { kind: 'route', method: 'POST', path: '/awards/{id}/shortlist', auth: 'jwt' },
+      { kind: 'route', method: 'POST', path: '/awards/{id}/vote', auth: 'jwt' },
+      { kind: 'route', method: 'GET', path: '/awards/{id}/results', auth: 'jwt' },
     ],
   },
   'remind-activities': {

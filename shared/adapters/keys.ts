@@ -21,6 +21,9 @@ export const ENTITY = {
   activityRegistration: 'ActivityRegistration',
   mutualAidWindow: 'MutualAidWindow',
   mutualAidChoice: 'MutualAidChoice',
+  award: 'Award',
+  awardNomination: 'AwardNomination',
+  awardVote: 'AwardVote',
 } as const;
 
 export const keys = {
@@ -125,6 +128,20 @@ export const keys = {
     PK: `MUTUALAID#${year}`,
     SK: `MEMBER#${employeeId}`,
   }),
+  /** An award; its nominations and votes share the partition. */
+  award: (id: string) => ({ PK: `AWARD#${id}`, SK: 'AWARD' }),
+  /** GSI4: every award, by the day nominations open. */
+  awardsByDate: (nominationOpensOn: string, id: string) => ({
+    GSI4PK: 'AWARDS',
+    GSI4SK: `${nominationOpensOn}#${id}`,
+  }),
+  /** A nomination, one per nominee (工号) and award; it carries the vote count. */
+  awardNomination: (awardId: string, employeeId: string) => ({
+    PK: `AWARD#${awardId}`,
+    SK: `NOM#${employeeId}`,
+  }),
+  /** That a member voted (not for whom): one per voter and award. */
+  awardVote: (awardId: string, voter: string) => ({ PK: `AWARD#${awardId}`, SK: `VOTE#${voter}` }),
 } as const;
 
 export const DAY_SECONDS = 86_400;

@@ -1,9 +1,11 @@
 /** The union-life contexts' wiring (activities, mutual aid, awards), shared by their API and daily job. */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { dynamoActivityStore } from '../adapters/activity-store-dynamodb.ts';
+import { dynamoAwardStore } from '../adapters/award-store-dynamodb.ts';
 import { dynamoMemberLookup, dynamoMemberRoster } from '../adapters/member-lookup-dynamodb.ts';
 import { dynamoMutualAidStore } from '../adapters/mutual-aid-store-dynamodb.ts';
 import type { ActivityDeps } from '../domain/activities/activities-service.ts';
+import type { AwardDeps } from '../domain/awards/awards-service.ts';
 import { newId } from '../domain/ids.ts';
 import type { MutualAidDeps } from '../domain/mutual-aid/mutual-aid-service.ts';
 import { readEnv } from './config.ts';
@@ -21,5 +23,6 @@ export const unionLifeDeps = (db: DynamoDBDocumentClient) => {
     now,
     newId,
   };
-  return { activities, mutualAid };
+  const awards: AwardDeps = { store: dynamoAwardStore(db, table), members, now, newId };
+  return { activities, mutualAid, awards };
 };

@@ -7,6 +7,7 @@ import {
   registerBody,
   registrationResponse,
 } from './activities-schemas.ts';
+import { awardResponse, createAwardBody, nominationBody, shortlistBody, voteBody } from './awards-schemas.ts';
 import { choiceBody, windowBody, windowResponse } from './mutual-aid-schemas.ts';
 import type { OperationDoc } from './openapi.ts';
 
@@ -114,5 +115,89 @@ export const mutualAidOperations: OperationDoc[] = [
     auth: true,
     parameters: [year],
     responses: { '404': 'No window for the year' },
+  },
+];
+
+const awardId = { name: 'id', in: 'path' as const, required: true, description: 'award id' };
+
+export const awardOperations: OperationDoc[] = [
+  {
+    method: 'post',
+    path: '/awards',
+    summary:
+      'Create an award (最美家庭, 评先推优) with a nomination window, a voting window after it and the number of places (chair, admin)',
+    auth: true,
+    request: createAwardBody,
+    response: awardResponse,
+    responses: { '201': 'Created', '400': 'Invalid body (the failing fields)' },
+  },
+  { method: 'get', path: '/awards', summary: 'Every award with its phase', auth: true },
+  {
+    method: 'get',
+    path: '/awards/{id}',
+    summary: 'One award, its shortlist once there is one, and whether the caller voted',
+    auth: true,
+    response: awardResponse,
+    parameters: [awardId],
+    responses: { '404': 'No such award' },
+  },
+  {
+    method: 'post',
+    path: '/awards/{id}/nominations',
+    summary:
+      'Nominate a member inside the nomination window (officers: members of their branch; chair, admin: anyone)',
+    auth: true,
+    request: nominationBody,
+    parameters: [awardId],
+    responses: {
+      '201': 'Nominated',
+      '400': 'Invalid body, or the nominee is not an active member',
+      '403': 'A member of another branch',
+      '404': 'No such award',
+      '409': 'Outside the nomination window, or nominated already',
+    },
+  },
+  {
+    method: 'get',
+    path: '/awards/{id}/nominations',
+    summary: 'The nominations (committee, chair, admin: all; officers: their branch’s)',
+    auth: true,
+    parameters: [awardId],
+    responses: { '404': 'No such award' },
+  },
+  {
+    method: 'post',
+    path: '/awards/{id}/shortlist',
+    summary:
+      'The shortlist, between the nomination and the voting windows; again until voting opens (committee, chair)',
+    auth: true,
+    request: shortlistBody,
+    parameters: [awardId],
+    responses: {
+      '400': 'Invalid body, or an id that is not a nomination',
+      '404': 'No such award',
+      '409': 'Not between the windows',
+    },
+  },
+  {
+    method: 'post',
+    path: '/awards/{id}/vote',
+    summary: 'Vote for a shortlisted nomination (members, once per award, inside the voting window)',
+    auth: true,
+    request: voteBody,
+    parameters: [awardId],
+    responses: {
+      '400': 'Invalid body, or not on the shortlist',
+      '404': 'No such award',
+      '409': 'Outside the voting window, or voted already',
+    },
+  },
+  {
+    method: 'get',
+    path: '/awards/{id}/results',
+    summary: 'After the voting window: the shortlisted with their vote counts, ranked, and who is awarded',
+    auth: true,
+    parameters: [awardId],
+    responses: { '404': 'No such award', '409': 'Voting has not closed' },
   },
 ];

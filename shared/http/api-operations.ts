@@ -1,6 +1,6 @@
 /** Every operation of the HTTP API, for the OpenAPI document. API modules add theirs here. */
 import * as z from 'zod/mini';
-import { activityOperations, mutualAidOperations } from './activities-operations.ts';
+import { activityOperations, awardOperations, mutualAidOperations } from './activities-operations.ts';
 import { careRequestBody, decisionBody, occasionBody, policyBody, workdaysBody } from './care-schemas.ts';
 import {
   acceptInvitationBody,
@@ -304,4 +304,5 @@ export const apiOperations: OperationDoc[] = [
   },
   ...activityOperations,
   ...mutualAidOperations,
+  ...awardOperations,
 ];

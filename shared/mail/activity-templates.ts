@@ -1,6 +1,7 @@
-/** Mails of the union-life contexts: activities (registered, promoted, the day before), mutual aid (a choice, reminders). */
+/** Mails of the union-life contexts: activities (registered, promoted, the day before), mutual aid (a choice, reminders), awards (nominated, shortlisted). */
 import type * as z from 'zod/mini';
 import type { ActivityPromoted, ActivityRegistered, ActivityReminderDue } from '../../events/activities.ts';
+import type { AwardNominated, AwardShortlisted } from '../../events/awards.ts';
 import type { MutualAidChosen, MutualAidReminderDue } from '../../events/mutual-aid.ts';
 import { renderMail } from './layout.ts';
 import type { MailContext, OutgoingMail } from './templates.ts';
@@ -179,3 +180,61 @@ export const renderMutualAidReminder = (
     }),
   },
 ];
+
+// ---------------------------------------------------------------------------------------------
+// Awards (最美家庭, 评先推优).
+
+export const renderAwardNominated = (
+  d: z.infer<typeof AwardNominated.schema>,
+  _ctx: MailContext,
+): OutgoingMail[] =>
+  d.recipient
+    ? [
+        {
+          notificationId: `${d.eventId}#nominee`,
+          to: d.recipient.email,
+          ...renderMail({
+            subject: { zh: `您被推荐参加“${d.title}”评选`, en: `You are nominated: ${d.title}` },
+            greeting: greeting(d.recipient.name),
+            paragraphs: [
+              {
+                zh: `您所在的分工会推荐您参加“${d.title}”评选。评审委员会确定候选名单后，投票将于 ${d.votingOpensOn} 开始。`,
+                en: `Your branch union nominated you for "${d.title}". Once the committee has drawn up the shortlist, voting opens on ${d.votingOpensOn}.`,
+              },
+            ],
+            facts: [{ zh: '投票开始', en: 'Voting opens', value: d.votingOpensOn }],
+            closing: CLOSING,
+          }),
+        },
+      ]
+    : [];
+
+export const renderAwardShortlisted = (
+  d: z.infer<typeof AwardShortlisted.schema>,
+  _ctx: MailContext,
+): OutgoingMail[] =>
+  d.shortlisted.flatMap((s) =>
+    s.recipient
+      ? [
+          {
+            notificationId: `${d.eventId}#${s.employeeId}`,
+            to: s.recipient.email,
+            ...renderMail({
+              subject: { zh: `您已入围“${d.title}”候选名单`, en: `You are on the shortlist: ${d.title}` },
+              greeting: greeting(s.recipient.name),
+              paragraphs: [
+                {
+                  zh: `祝贺您入围“${d.title}”候选名单。会员投票时间为 ${d.votingOpensOn} 至 ${d.votingClosesOn}，结果将在投票截止后公布。`,
+                  en: `Congratulations: you are on the shortlist for "${d.title}". Members vote from ${d.votingOpensOn} to ${d.votingClosesOn}; the results are published after the vote closes.`,
+                },
+              ],
+              facts: [
+                { zh: '投票开始', en: 'Voting opens', value: d.votingOpensOn },
+                { zh: '投票截止', en: 'Voting closes', value: d.votingClosesOn },
+              ],
+              closing: CLOSING,
+            }),
+          },
+        ]
+      : [],
+  );

@@ -24,5 +24,7 @@ export const MAIL_EVENT_TYPES = [
   'ActivityReminderDue',
   'MutualAidChosen',
   'MutualAidReminderDue',
+  'AwardNominated',
+  'AwardShortlisted',
 ] as const;
 export type MailEventType = (typeof MAIL_EVENT_TYPES)[number];

@@ -5,6 +5,7 @@
  */
 import type * as z from 'zod/mini';
 import { ActivityPromoted, ActivityRegistered, ActivityReminderDue } from '../../events/activities.ts';
+import { AwardNominated, AwardShortlisted } from '../../events/awards.ts';
 import { CareGranted } from '../../events/care.ts';
 import { EnrolmentSkipped, MemberEnrolled, MemberInvited, MemberLeft } from '../../events/members.ts';
 import { MutualAidChosen, MutualAidReminderDue } from '../../events/mutual-aid.ts';
@@ -13,6 +14,8 @@ import {
   renderActivityPromoted,
   renderActivityRegistered,
   renderActivityReminder,
+  renderAwardNominated,
+  renderAwardShortlisted,
   renderMutualAidChosen,
   renderMutualAidReminder,
 } from './activity-templates.ts';
@@ -209,6 +212,8 @@ export const templates = {
   ActivityReminderDue: template({ schema: ActivityReminderDue.schema, render: renderActivityReminder }),
   MutualAidChosen: template({ schema: MutualAidChosen.schema, render: renderMutualAidChosen }),
   MutualAidReminderDue: template({ schema: MutualAidReminderDue.schema, render: renderMutualAidReminder }),
+  AwardNominated: template({ schema: AwardNominated.schema, render: renderAwardNominated }),
+  AwardShortlisted: template({ schema: AwardShortlisted.schema, render: renderAwardShortlisted }),
 } as Record<MailEventType, AnyTemplate>;
 
 const unmappedDepartmentNotice = (

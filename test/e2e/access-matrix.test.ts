@@ -66,6 +66,8 @@ interface Ctx {
   session: string;
   /** An activity of `branch` (the officer's), open for registration; `member` and `otherMember` are in it. */
   activityId: string;
+  /** An award in its nomination window (made by the admin). */
+  awardId: string;
 }
 
 interface Row {
@@ -287,6 +289,36 @@ const ROWS: Row[] = [
     allowed: ['chair', 'admin'],
     request: () => ({ path: '/mutual-aid/2033/enrolled.csv' }),
   },
+  // Awards: the chair and admins create; officers nominate (their branch), the committee (or the
+  // chair) shortlists, members vote; results for everyone once voting closes (409 before: allowed).
+  { op: 'POST /awards', allowed: ['chair', 'admin'], request: () => ({ path: '/awards', body: INVALID }) },
+  { op: 'GET /awards', allowed: CALLERS, request: () => ({ path: '/awards' }) },
+  { op: 'GET /awards/{id}', allowed: CALLERS, request: (c) => ({ path: `/awards/${c.awardId}` }) },
+  {
+    op: 'POST /awards/{id}/nominations',
+    allowed: OFFICERS,
+    request: (c) => ({ path: `/awards/${c.awardId}/nominations`, body: INVALID }),
+  },
+  {
+    op: 'GET /awards/{id}/nominations',
+    allowed: ['committee', ...OFFICERS],
+    request: (c) => ({ path: `/awards/${c.awardId}/nominations` }),
+  },
+  {
+    op: 'POST /awards/{id}/shortlist',
+    allowed: ['committee', 'chair'],
+    request: (c) => ({ path: `/awards/${c.awardId}/shortlist`, body: INVALID }),
+  },
+  {
+    op: 'POST /awards/{id}/vote',
+    allowed: ['member', 'otherMember'],
+    request: (c) => ({ path: `/awards/${c.awardId}/vote`, body: INVALID }),
+  },
+  {
+    op: 'GET /awards/{id}/results',
+    allowed: CALLERS,
+    request: (c) => ({ path: `/awards/${c.awardId}/results` }),
+  },
 ];
 
 const operations = () => apiOperations.map((o) => `${o.method.toUpperCase()} ${o.path}`);
@@ -394,6 +426,19 @@ describe('every operation × every caller', () => {
       body: { opensOn: today, closesOn: '2098-12-31', feeYuan: '10' },
     });
     expect(window.status).toBe(200);
+    const award = await api('POST', '/awards', {
+      token: admin,
+      body: {
+        title: '矩阵评选',
+        kind: 'other',
+        nominationOpensOn: today,
+        nominationClosesOn: '2098-01-01',
+        votingOpensOn: '2098-06-01',
+        votingClosesOn: '2098-12-31',
+        places: 1,
+      },
+    });
+    expect(award.status).toBe(201);
     ctx = {
       memberId: member!.memberId as string,
       branch,
@@ -402,6 +447,7 @@ describe('every operation × every caller', () => {
       draftId,
       session,
       activityId: activity.body.id,
+      awardId: award.body.id,
     };
   });
 
@@ -459,5 +505,7 @@ describe('every operation × every caller', () => {
     expect(a.body).toMatchObject({ taken: 0, waiting: 0, mine: null });
     const w = await api('GET', '/mutual-aid/2033', { token: tokens.member });
     expect(w.body).toMatchObject({ feeYuan: '10.00', mine: null });
+    const n = await api('GET', `/awards/${ctx.awardId}/nominations`, { token: tokens.chair });
+    expect(n.body.items).toEqual([]);
   });
 });

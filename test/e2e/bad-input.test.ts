@@ -37,6 +37,12 @@ import { type QueueKey, queues } from '../../infra/topology.ts';
 import { cancelBody, createActivityBody, registerBody } from '../../shared/http/activities-schemas.ts';
 import { apiOperations } from '../../shared/http/api-operations.ts';
 import {
+  createAwardBody,
+  nominationBody,
+  shortlistBody,
+  voteBody,
+} from '../../shared/http/awards-schemas.ts';
+import {
   careRequestBody,
   decisionBody,
   ledgerQuery,
@@ -204,6 +210,8 @@ interface Ctx {
   careRequestId: string;
   /** A school-wide activity open for registration (nobody registered). */
   activityId: string;
+  /** An award in its nomination window, nobody nominated. */
+  awardId: string;
 }
 let ctx: Ctx;
 
@@ -235,6 +243,7 @@ const snapshot = async () => ({
   care: await queryPartition(`CAREREQ#${ctx.careRequestId}`),
   activity: await queryPartition(`ACTIVITY#${ctx.activityId}`),
   mutualAid: await queryPartition('MUTUALAID#2032'),
+  award: await queryPartition(`AWARD#${ctx.awardId}`),
 });
 let selfEmployee = '';
 
@@ -318,6 +327,19 @@ beforeAll(async () => {
     body: { opensOn: today, closesOn: '2098-12-31', feeYuan: '10' },
   });
   expect(window.status).toBe(200);
+  const award = await api('POST', '/awards', {
+    token: admin,
+    body: {
+      title: '坏输入评选',
+      kind: 'other',
+      nominationOpensOn: today,
+      nominationClosesOn: '2098-01-01',
+      votingOpensOn: '2098-06-01',
+      votingClosesOn: '2098-12-31',
+      places: 1,
+    },
+  });
+  expect(award.status).toBe(201);
   ctx = {
     admin,
     chair: await token(uniqueId('BICH'), 'chair'),
@@ -333,6 +355,7 @@ beforeAll(async () => {
     draftId,
     careRequestId: care.body.id,
     activityId: activity.body.id,
+    awardId: award.body.id,
   };
   await waitIdle();
 });
@@ -538,6 +561,42 @@ const BODY_ROUTES: BodyRoute[] = [
     schema: choiceBody,
     expected: [400],
   },
+  {
+    op: 'POST /awards',
+    method: 'POST',
+    path: () => '/awards',
+    who: () => ctx.admin,
+    forbidden: () => ctx.officer,
+    schema: createAwardBody,
+    expected: [400],
+  },
+  {
+    op: 'POST /awards/{id}/nominations',
+    method: 'POST',
+    path: () => `/awards/${ctx.awardId}/nominations`,
+    who: () => ctx.admin,
+    forbidden: () => ctx.member,
+    schema: nominationBody,
+    expected: [400],
+  },
+  {
+    op: 'POST /awards/{id}/shortlist',
+    method: 'POST',
+    path: () => `/awards/${ctx.awardId}/shortlist`,
+    who: () => ctx.committee,
+    forbidden: () => ctx.admin,
+    schema: shortlistBody,
+    expected: [400],
+  },
+  {
+    op: 'POST /awards/{id}/vote',
+    method: 'POST',
+    path: () => `/awards/${ctx.awardId}/vote`,
+    who: () => ctx.member,
+    forbidden: () => ctx.officer,
+    schema: voteBody,
+    expected: [400],
+  },
 ];
 
 // ---------------------------------------------------------------------------------------------
@@ -618,6 +677,7 @@ const QUERY_ROUTES: QueryRoute[] = [
   },
   { op: 'GET /care/occasions', path: '/care/occasions', who: () => ctx.admin, forbidden: () => ctx.officer },
   { op: 'GET /activities', path: '/activities', who: () => ctx.member },
+  { op: 'GET /awards', path: '/awards', who: () => ctx.member },
 ];
 
 // ---------------------------------------------------------------------------------------------
@@ -796,6 +856,51 @@ const PATH_ROUTES: PathRoute[] = [
     who: () => ctx.admin,
     expected: [400, 404],
   },
+  {
+    op: 'GET /awards/{id}',
+    method: 'GET',
+    path: (id) => `/awards/${id}`,
+    who: () => ctx.member,
+    expected: [404],
+  },
+  {
+    op: 'POST /awards/{id}/nominations',
+    method: 'POST',
+    path: (id) => `/awards/${id}/nominations`,
+    who: () => ctx.admin,
+    body: () => ({ employeeId: 'X', citation: '事迹' }),
+    expected: [404],
+  },
+  {
+    op: 'GET /awards/{id}/nominations',
+    method: 'GET',
+    path: (id) => `/awards/${id}/nominations`,
+    who: () => ctx.admin,
+    expected: [404],
+  },
+  {
+    op: 'POST /awards/{id}/shortlist',
+    method: 'POST',
+    path: (id) => `/awards/${id}/shortlist`,
+    who: () => ctx.committee,
+    body: () => ({ nominationIds: ['X'] }),
+    expected: [404],
+  },
+  {
+    op: 'POST /awards/{id}/vote',
+    method: 'POST',
+    path: (id) => `/awards/${id}/vote`,
+    who: () => ctx.member,
+    body: () => ({ nominationId: 'X' }),
+    expected: [404],
+  },
+  {
+    op: 'GET /awards/{id}/results',
+    method: 'GET',
+    path: (id) => `/awards/${id}/results`,
+    who: () => ctx.member,
+    expected: [404],
+  },
 ];
 
 /** Ids that name nothing: any text, long and short, percent-encoded as a client must. */
@@ -918,6 +1023,22 @@ describe('generated bodies', () => {
           params(Math.ceil(RUNS / 6)),
         );
       }
+      // The award is in its nomination window: a valid shortlist or vote is a 409, not a write.
+      const ids = fc.array(fc.stringMatching(/^[\w.-]{1,64}$/), { minLength: 1, maxLength: 5 });
+      await fc.assert(
+        fc.asyncProperty(ids, async (nominationIds) => {
+          const listed = await send('POST', `/awards/${ctx.awardId}/shortlist`, ctx.committee, {
+            body: { nominationIds },
+          });
+          if (listed.status !== 409) throw new Error(`shortlist: ${listed.status}`);
+          expect(listed.body.phase).toBe('nominating');
+          const voted = await send('POST', `/awards/${ctx.awardId}/vote`, ctx.member, {
+            body: { nominationId: nominationIds[0] },
+          });
+          if (voted.status !== 409) throw new Error(`vote: ${voted.status}`);
+        }),
+        params(Math.ceil(RUNS / 6)),
+      );
       // A decided request cannot be decided again: none here, but a pending one with a reject
       // and no reason is a 400 (the reason is required), not a decision.
       const reject = await send('POST', `/care/requests/${ctx.careRequestId}/reject`, ctx.chair, {
