@@ -6,6 +6,7 @@
  */
 import { parse as parseCsv } from 'csv-parse/sync';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { activityParticipants } from '../../infra/cli/commands/union-life.ts';
 import { api, hiredEvent, mailsTo, publish, runtime, token, uniqueId, waitIdle } from './support.ts';
 
 const day = (offset: number) =>
@@ -270,6 +271,10 @@ describe('activities', () => {
       [w1, 'waiting', '1'],
     ]);
     expect(rows[0]!.name).toBe('黄丽萍');
+    // The organiser's command reads the same list.
+    const cli = await activityParticipants({ id: a.id });
+    expect(cli.confirmed.map((r) => r.employeeId)).toEqual([c1, c2]);
+    expect(cli.waiting).toEqual([expect.objectContaining({ employeeId: w1, position: 1 })]);
 
     await waitIdle();
     const fire = (at: string) =>
@@ -289,5 +294,19 @@ describe('activities', () => {
     expect(await reminders(c2)).toHaveLength(1);
     expect(await reminders(w1)).toHaveLength(0);
     expect((await reminders(c1))[0]!.text).toContain(date);
+  });
+
+  it('documents its routes in /openapi.json', async () => {
+    const doc = await api('GET', '/openapi.json');
+    expect(Object.keys(doc.body.paths)).toEqual(
+      expect.arrayContaining([
+        '/activities',
+        '/activities/{id}',
+        '/activities/{id}/register',
+        '/activities/{id}/cancel',
+        '/activities/{id}/participants',
+      ]),
+    );
+    expect(doc.body.paths['/activities/{id}/register'].post.requestBody).toBeDefined();
   });
 });

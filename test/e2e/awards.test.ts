@@ -8,6 +8,7 @@
  */
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { awardResults } from '../../infra/cli/commands/union-life.ts';
 import { keys } from '../../shared/adapters/keys.ts';
 import { api, db, hiredEvent, mailsTo, publish, runtime, token, uniqueId, waitIdle } from './support.ts';
 
@@ -212,6 +213,9 @@ describe('awards', () => {
       [n2, 2, 2, true],
       [n3, 1, 3, false],
     ]);
+    // The committee's command reads the same results.
+    const cli = await awardResults({ id: awardId });
+    expect(cli.results.map((r) => r.votes)).toEqual([3, 2, 1]);
     const listed = await api('GET', '/awards', { token: tokens.get(voters[0]!)! });
     expect(listed.body.items.find((a: { id: string }) => a.id === awardId)).toMatchObject({
       phase: 'counting_closed',
@@ -228,5 +232,19 @@ describe('awards', () => {
     expect((await subjects(n3)).sort()).toEqual([onList, nominated].sort());
     expect(await subjects(n4)).toEqual([nominated]);
     expect(await subjects(voters[0]!)).toEqual([]);
+  });
+
+  it('documents its routes in /openapi.json', async () => {
+    const doc = await api('GET', '/openapi.json');
+    for (const path of [
+      '/awards',
+      '/awards/{id}',
+      '/awards/{id}/nominations',
+      '/awards/{id}/shortlist',
+      '/awards/{id}/vote',
+      '/awards/{id}/results',
+    ])
+      expect(doc.body.paths[path], path).toBeDefined();
+    expect(doc.body.paths['/awards/{id}/vote'].post.requestBody).toBeDefined();
   });
 });

@@ -5,6 +5,7 @@
  */
 import { parse as parseCsv } from 'csv-parse/sync';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { mutualAidEnrolled } from '../../infra/cli/commands/union-life.ts';
 import { api, hiredEvent, mailsTo, publish, runtime, token, uniqueId, waitIdle } from './support.ts';
 
 const day = (offset: number) =>
@@ -107,6 +108,12 @@ describe('mutual medical aid', () => {
         .map((id) => ({ 姓名: '黄丽萍', 工号: id, 分工会: '互助分工会', '费用（元）': '30.50' })),
     );
 
+    // The union office's command gives the same list.
+    const cli = await mutualAidEnrolled({ year: String(YEAR) });
+    expect(
+      cli.filter((r) => Object.values(ids).includes(r.employeeId)).map((r) => [r.employeeId, r.feeYuan]),
+    ).toEqual([ids.a, ids.c].sort().map((id) => [id, '30.50']));
+
     await waitIdle();
     const subjects = async (id: string) =>
       (await mailsTo(emailOf(id)))
@@ -150,5 +157,15 @@ describe('mutual medical aid', () => {
     await waitIdle(180_000);
     expect(await reminders(ids.d)).toHaveLength(2);
     expect((await reminders(ids.d))[0]!.text).toContain('30.50');
+  });
+
+  it('documents its routes in /openapi.json', async () => {
+    const doc = await api('GET', '/openapi.json');
+    expect(doc.body.paths['/mutual-aid/{year}']).toMatchObject({
+      put: expect.anything(),
+      get: expect.anything(),
+    });
+    expect(doc.body.paths['/mutual-aid/{year}/choice'].post.requestBody).toBeDefined();
+    expect(doc.body.paths['/mutual-aid/{year}/enrolled.csv'].get).toBeDefined();
   });
 });
