@@ -33,3 +33,26 @@ export const AwardVoted = defineEvent(AWARDS_SOURCE, 'AwardVoted', 1, {
   awardId: z.string(),
   nominationId: z.string(),
 });
+
+/**
+ * The results, announced once per award by the daily job after the voting window closed: the
+ * awarded nominees are mailed, and the union office gets the counts.
+ */
+export const AwardResultsPublished = defineEvent(AWARDS_SOURCE, 'AwardResultsPublished', 1, {
+  awardId: z.string(),
+  title: z.string(),
+  places: z.number(),
+  votingClosesOn: z.string(),
+  totalVotes: z.number(),
+  tieAtCutoff: z.boolean(),
+  results: z.array(
+    z.object({
+      employeeId: z.string(),
+      name: z.nullable(z.string()),
+      votes: z.number(),
+      rank: z.number(),
+      awarded: z.boolean(),
+      recipient: z.nullable(recipient),
+    }),
+  ),
+});

@@ -3,10 +3,12 @@
  * time's date in Shanghai, so a late or repeated run reminds for the day it was meant for, once.
  * Activities: every confirmed participant of tomorrow's activities, once each. Mutual aid: on a
  * window's reminder days, every active member who has not decided, once per member and day.
+ * Awards: the results of every award whose voting closed, announced once.
  */
 import { dynamoDocumentClient } from '../shared/adapters/aws-clients.ts';
 import { unionLifeDeps } from '../shared/config/union-life-deps.ts';
 import { remindParticipants } from '../shared/domain/activities/activities-service.ts';
+import { announceResults } from '../shared/domain/awards/awards-service.ts';
 import { remindUndecided } from '../shared/domain/mutual-aid/mutual-aid-service.ts';
 import { shanghaiDate } from '../shared/domain/time.ts';
 import { logger } from '../shared/observability/logger.ts';
@@ -18,6 +20,7 @@ export const handler = async (event: { scheduledTime?: string; date?: string }) 
   if (!/^\d{4}-\d{2}-\d{2}$/.test(date)) throw new Error(`invalid date ${date}`);
   const activities = await remindParticipants(date, deps.activities);
   const mutualAid = await remindUndecided(date, deps.mutualAid);
-  logger.info('Union-life reminders', { activities, mutualAid });
-  return { activities, mutualAid };
+  const awards = await announceResults(date, deps.awards);
+  logger.info('Union-life reminders', { activities, mutualAid, awards });
+  return { activities, mutualAid, awards };
 };

@@ -477,7 +477,7 @@ export const functions = {
   'remind-activities': {
     entry: 'functions/remind-activities.ts',
     description:
-      'Daily: reminds the participants of tomorrow’s activities, once each, and members who have not decided on mutual aid',
+      'Daily: reminds the participants of tomorrow’s activities, once each, and members who have not decided on mutual aid; announces award results once voting closed',
     memoryMb: 256,
     timeoutSeconds: 120,
     environment: [...common, ENV.tableName],

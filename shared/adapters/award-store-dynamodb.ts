@@ -1,8 +1,9 @@
 /** Awards in DynamoDB: the award, its nominations (with the counts) and its votes in one partition. */
-import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import {
   type DynamoDBDocumentClient,
   GetCommand,
+  PutCommand,
   QueryCommand,
   TransactWriteCommand,
 } from '@aws-sdk/lib-dynamodb';
@@ -186,6 +187,16 @@ export const dynamoAwardStore = (db: DynamoDBDocumentClient, tableName: string):
         if (codes[0] === 'ConditionalCheckFailed') return 'voted';
         if (codes[1] === 'ConditionalCheckFailed') return 'not_shortlisted';
         if (codes.some((c) => c === 'TransactionConflict')) return 'conflict';
+        throw error;
+      }
+    },
+
+    async emitOnce(event) {
+      try {
+        await db.send(new PutCommand(outboxPut(tableName, event, new Date()).Put));
+        return true;
+      } catch (error) {
+        if (error instanceof ConditionalCheckFailedException) return false;
         throw error;
       }
     },

@@ -1,7 +1,7 @@
-/** Mails of the union-life contexts: activities (registered, promoted, the day before), mutual aid (a choice, reminders), awards (nominated, shortlisted). */
+/** Mails of the union-life contexts: activities (registered, promoted, the day before), mutual aid (a choice, reminders), awards (nominated, shortlisted, results). */
 import type * as z from 'zod/mini';
 import type { ActivityPromoted, ActivityRegistered, ActivityReminderDue } from '../../events/activities.ts';
-import type { AwardNominated, AwardShortlisted } from '../../events/awards.ts';
+import type { AwardNominated, AwardResultsPublished, AwardShortlisted } from '../../events/awards.ts';
 import type { MutualAidChosen, MutualAidReminderDue } from '../../events/mutual-aid.ts';
 import { renderMail } from './layout.ts';
 import type { MailContext, OutgoingMail } from './templates.ts';
@@ -238,3 +238,54 @@ export const renderAwardShortlisted = (
         ]
       : [],
   );
+
+/** The awarded hear it; the union office gets the counts (it posts the 公示). */
+export const renderAwardResults = (
+  d: z.infer<typeof AwardResultsPublished.schema>,
+  ctx: MailContext,
+): OutgoingMail[] => [
+  ...d.results.flatMap((r) =>
+    r.awarded && r.recipient
+      ? [
+          {
+            notificationId: `${d.eventId}#${r.employeeId}`,
+            to: r.recipient.email,
+            ...renderMail({
+              subject: { zh: `祝贺您获评“${d.title}”`, en: `Congratulations: ${d.title}` },
+              greeting: greeting(r.recipient.name),
+              paragraphs: [
+                {
+                  zh: `“${d.title}”投票已于 ${d.votingClosesOn} 截止。您获得 ${r.votes} 票，名列第 ${r.rank}，获评“${d.title}”。`,
+                  en: `Voting for "${d.title}" closed on ${d.votingClosesOn}. With ${r.votes} votes you ranked ${r.rank} and receive the award.`,
+                },
+              ],
+              facts: [
+                { zh: '得票', en: 'Votes', value: String(r.votes) },
+                { zh: '名次', en: 'Rank', value: String(r.rank) },
+              ],
+              closing: CLOSING,
+            }),
+          },
+        ]
+      : [],
+  ),
+  {
+    notificationId: `${d.eventId}#office`,
+    to: ctx.unionContactEmail,
+    ...renderMail({
+      subject: { zh: `“${d.title}”投票结果`, en: `Results: ${d.title}` },
+      greeting: { zh: '工会办公室：', en: 'To the union office,' },
+      paragraphs: [
+        {
+          zh: `“${d.title}”投票已于 ${d.votingClosesOn} 截止，共 ${d.totalVotes} 票，名额 ${d.places} 个。${d.tieAtCutoff ? '末位并列，获评人数超过名额，请评审委员会决定。' : ''}`,
+          en: `Voting for "${d.title}" closed on ${d.votingClosesOn}: ${d.totalVotes} votes for ${d.places} places.${d.tieAtCutoff ? ' A tie at the last place gives more awarded than places: the committee decides.' : ''}`,
+        },
+        ...d.results.map((r) => ({
+          zh: `${r.rank}. ${r.name ?? r.employeeId}（${r.employeeId}）${r.votes} 票${r.awarded ? ' ★获评' : ''}`,
+          en: `${r.rank}. ${r.name ?? r.employeeId} (${r.employeeId}) ${r.votes} votes${r.awarded ? ' ★ awarded' : ''}`,
+        })),
+      ],
+      closing: { zh: 'Gonghui 系统', en: 'Gonghui' },
+    }),
+  },
+];

@@ -26,5 +26,6 @@ export const MAIL_EVENT_TYPES = [
   'MutualAidReminderDue',
   'AwardNominated',
   'AwardShortlisted',
+  'AwardResultsPublished',
 ] as const;
 export type MailEventType = (typeof MAIL_EVENT_TYPES)[number];

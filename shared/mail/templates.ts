@@ -5,7 +5,7 @@
  */
 import type * as z from 'zod/mini';
 import { ActivityPromoted, ActivityRegistered, ActivityReminderDue } from '../../events/activities.ts';
-import { AwardNominated, AwardShortlisted } from '../../events/awards.ts';
+import { AwardNominated, AwardResultsPublished, AwardShortlisted } from '../../events/awards.ts';
 import { CareGranted } from '../../events/care.ts';
 import { EnrolmentSkipped, MemberEnrolled, MemberInvited, MemberLeft } from '../../events/members.ts';
 import { MutualAidChosen, MutualAidReminderDue } from '../../events/mutual-aid.ts';
@@ -15,6 +15,7 @@ import {
   renderActivityRegistered,
   renderActivityReminder,
   renderAwardNominated,
+  renderAwardResults,
   renderAwardShortlisted,
   renderMutualAidChosen,
   renderMutualAidReminder,
@@ -214,6 +215,7 @@ export const templates = {
   MutualAidReminderDue: template({ schema: MutualAidReminderDue.schema, render: renderMutualAidReminder }),
   AwardNominated: template({ schema: AwardNominated.schema, render: renderAwardNominated }),
   AwardShortlisted: template({ schema: AwardShortlisted.schema, render: renderAwardShortlisted }),
+  AwardResultsPublished: template({ schema: AwardResultsPublished.schema, render: renderAwardResults }),
 } as Record<MailEventType, AnyTemplate>;
 
 const unmappedDepartmentNotice = (

@@ -1,7 +1,8 @@
 /**
  * Awards (最美家庭, 评先推优) end to end: branches nominate inside the nomination window, the
  * committee shortlists between the windows, members vote once inside the voting window (six at
- * once), and the results are published with the counts once it closes; the mails to nominees.
+ * once), and the results are published with the counts once it closes (and announced by the
+ * daily job, once); the mails to nominees, the awarded and the union office.
  *
  * The windows are dates and the runtime's clock is the real one: to let days pass, the test moves
  * the award's stored windows back (straight in DynamoDB Local), as if the calendar had turned.
@@ -9,6 +10,7 @@
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { awardResults } from '../../infra/cli/commands/union-life.ts';
+import { LOCAL_UNION_CONTACT } from '../../infra/local/local-env.ts';
 import { keys } from '../../shared/adapters/keys.ts';
 import { api, db, hiredEvent, mailsTo, publish, runtime, token, uniqueId, waitIdle } from './support.ts';
 
@@ -232,6 +234,26 @@ describe('awards', () => {
     expect((await subjects(n3)).sort()).toEqual([onList, nominated].sort());
     expect(await subjects(n4)).toEqual([nominated]);
     expect(await subjects(voters[0]!)).toEqual([]);
+
+    // The daily job announces the results once, however often it runs: the awarded and the office.
+    const fire = () =>
+      fetch(`${runtime().controlUrl}/schedules/UnionLifeRemindersDaily/fire`, {
+        method: 'POST',
+        body: JSON.stringify({ at: `${day(0)}T00:00:00Z` }),
+      });
+    expect((await fire()).status).toBe(200);
+    expect((await fire()).status).toBe(200);
+    await waitIdle();
+    const congratulated = '祝贺您获评“2026年度“最美家庭””';
+    expect((await subjects(n1)).filter((s) => s === congratulated)).toHaveLength(1);
+    expect((await subjects(n2)).filter((s) => s === congratulated)).toHaveLength(1);
+    expect((await subjects(n3)).filter((s) => s === congratulated)).toHaveLength(0);
+    const office = (await mailsTo(LOCAL_UNION_CONTACT)).filter((m) =>
+      m.subject.startsWith('“2026年度“最美家庭””投票结果'),
+    );
+    expect(office).toHaveLength(1);
+    expect(office[0]!.text).toContain(`1. 黄丽萍（${n1}）3 票 ★获评`);
+    expect(office[0]!.text).toContain(`3. 黄丽萍（${n3}）1 票`);
   });
 
   it('documents its routes in /openapi.json', async () => {

@@ -7,6 +7,7 @@
 
 import { AWARDS_SOURCE } from '../../../events/awards.ts';
 import type { DomainEvent } from '../../../events/domain.ts';
+import { dayAfter } from '../activities/activity.ts';
 import { Conflict, Forbidden, InvalidInput, NotFound } from '../errors.ts';
 import { isActiveMember, type MemberLookup, recipientOf } from '../member-lookup.ts';
 import { hasAnyRole, type Principal } from '../principal.ts';
@@ -36,6 +37,8 @@ export interface AwardStore {
     at: string;
     event: DomainEvent;
   }): Promise<'saved' | 'voted' | 'not_shortlisted' | 'conflict'>;
+  /** Stores an event alone, once per event id (the results announcement); false if stored before. */
+  emitOnce(event: DomainEvent): Promise<boolean>;
 }
 
 export interface AwardDeps {
@@ -345,4 +348,51 @@ export const results = async (_actor: Principal, id: string, deps: AwardDeps) =>
       },
     );
   return { award: awardView(a, today(deps)), ...tally(await deps.store.nominations(a.id), a.places) };
+};
+
+/** How long after the voting window the daily job still announces results it missed. */
+export const RESULTS_CATCH_UP_DAYS = 30;
+
+/**
+ * The daily announcement: every award whose voting closed (within the last 30 days) has its
+ * results announced once (the event id is the award): the awarded are mailed, the office gets
+ * the counts. The counts are final: no vote is taken after the window.
+ */
+export const announceResults = async (date: string, deps: AwardDeps) => {
+  let announced = 0;
+  let skipped = 0;
+  const since = new Date(Date.parse(`${date}T00:00:00Z`) - RESULTS_CATCH_UP_DAYS * 86_400_000)
+    .toISOString()
+    .slice(0, 10);
+  for (const a of await deps.store.list()) {
+    if (awardPhase(a, date) !== 'counting_closed' || dayAfter(a.votingClosesOn) < since) continue;
+    const t = tally(await deps.store.nominations(a.id), a.places);
+    const people = await deps.members.many(t.results.filter((r) => r.awarded).map((r) => r.employeeId));
+    const stored = await deps.store.emitOnce({
+      source: AWARDS_SOURCE,
+      detailType: 'AwardResultsPublished',
+      detail: {
+        eventId: `award-results-${a.id}`,
+        occurredAt: deps.now().toISOString(),
+        version: 1,
+        awardId: a.id,
+        title: a.title,
+        places: a.places,
+        votingClosesOn: a.votingClosesOn,
+        totalVotes: t.totalVotes,
+        tieAtCutoff: t.tieAtCutoff,
+        results: t.results.map((r) => ({
+          employeeId: r.employeeId,
+          name: r.name,
+          votes: r.votes,
+          rank: r.rank,
+          awarded: r.awarded,
+          recipient: r.awarded ? recipientOf(people.get(r.employeeId)) : null,
+        })),
+      },
+    });
+    if (stored) announced++;
+    else skipped++;
+  }
+  return { date, announced, skipped };
 };
