@@ -25,6 +25,9 @@ export default defineConfig({
           name: 'unit',
           include: ['test/unit/**/*.test.ts', 'test/infra/**/*.test.ts'],
           testTimeout: 60_000,
+          // The stack tests synthesise (bundling every function) in beforeAll: about 5 s alone, past
+          // the default 10 s while `npm test` runs the e2e project beside them on two cores.
+          hookTimeout: 60_000,
         },
       },
       {
