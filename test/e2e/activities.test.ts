@@ -81,7 +81,7 @@ const list = async (id: string, who = officer) => {
   expect(res.status).toBe(200);
   return res.body as {
     confirmed: Array<{ employeeId: string; places: number; promoted: boolean }>;
-    waiting: Array<{ employeeId: string; position: number }>;
+    waiting: Array<{ employeeId: string; position: number; registeredAt: string }>;
     totals: { confirmedPlaces: number };
   };
 };
@@ -104,10 +104,12 @@ describe('activities', () => {
     const before = await list(a.id);
     expect(before.confirmed.map((r) => r.employeeId).sort()).toEqual([...confirmed].sort());
     expect(before.totals.confirmedPlaces).toBe(5);
-    // The list's order is the order they were told.
+    // The list's order is the order they were told, and the order their registrations were stored.
     expect(before.waiting.map((r) => [r.employeeId, r.position])).toEqual(
       [...told.entries()].sort((x, y) => x[1] - y[1]),
     );
+    const times = before.waiting.map((r) => r.registeredAt);
+    expect(times).toEqual([...times].sort());
     const detail = await api('GET', `/activities/${a.id}`, { token: tok(waiting[0]!) });
     expect(detail.body).toMatchObject({ taken: 5, free: 0, waiting: 19, mine: { status: 'waiting' } });
     expect(detail.body.mine.position).toBe(told.get(waiting[0]!));
@@ -147,6 +149,44 @@ describe('activities', () => {
     const toLast = await activityMails(before.waiting[18]!.employeeId);
     expect(toLast).toHaveLength(1);
     expect(toLast[0]!.text).toContain('候补名单第 19 位');
+  });
+
+  it('never leaves a place free while someone waits: cancellations and new registrations at once', async () => {
+    const a = await create({ capacity: 3 });
+    const first = people.slice(0, 10);
+    // One after the other: 3 confirmed, 7 waiting in this order.
+    for (const id of first) expect((await reg(a.id, id)).status).toBe(201);
+    const start = await list(a.id);
+    const waitingBefore = start.waiting.map((r) => r.employeeId);
+    expect(waitingBefore).toEqual(first.slice(3));
+    // The three confirmed cancel while five others register, all at once.
+    const late = people.slice(10, 15);
+    const results = await Promise.all([
+      ...first.slice(0, 3).map((id) => cancel(a.id, id)),
+      ...late.map((id) => reg(a.id, id)),
+    ]);
+    expect(results.map((r) => r.status)).toEqual([200, 200, 200, 201, 201, 201, 201, 201]);
+    // Every freed place went to the head of the waiting list in the cancelling transaction, so
+    // no newcomer found one free: the newcomers all wait, behind those who waited before.
+    expect(results.slice(3).map((r) => r.body.status)).toEqual([
+      'waiting',
+      'waiting',
+      'waiting',
+      'waiting',
+      'waiting',
+    ]);
+    const end = await list(a.id);
+    expect(end.totals.confirmedPlaces).toBe(3);
+    expect(end.confirmed.map((r) => r.employeeId).sort()).toEqual(waitingBefore.slice(0, 3).sort());
+    expect(end.confirmed.every((r) => r.promoted)).toBe(true);
+    expect(end.waiting.slice(0, 4).map((r) => r.employeeId)).toEqual(waitingBefore.slice(3));
+    expect(
+      end.waiting
+        .slice(4)
+        .map((r) => r.employeeId)
+        .sort(),
+    ).toEqual([...late].sort());
+    expect(end.waiting.map((r) => r.position)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9]);
   });
 
   it('gives freed places to the first waiting registration that fits, counting family members', async () => {
