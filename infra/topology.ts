@@ -486,6 +486,45 @@ export const functions = {
     access: { table: ['GetItem', 'Query', 'PutItem'] },
     triggers: [dailyAt0800('LetterRemindersDaily')],
   },
+  'activities-api': {
+    entry: 'functions/activities-api.ts',
+    description:
+      'Union life: activities with capacity, registration windows and waiting lists; mutual medical aid; awards',
+    memoryMb: 512,
+    timeoutSeconds: 30,
+    environment: [...common, ENV.tableName],
+    access: { table: ['GetItem', 'BatchGetItem', 'Query', 'PutItem', 'UpdateItem'] },
+    triggers: [
+      { kind: 'route', method: 'POST', path: '/activities', auth: 'jwt' },
+      { kind: 'route', method: 'GET', path: '/activities', auth: 'jwt' },
+      { kind: 'route', method: 'GET', path: '/activities/{id}', auth: 'jwt' },
+      { kind: 'route', method: 'POST', path: '/activities/{id}/register', auth: 'jwt' },
+      { kind: 'route', method: 'POST', path: '/activities/{id}/cancel', auth: 'jwt' },
+      { kind: 'route', method: 'GET', path: '/activities/{id}/participants', auth: 'jwt' },
+      { kind: 'route', method: 'PUT', path: '/mutual-aid/{year}', auth: 'jwt' },
+      { kind: 'route', method: 'GET', path: '/mutual-aid/{year}', auth: 'jwt' },
+      { kind: 'route', method: 'POST', path: '/mutual-aid/{year}/choice', auth: 'jwt' },
+      { kind: 'route', method: 'GET', path: '/mutual-aid/{year}/enrolled.csv', auth: 'jwt' },
+      { kind: 'route', method: 'POST', path: '/awards', auth: 'jwt' },
+      { kind: 'route', method: 'GET', path: '/awards', auth: 'jwt' },
+      { kind: 'route', method: 'GET', path: '/awards/{id}', auth: 'jwt' },
+      { kind: 'route', method: 'POST', path: '/awards/{id}/nominations', auth: 'jwt' },
+      { kind: 'route', method: 'GET', path: '/awards/{id}/nominations', auth: 'jwt' },
+      { kind: 'route', method: 'POST', path: '/awards/{id}/shortlist', auth: 'jwt' },
+      { kind: 'route', method: 'POST', path: '/awards/{id}/vote', auth: 'jwt' },
+      { kind: 'route', method: 'GET', path: '/awards/{id}/results', auth: 'jwt' },
+    ],
+  },
+  'remind-activities': {
+    entry: 'functions/remind-activities.ts',
+    description:
+      'Daily: reminds the participants of tomorrow’s activities, once each, and members who have not decided on mutual aid; announces award results once voting closed',
+    memoryMb: 256,
+    timeoutSeconds: 120,
+    environment: [...common, ENV.tableName],
+    access: { table: ['BatchGetItem', 'Query', 'PutItem'] },
+    triggers: [dailyAt0800('UnionLifeRemindersDaily')],
+  },
 } as const satisfies Record<string, FunctionSpec>;
 
 export type FunctionName = keyof typeof functions;

@@ -10,6 +10,7 @@ import { lettersReport, surveyResultsCommand } from './commands/letters.ts';
 import { listMail, uncertainMail } from './commands/mail.ts';
 import { importMembers, listMembers } from './commands/members.ts';
 import { issueToken } from './commands/token.ts';
+import { activityParticipants, awardResults, mutualAidEnrolled } from './commands/union-life.ts';
 import { waitCommand } from './commands/wait.ts';
 import { CliError } from './runtime-info.ts';
 
@@ -35,6 +36,12 @@ const USAGE = `gonghui — 工会 Gonghui command line
                                        the chair's mailbox by category: count, answered, days to the first answer
   gonghui survey results --id ID [--branch CODE] [--json]
                                        a closed survey's results per branch (none under 5 answers)
+  gonghui activities participants --id ID [--json]
+                                       an activity's confirmed participants and its waiting list
+  gonghui mutual-aid enrolled --year YYYY [--json]
+                                       the year's enrolled members for the insurer (fee in yuan)
+  gonghui awards results --id ID [--json]
+                                       an award's results with the counts (after voting closes)
         (members commands take --aws --table NAME for a deployed stack)
 
 Environment: GONGHUI_DATA_DIR (default .data) selects the local runtime.`;
@@ -244,6 +251,43 @@ export const run = async (argv: string[]): Promise<number> => {
                 ...lines(overall.questions as unknown as Array<Record<string, unknown>>),
               ]
             : []),
+        ].join('\n'),
+      );
+      return 0;
+    }
+    case 'activities participants': {
+      const list = await activityParticipants(values);
+      print(json, list, () =>
+        [
+          `${list.activity.title}  ${list.activity.date}  ${list.activity.place}  ${list.totals.confirmedPlaces}/${list.activity.capacity}`,
+          ...list.confirmed.map(
+            (r) => `正式 confirmed  ${r.employeeId}  ${r.name}  ${r.branch}  +${r.family}`,
+          ),
+          ...list.waiting.map(
+            (r) => `候补 waiting ${r.position}  ${r.employeeId}  ${r.name}  ${r.branch}  +${r.family}`,
+          ),
+        ].join('\n'),
+      );
+      return 0;
+    }
+    case 'mutual-aid enrolled': {
+      const rows = await mutualAidEnrolled(values);
+      print(json, rows, () =>
+        [
+          ...rows.map((r) => `${r.employeeId}  ${r.name}  ${r.branch}  ${r.feeYuan} 元`),
+          `合计 total ${rows.length}`,
+        ].join('\n'),
+      );
+      return 0;
+    }
+    case 'awards results': {
+      const r = await awardResults(values);
+      print(json, r, () =>
+        [
+          `${r.award.title}: ${r.totalVotes} votes, ${r.award.places} places${r.tieAtCutoff ? ' (并列 tie at the last place)' : ''}`,
+          ...r.results.map(
+            (x) => `${x.rank}. ${x.employeeId}  ${x.name ?? ''}  ${x.votes}${x.awarded ? '  ★' : ''}`,
+          ),
         ].join('\n'),
       );
       return 0;

@@ -23,6 +23,14 @@ export const ENTITY = {
   surveyAnswer: 'SurveyAnswer',
   surveyAnswered: 'SurveyAnswered',
   suggestion: 'Suggestion',
+  // Union life: activities, mutual medical aid, awards.
+  activity: 'Activity',
+  activityRegistration: 'ActivityRegistration',
+  mutualAidWindow: 'MutualAidWindow',
+  mutualAidChoice: 'MutualAidChoice',
+  award: 'Award',
+  awardNomination: 'AwardNomination',
+  awardVote: 'AwardVote',
 } as const;
 
 export const keys = {
@@ -149,6 +157,38 @@ export const keys = {
   /** A suggestion (建言献策); GSI2 lists them in filing order. */
   suggestion: (id: string) => ({ PK: `SUGGESTION#${id}`, SK: 'SUGGESTION' }),
   allSuggestions: (id: string) => ({ GSI2PK: 'SUGGESTIONS', GSI2SK: id }),
+  // -------------------------------------------------------------------------------------------
+  // Union life: activities (运动会, clubs, 疗休养), mutual medical aid (职工医疗互助), awards.
+  /** An activity; its registrations share the partition, one per member. */
+  activity: (id: string) => ({ PK: `ACTIVITY#${id}`, SK: 'ACTIVITY' }),
+  /** GSI4: activities by date (upcoming lists, the day-before reminders). */
+  activitiesByDate: (date: string, id: string) => ({ GSI4PK: 'ACTIVITYDAY', GSI4SK: `${date}#${id}` }),
+  /** A member's registration for an activity (confirmed, waiting or cancelled). */
+  activityRegistration: (activityId: string, employeeId: string) => ({
+    PK: `ACTIVITY#${activityId}`,
+    SK: `REG#${employeeId}`,
+  }),
+  /** A year's mutual-aid window; all windows share one small partition (the daily job reads them all). */
+  mutualAidWindow: (year: number) => ({ PK: 'MUTUALAID', SK: `YEAR#${year}` }),
+  /** A member's choice for a year; a year's choices share a partition (the insurer's list). */
+  mutualAidChoice: (year: number, employeeId: string) => ({
+    PK: `MUTUALAID#${year}`,
+    SK: `MEMBER#${employeeId}`,
+  }),
+  /** An award; its nominations and votes share the partition. */
+  award: (id: string) => ({ PK: `AWARD#${id}`, SK: 'AWARD' }),
+  /** GSI4: every award, by the day nominations open. */
+  awardsByDate: (nominationOpensOn: string, id: string) => ({
+    GSI4PK: 'AWARDS',
+    GSI4SK: `${nominationOpensOn}#${id}`,
+  }),
+  /** A nomination, one per nominee (工号) and award; it carries the vote count. */
+  awardNomination: (awardId: string, employeeId: string) => ({
+    PK: `AWARD#${awardId}`,
+    SK: `NOM#${employeeId}`,
+  }),
+  /** That a member voted (not for whom): one per voter and award. */
+  awardVote: (awardId: string, voter: string) => ({ PK: `AWARD#${awardId}`, SK: `VOTE#${voter}` }),
 } as const;
 
 export const DAY_SECONDS = 86_400;

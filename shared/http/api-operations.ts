@@ -1,5 +1,6 @@
 /** Every operation of the HTTP API, for the OpenAPI document. API modules add theirs here. */
 import * as z from 'zod/mini';
+import { activityOperations, awardOperations, mutualAidOperations } from './activities-operations.ts';
 import { careRequestBody, decisionBody, occasionBody, policyBody, workdaysBody } from './care-schemas.ts';
 import {
   acceptInvitationBody,
@@ -303,4 +304,7 @@ export const apiOperations: OperationDoc[] = [
     parameters: [{ name: 'session', in: 'query', required: true }],
   },
   ...voiceOperations,
+  ...activityOperations,
+  ...mutualAidOperations,
+  ...awardOperations,
 ];

@@ -22,5 +22,14 @@ export const MAIL_EVENT_TYPES = [
   'LetterDelegated',
   'LetterReminderDue',
   'SuggestionAdopted',
+  // Union life.
+  'ActivityRegistered',
+  'ActivityPromoted',
+  'ActivityReminderDue',
+  'MutualAidChosen',
+  'MutualAidReminderDue',
+  'AwardNominated',
+  'AwardShortlisted',
+  'AwardResultsPublished',
 ] as const;
 export type MailEventType = (typeof MAIL_EVENT_TYPES)[number];

@@ -4,10 +4,23 @@
  * stable across redeliveries (event id + purpose + recipient): send-email is idempotent on it.
  */
 import type * as z from 'zod/mini';
+import { ActivityPromoted, ActivityRegistered, ActivityReminderDue } from '../../events/activities.ts';
+import { AwardNominated, AwardResultsPublished, AwardShortlisted } from '../../events/awards.ts';
 import { CareGranted } from '../../events/care.ts';
 import { EnrolmentSkipped, MemberEnrolled, MemberInvited, MemberLeft } from '../../events/members.ts';
+import { MutualAidChosen, MutualAidReminderDue } from '../../events/mutual-aid.ts';
 import { ProposalReminderDue, proposalChangeSchema } from '../../events/proposals.ts';
 import { LetterAnswered, LetterDelegated, LetterReminderDue, SuggestionAdopted } from '../../events/voice.ts';
+import {
+  renderActivityPromoted,
+  renderActivityRegistered,
+  renderActivityReminder,
+  renderAwardNominated,
+  renderAwardResults,
+  renderAwardShortlisted,
+  renderMutualAidChosen,
+  renderMutualAidReminder,
+} from './activity-templates.ts';
 import { type RenderedMail, renderMail } from './layout.ts';
 import { type MailEventType, PROPOSAL_MAIL_EVENTS } from './mail-events.ts';
 import { renderProposalChange, renderProposalReminder } from './proposal-templates.ts';
@@ -206,6 +219,14 @@ export const templates = {
   LetterDelegated: template({ schema: LetterDelegated.schema, render: renderLetterDelegated }),
   LetterReminderDue: template({ schema: LetterReminderDue.schema, render: renderLetterReminder }),
   SuggestionAdopted: template({ schema: SuggestionAdopted.schema, render: renderSuggestionAdopted }),
+  ActivityRegistered: template({ schema: ActivityRegistered.schema, render: renderActivityRegistered }),
+  ActivityPromoted: template({ schema: ActivityPromoted.schema, render: renderActivityPromoted }),
+  ActivityReminderDue: template({ schema: ActivityReminderDue.schema, render: renderActivityReminder }),
+  MutualAidChosen: template({ schema: MutualAidChosen.schema, render: renderMutualAidChosen }),
+  MutualAidReminderDue: template({ schema: MutualAidReminderDue.schema, render: renderMutualAidReminder }),
+  AwardNominated: template({ schema: AwardNominated.schema, render: renderAwardNominated }),
+  AwardShortlisted: template({ schema: AwardShortlisted.schema, render: renderAwardShortlisted }),
+  AwardResultsPublished: template({ schema: AwardResultsPublished.schema, render: renderAwardResults }),
 } as Record<MailEventType, AnyTemplate>;
 
 const unmappedDepartmentNotice = (

@@ -71,6 +71,10 @@ interface Ctx {
   surveyDraftId: string;
   surveyId: string;
   suggestionId: string;
+  /** An activity of `branch` (the officer's), open for registration; `member` and `otherMember` are in it. */
+  activityId: string;
+  /** An award in its nomination window (made by the admin). */
+  awardId: string;
 }
 
 interface Row {
@@ -363,6 +367,74 @@ const ROWS: Row[] = [
     allowed: ['author', 'delegate'],
     request: (c) => ({ path: `/suggestions/${c.suggestionId}/convert`, body: INVALID }),
   },
+  // Activities: officers create; members of the branch register and cancel (INVALID: 400, nothing
+  // changes); the organisers (the branch's officer, chair, admin) see the participants.
+  { op: 'POST /activities', allowed: OFFICERS, request: () => ({ path: '/activities', body: INVALID }) },
+  { op: 'GET /activities', allowed: CALLERS, request: () => ({ path: '/activities' }) },
+  { op: 'GET /activities/{id}', allowed: CALLERS, request: (c) => ({ path: `/activities/${c.activityId}` }) },
+  {
+    op: 'POST /activities/{id}/register',
+    allowed: ['member', 'otherMember'],
+    request: (c) => ({ path: `/activities/${c.activityId}/register`, body: INVALID }),
+  },
+  {
+    op: 'POST /activities/{id}/cancel',
+    allowed: ['member', 'otherMember'],
+    request: (c) => ({ path: `/activities/${c.activityId}/cancel`, body: INVALID }),
+  },
+  {
+    op: 'GET /activities/{id}/participants',
+    allowed: ['officer', 'chair', 'admin'],
+    request: (c) => ({ path: `/activities/${c.activityId}/participants` }),
+  },
+  // Mutual aid: the chair and admins open the window and read the insurer's list; members choose.
+  // The year 2033 has an open window (made in beforeAll); INVALID bodies change nothing.
+  {
+    op: 'PUT /mutual-aid/{year}',
+    allowed: ['chair', 'admin'],
+    request: () => ({ path: '/mutual-aid/2033', body: INVALID }),
+  },
+  { op: 'GET /mutual-aid/{year}', allowed: CALLERS, request: () => ({ path: '/mutual-aid/2033' }) },
+  {
+    op: 'POST /mutual-aid/{year}/choice',
+    allowed: ['member', 'otherMember'],
+    request: () => ({ path: '/mutual-aid/2033/choice', body: INVALID }),
+  },
+  {
+    op: 'GET /mutual-aid/{year}/enrolled.csv',
+    allowed: ['chair', 'admin'],
+    request: () => ({ path: '/mutual-aid/2033/enrolled.csv' }),
+  },
+  // Awards: the chair and admins create; officers nominate (their branch), the committee (or the
+  // chair) shortlists, members vote; results for everyone once voting closes (409 before: allowed).
+  { op: 'POST /awards', allowed: ['chair', 'admin'], request: () => ({ path: '/awards', body: INVALID }) },
+  { op: 'GET /awards', allowed: CALLERS, request: () => ({ path: '/awards' }) },
+  { op: 'GET /awards/{id}', allowed: CALLERS, request: (c) => ({ path: `/awards/${c.awardId}` }) },
+  {
+    op: 'POST /awards/{id}/nominations',
+    allowed: OFFICERS,
+    request: (c) => ({ path: `/awards/${c.awardId}/nominations`, body: INVALID }),
+  },
+  {
+    op: 'GET /awards/{id}/nominations',
+    allowed: ['committee', ...OFFICERS],
+    request: (c) => ({ path: `/awards/${c.awardId}/nominations` }),
+  },
+  {
+    op: 'POST /awards/{id}/shortlist',
+    allowed: ['committee', 'chair'],
+    request: (c) => ({ path: `/awards/${c.awardId}/shortlist`, body: INVALID }),
+  },
+  {
+    op: 'POST /awards/{id}/vote',
+    allowed: ['member', 'otherMember'],
+    request: (c) => ({ path: `/awards/${c.awardId}/vote`, body: INVALID }),
+  },
+  {
+    op: 'GET /awards/{id}/results',
+    allowed: CALLERS,
+    request: (c) => ({ path: `/awards/${c.awardId}/results` }),
+  },
 ];
 
 /** A draft survey, a published open one, and a suggestion by `member`. */
@@ -487,6 +559,39 @@ describe('every operation × every caller', () => {
       expect(res.status).toBe(201);
       return res.body.id as string;
     };
+    const today = new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
+    const activity = await api('POST', '/activities', {
+      token: tokens.officer,
+      body: {
+        title: '矩阵活动',
+        kind: 'club',
+        date: '2099-01-01',
+        place: '矩阵',
+        capacity: 10,
+        opensOn: today,
+        closesOn: '2098-12-31',
+        eligibility: 'members',
+      },
+    });
+    expect(activity.status).toBe(201);
+    const window = await api('PUT', '/mutual-aid/2033', {
+      token: admin,
+      body: { opensOn: today, closesOn: '2098-12-31', feeYuan: '10' },
+    });
+    expect(window.status).toBe(200);
+    const award = await api('POST', '/awards', {
+      token: admin,
+      body: {
+        title: '矩阵评选',
+        kind: 'other',
+        nominationOpensOn: today,
+        nominationClosesOn: '2098-01-01',
+        votingOpensOn: '2098-06-01',
+        votingClosesOn: '2098-12-31',
+        places: 1,
+      },
+    });
+    expect(award.status).toBe(201);
     ctx = {
       memberId: member!.memberId as string,
       branch,
@@ -497,6 +602,8 @@ describe('every operation × every caller', () => {
       letterId: await letter(false),
       chairOnlyLetterId: await letter(true),
       ...(await voiceObjects(tokens)),
+      activityId: activity.body.id,
+      awardId: award.body.id,
     };
   });
 
@@ -558,5 +665,11 @@ describe('every operation × every caller', () => {
     expect(survey.body).toMatchObject({ state: 'published', version: 2, answeredByMe: false });
     const suggestion = await api('GET', `/suggestions/${ctx.suggestionId}`, { token: tokens.member });
     expect(suggestion.body).toMatchObject({ proposalId: null });
+    const a = await api('GET', `/activities/${ctx.activityId}`, { token: tokens.member });
+    expect(a.body).toMatchObject({ taken: 0, waiting: 0, mine: null });
+    const w = await api('GET', '/mutual-aid/2033', { token: tokens.member });
+    expect(w.body).toMatchObject({ feeYuan: '10.00', mine: null });
+    const n = await api('GET', `/awards/${ctx.awardId}/nominations`, { token: tokens.chair });
+    expect(n.body.items).toEqual([]);
   });
 });

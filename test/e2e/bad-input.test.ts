@@ -34,7 +34,14 @@ import { MemberEnrolled, MemberLeft } from '../../events/members.ts';
 import { listDlq } from '../../infra/cli/commands/dlq.ts';
 import { localClientConfig } from '../../infra/cli/runtime-info.ts';
 import { type QueueKey, queues } from '../../infra/topology.ts';
+import { cancelBody, createActivityBody, registerBody } from '../../shared/http/activities-schemas.ts';
 import { apiOperations } from '../../shared/http/api-operations.ts';
+import {
+  createAwardBody,
+  nominationBody,
+  shortlistBody,
+  voteBody,
+} from '../../shared/http/awards-schemas.ts';
 import {
   careRequestBody,
   decisionBody,
@@ -52,6 +59,7 @@ import {
   manualEnrolmentBody,
   memberListQuery,
 } from '../../shared/http/members-schemas.ts';
+import { choiceBody, windowBody } from '../../shared/http/mutual-aid-schemas.ts';
 import {
   actionBodies,
   createProposalBody,
@@ -221,6 +229,10 @@ interface Ctx {
   surveyDraftId: string;
   surveyId: string;
   suggestionId: string;
+  /** A school-wide activity open for registration (nobody registered). */
+  activityId: string;
+  /** An award in its nomination window, nobody nominated. */
+  awardId: string;
 }
 let ctx: Ctx;
 
@@ -254,6 +266,9 @@ const snapshot = async () => ({
   surveyDraft: await queryPartition(`SURVEY#${ctx.surveyDraftId}`),
   survey: await queryPartition(`SURVEY#${ctx.surveyId}`),
   suggestion: await queryPartition(`SUGGESTION#${ctx.suggestionId}`),
+  activity: await queryPartition(`ACTIVITY#${ctx.activityId}`),
+  mutualAid: await queryPartition('MUTUALAID#2032'),
+  award: await queryPartition(`AWARD#${ctx.awardId}`),
 });
 let selfEmployee = '';
 
@@ -349,6 +364,38 @@ beforeAll(async () => {
     body: { title: '坏输入', text: '内容' },
   });
   expect(suggestion.status).toBe(201);
+  const activity = await api('POST', '/activities', {
+    token: admin,
+    body: {
+      title: '坏输入活动',
+      kind: 'other',
+      date: '2099-01-01',
+      place: '坏输入',
+      capacity: 3,
+      opensOn: today,
+      closesOn: '2098-12-31',
+      eligibility: 'members_with_family',
+    },
+  });
+  expect(activity.status).toBe(201);
+  const window = await api('PUT', '/mutual-aid/2032', {
+    token: admin,
+    body: { opensOn: today, closesOn: '2098-12-31', feeYuan: '10' },
+  });
+  expect(window.status).toBe(200);
+  const award = await api('POST', '/awards', {
+    token: admin,
+    body: {
+      title: '坏输入评选',
+      kind: 'other',
+      nominationOpensOn: today,
+      nominationClosesOn: '2098-01-01',
+      votingOpensOn: '2098-06-01',
+      votingClosesOn: '2098-12-31',
+      places: 1,
+    },
+  });
+  expect(award.status).toBe(201);
   ctx = {
     admin,
     chair,
@@ -367,6 +414,8 @@ beforeAll(async () => {
     surveyDraftId,
     surveyId,
     suggestionId: suggestion.body.id,
+    activityId: activity.body.id,
+    awardId: award.body.id,
   };
   await waitIdle();
 });
@@ -624,6 +673,89 @@ const BODY_ROUTES: BodyRoute[] = [
     schema: convertSuggestionBody,
     expected: [400],
   },
+  {
+    op: 'POST /activities',
+    method: 'POST',
+    path: () => '/activities',
+    who: () => ctx.admin,
+    forbidden: () => ctx.member,
+    schema: createActivityBody,
+    expected: [400],
+  },
+  {
+    op: 'POST /activities/{id}/register',
+    method: 'POST',
+    path: () => `/activities/${ctx.activityId}/register`,
+    who: () => ctx.member,
+    // Not a member (an officer's token of no member): 403 whatever the body.
+    forbidden: () => ctx.officer,
+    schema: registerBody,
+    expected: [400],
+  },
+  {
+    op: 'POST /activities/{id}/cancel',
+    method: 'POST',
+    path: () => `/activities/${ctx.activityId}/cancel`,
+    who: () => ctx.member,
+    forbidden: () => ctx.officer,
+    schema: cancelBody,
+    expected: [400],
+  },
+  {
+    op: 'PUT /mutual-aid/{year}',
+    method: 'PUT',
+    path: () => '/mutual-aid/2032',
+    who: () => ctx.chair,
+    forbidden: () => ctx.officer,
+    schema: windowBody,
+    // A body of the right shape with a fee of 0 or closing before it opens: 400 too.
+    expected: [400],
+  },
+  {
+    op: 'POST /mutual-aid/{year}/choice',
+    method: 'POST',
+    path: () => '/mutual-aid/2032/choice',
+    who: () => ctx.member,
+    forbidden: () => ctx.officer,
+    schema: choiceBody,
+    expected: [400],
+  },
+  {
+    op: 'POST /awards',
+    method: 'POST',
+    path: () => '/awards',
+    who: () => ctx.admin,
+    forbidden: () => ctx.officer,
+    schema: createAwardBody,
+    expected: [400],
+  },
+  {
+    op: 'POST /awards/{id}/nominations',
+    method: 'POST',
+    path: () => `/awards/${ctx.awardId}/nominations`,
+    who: () => ctx.admin,
+    forbidden: () => ctx.member,
+    schema: nominationBody,
+    expected: [400],
+  },
+  {
+    op: 'POST /awards/{id}/shortlist',
+    method: 'POST',
+    path: () => `/awards/${ctx.awardId}/shortlist`,
+    who: () => ctx.committee,
+    forbidden: () => ctx.admin,
+    schema: shortlistBody,
+    expected: [400],
+  },
+  {
+    op: 'POST /awards/{id}/vote',
+    method: 'POST',
+    path: () => `/awards/${ctx.awardId}/vote`,
+    who: () => ctx.member,
+    forbidden: () => ctx.officer,
+    schema: voteBody,
+    expected: [400],
+  },
 ];
 
 // ---------------------------------------------------------------------------------------------
@@ -719,6 +851,8 @@ const QUERY_ROUTES: QueryRoute[] = [
   },
   { op: 'GET /surveys', path: '/surveys', who: () => ctx.member },
   { op: 'GET /suggestions', path: '/suggestions', who: () => ctx.member, schema: suggestionListQuery },
+  { op: 'GET /activities', path: '/activities', who: () => ctx.member },
+  { op: 'GET /awards', path: '/awards', who: () => ctx.member },
 ];
 
 // ---------------------------------------------------------------------------------------------
@@ -906,6 +1040,112 @@ const PATH_ROUTES: PathRoute[] = [
     body: () => ({}),
     expected: [404],
   },
+  {
+    op: 'GET /activities/{id}',
+    method: 'GET',
+    path: (id) => `/activities/${id}`,
+    who: () => ctx.member,
+    expected: [404],
+  },
+  {
+    op: 'POST /activities/{id}/register',
+    method: 'POST',
+    path: (id) => `/activities/${id}/register`,
+    who: () => ctx.member,
+    body: () => ({ family: 1 }),
+    expected: [404],
+  },
+  {
+    op: 'POST /activities/{id}/cancel',
+    method: 'POST',
+    path: (id) => `/activities/${id}/cancel`,
+    who: () => ctx.member,
+    body: () => ({}),
+    expected: [404],
+  },
+  {
+    op: 'GET /activities/{id}/participants',
+    method: 'GET',
+    path: (id) => `/activities/${id}/participants`,
+    who: () => ctx.admin,
+    expected: [404],
+  },
+  // A year that is not four digits: 400 naming `year`; a year without a window: 404.
+  {
+    op: 'PUT /mutual-aid/{year}',
+    method: 'PUT',
+    path: (id) => `/mutual-aid/${id}`,
+    who: () => ctx.chair,
+    body: () => ({ opensOn: '2030-01-01', closesOn: '2030-01-31', feeYuan: '10' }),
+    expected: [400, 404],
+  },
+  {
+    op: 'GET /mutual-aid/{year}',
+    method: 'GET',
+    path: (id) => `/mutual-aid/${id}`,
+    who: () => ctx.member,
+    expected: [400, 404],
+  },
+  {
+    op: 'POST /mutual-aid/{year}/choice',
+    method: 'POST',
+    path: (id) => `/mutual-aid/${id}/choice`,
+    who: () => ctx.member,
+    body: () => ({ enrol: true }),
+    expected: [400, 404],
+  },
+  {
+    op: 'GET /mutual-aid/{year}/enrolled.csv',
+    method: 'GET',
+    path: (id) => `/mutual-aid/${id}/enrolled.csv`,
+    who: () => ctx.admin,
+    expected: [400, 404],
+  },
+  {
+    op: 'GET /awards/{id}',
+    method: 'GET',
+    path: (id) => `/awards/${id}`,
+    who: () => ctx.member,
+    expected: [404],
+  },
+  {
+    op: 'POST /awards/{id}/nominations',
+    method: 'POST',
+    path: (id) => `/awards/${id}/nominations`,
+    who: () => ctx.admin,
+    body: () => ({ employeeId: 'X', citation: '事迹' }),
+    expected: [404],
+  },
+  {
+    op: 'GET /awards/{id}/nominations',
+    method: 'GET',
+    path: (id) => `/awards/${id}/nominations`,
+    who: () => ctx.admin,
+    expected: [404],
+  },
+  {
+    op: 'POST /awards/{id}/shortlist',
+    method: 'POST',
+    path: (id) => `/awards/${id}/shortlist`,
+    who: () => ctx.committee,
+    body: () => ({ nominationIds: ['X'] }),
+    expected: [404],
+  },
+  {
+    op: 'POST /awards/{id}/vote',
+    method: 'POST',
+    path: (id) => `/awards/${id}/vote`,
+    who: () => ctx.member,
+    body: () => ({ nominationId: 'X' }),
+    expected: [404],
+  },
+  {
+    op: 'GET /awards/{id}/results',
+    method: 'GET',
+    path: (id) => `/awards/${id}/results`,
+    who: () => ctx.member,
+    expected: [404],
+  },
 ];
 
 /** Ids that name nothing: any text, long and short, percent-encoded as a client must. */
@@ -1028,6 +1268,22 @@ describe('generated bodies', () => {
           params(Math.ceil(RUNS / 6)),
         );
       }
+      // The award is in its nomination window: a valid shortlist or vote is a 409, not a write.
+      const ids = fc.array(fc.stringMatching(/^[\w.-]{1,64}$/), { minLength: 1, maxLength: 5 });
+      await fc.assert(
+        fc.asyncProperty(ids, async (nominationIds) => {
+          const listed = await send('POST', `/awards/${ctx.awardId}/shortlist`, ctx.committee, {
+            body: { nominationIds },
+          });
+          if (listed.status !== 409) throw new Error(`shortlist: ${listed.status}`);
+          expect(listed.body.phase).toBe('nominating');
+          const voted = await send('POST', `/awards/${ctx.awardId}/vote`, ctx.member, {
+            body: { nominationId: nominationIds[0] },
+          });
+          if (voted.status !== 409) throw new Error(`vote: ${voted.status}`);
+        }),
+        params(Math.ceil(RUNS / 6)),
+      );
       // A decided request cannot be decided again: none here, but a pending one with a reject
       // and no reason is a 400 (the reason is required), not a decision.
       const reject = await send('POST', `/care/requests/${ctx.careRequestId}/reject`, ctx.chair, {
@@ -1157,6 +1413,8 @@ describe('generated path parameters', () => {
             fc.pre(
               !(route.op === 'PUT /departments/{code}' && /^[\w.-]{1,32}$/.test(decodeURIComponent(id))),
             );
+            // A four-digit year would open a window (200): only ids that cannot be a year.
+            fc.pre(!(route.op === 'PUT /mutual-aid/{year}' && /^\d{4}$/.test(decodeURIComponent(id))));
             const body = route.body?.();
             const res = await send(
               route.method,

@@ -1,0 +1,148 @@
+/**
+ * Activities in DynamoDB: one item per activity (indexed by date on GSI4) with its registrations
+ * in the same partition. Every registration change is one transaction conditioned on the
+ * activity item's version.
+ */
+import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import {
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  TransactWriteCommand,
+} from '@aws-sdk/lib-dynamodb';
+import type { ActivityStore } from '../domain/activities/activities-service.ts';
+import type { Activity, Registration } from '../domain/activities/activity.ts';
+import { ENTITY, keyFits, keys, withoutKeys } from './keys.ts';
+import { outboxPut } from './outbox.ts';
+
+const activityItem = (a: Activity) => ({
+  ...keys.activity(a.id),
+  ...keys.activitiesByDate(a.date, a.id),
+  entity: ENTITY.activity,
+  ...a,
+});
+
+const registrationItem = (r: Registration) => ({
+  ...keys.activityRegistration(r.activityId, r.employeeId),
+  entity: ENTITY.activityRegistration,
+  ...r,
+});
+
+export const dynamoActivityStore = (db: DynamoDBDocumentClient, tableName: string): ActivityStore => {
+  const queryAll = async (input: ConstructorParameters<typeof QueryCommand>[0]) => {
+    const items: Record<string, unknown>[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const out = await db.send(new QueryCommand({ ...input, ExclusiveStartKey: start }));
+      items.push(...(out.Items ?? []));
+      start = out.LastEvaluatedKey;
+    } while (start);
+    return items;
+  };
+
+  return {
+    async get(id) {
+      if (!keyFits(keys.activity(id))) return undefined;
+      const out = await db.send(
+        new GetCommand({ TableName: tableName, Key: keys.activity(id), ConsistentRead: true }),
+      );
+      return out.Item ? withoutKeys<Activity>(out.Item) : undefined;
+    },
+
+    async registration(activityId, employeeId) {
+      const key = keys.activityRegistration(activityId, employeeId);
+      if (!keyFits(key)) return undefined;
+      const out = await db.send(new GetCommand({ TableName: tableName, Key: key, ConsistentRead: true }));
+      return out.Item ? withoutKeys<Registration>(out.Item) : undefined;
+    },
+
+    async registrations(activityId) {
+      if (!keyFits(keys.activity(activityId))) return [];
+      const items = await queryAll({
+        TableName: tableName,
+        KeyConditionExpression: 'PK = :pk AND begins_with(SK, :reg)',
+        ExpressionAttributeValues: { ':pk': keys.activity(activityId).PK, ':reg': 'REG#' },
+        ConsistentRead: true,
+      });
+      return items.map((i) => withoutKeys<Registration>(i));
+    },
+
+    async upcoming(from) {
+      const items = await queryAll({
+        TableName: tableName,
+        IndexName: 'GSI4',
+        KeyConditionExpression: 'GSI4PK = :pk AND GSI4SK >= :from',
+        ExpressionAttributeValues: { ':pk': 'ACTIVITYDAY', ':from': from },
+      });
+      return items.map((i) => withoutKeys<Activity>(i));
+    },
+
+    async on(date) {
+      const items = await queryAll({
+        TableName: tableName,
+        IndexName: 'GSI4',
+        KeyConditionExpression: 'GSI4PK = :pk AND begins_with(GSI4SK, :date)',
+        ExpressionAttributeValues: { ':pk': 'ACTIVITYDAY', ':date': `${date}#` },
+      });
+      return items.map((i) => withoutKeys<Activity>(i));
+    },
+
+    async create(activity, event) {
+      await db.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Put: {
+                TableName: tableName,
+                Item: activityItem(activity),
+                ConditionExpression: 'attribute_not_exists(PK)',
+              },
+            },
+            outboxPut(tableName, event, new Date()),
+          ],
+        }),
+      );
+    },
+
+    async commit({ activity, registrations, events }) {
+      const now = new Date();
+      try {
+        await db.send(
+          new TransactWriteCommand({
+            TransactItems: [
+              {
+                Put: {
+                  TableName: tableName,
+                  Item: activityItem(activity),
+                  ConditionExpression: '#version = :previous',
+                  ExpressionAttributeNames: { '#version': 'version' },
+                  ExpressionAttributeValues: { ':previous': activity.version - 1 },
+                },
+              },
+              ...registrations.map((r) => ({ Put: { TableName: tableName, Item: registrationItem(r) } })),
+              ...events.map((e) => outboxPut(tableName, e, now)),
+            ],
+          }),
+        );
+        return 'saved';
+      } catch (error) {
+        if (!(error instanceof TransactionCanceledException)) throw error;
+        const codes = (error.CancellationReasons ?? []).map((r) => r.Code);
+        if (codes.some((c) => c === 'ConditionalCheckFailed' || c === 'TransactionConflict'))
+          return 'conflict';
+        throw error;
+      }
+    },
+
+    async emitOnce(event) {
+      try {
+        await db.send(new PutCommand(outboxPut(tableName, event, new Date()).Put));
+        return true;
+      } catch (error) {
+        if (error instanceof ConditionalCheckFailedException) return false;
+        throw error;
+      }
+    },
+  };
+};

@@ -1,0 +1,115 @@
+/** Mutual medical aid in DynamoDB: the windows in one partition, each year's choices in another. */
+import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import {
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  TransactWriteCommand,
+} from '@aws-sdk/lib-dynamodb';
+import type { MutualAidChoice, MutualAidWindow } from '../domain/mutual-aid/mutual-aid.ts';
+import type { MutualAidStore } from '../domain/mutual-aid/mutual-aid-service.ts';
+import { ENTITY, keyFits, keys, withoutKeys } from './keys.ts';
+import { outboxPut } from './outbox.ts';
+
+export const dynamoMutualAidStore = (db: DynamoDBDocumentClient, tableName: string): MutualAidStore => {
+  const queryAll = async (pk: string, prefix: string) => {
+    const items: Record<string, unknown>[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const out = await db.send(
+        new QueryCommand({
+          TableName: tableName,
+          KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
+          ExpressionAttributeValues: { ':pk': pk, ':prefix': prefix },
+          ConsistentRead: true,
+          ExclusiveStartKey: start,
+        }),
+      );
+      items.push(...(out.Items ?? []));
+      start = out.LastEvaluatedKey;
+    } while (start);
+    return items;
+  };
+
+  return {
+    async window(year) {
+      const out = await db.send(
+        new GetCommand({ TableName: tableName, Key: keys.mutualAidWindow(year), ConsistentRead: true }),
+      );
+      return out.Item ? withoutKeys<MutualAidWindow>(out.Item) : undefined;
+    },
+
+    async windows() {
+      return (await queryAll('MUTUALAID', 'YEAR#')).map((i) => withoutKeys<MutualAidWindow>(i));
+    },
+
+    async saveWindow(window) {
+      await db.send(
+        new PutCommand({
+          TableName: tableName,
+          Item: { ...keys.mutualAidWindow(window.year), entity: ENTITY.mutualAidWindow, ...window },
+        }),
+      );
+    },
+
+    async choice(year, employeeId) {
+      const key = keys.mutualAidChoice(year, employeeId);
+      if (!keyFits(key)) return undefined;
+      const out = await db.send(new GetCommand({ TableName: tableName, Key: key, ConsistentRead: true }));
+      return out.Item ? withoutKeys<MutualAidChoice>(out.Item) : undefined;
+    },
+
+    async choices(year) {
+      return (await queryAll(keys.mutualAidChoice(year, '').PK, 'MEMBER#')).map((i) =>
+        withoutKeys<MutualAidChoice>(i),
+      );
+    },
+
+    async saveChoice(choice, event) {
+      try {
+        await db.send(
+          new TransactWriteCommand({
+            TransactItems: [
+              {
+                Put: {
+                  TableName: tableName,
+                  Item: {
+                    ...keys.mutualAidChoice(choice.year, choice.employeeId),
+                    entity: ENTITY.mutualAidChoice,
+                    ...choice,
+                  },
+                  ...(choice.changes === 1
+                    ? { ConditionExpression: 'attribute_not_exists(PK)' }
+                    : {
+                        ConditionExpression: '#changes = :previous',
+                        ExpressionAttributeNames: { '#changes': 'changes' },
+                        ExpressionAttributeValues: { ':previous': choice.changes - 1 },
+                      }),
+                },
+              },
+              outboxPut(tableName, event, new Date()),
+            ],
+          }),
+        );
+        return 'saved';
+      } catch (error) {
+        if (!(error instanceof TransactionCanceledException)) throw error;
+        const codes = (error.CancellationReasons ?? []).map((r) => r.Code);
+        if (codes.some((c) => c === 'ConditionalCheckFailed' || c === 'TransactionConflict'))
+          return 'conflict';
+        throw error;
+      }
+    },
+
+    async emitOnce(event) {
+      try {
+        await db.send(new PutCommand(outboxPut(tableName, event, new Date()).Put));
+        return true;
+      } catch (error) {
+        if (error instanceof ConditionalCheckFailedException) return false;
+        throw error;
+      }
+    },
+  };
+};
