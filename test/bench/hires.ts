@@ -6,15 +6,83 @@
 import { randomUUID } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { fetchStatus } from '../../infra/cli/commands/wait.ts';
 import { localClientConfig } from '../../infra/cli/runtime-info.ts';
 import { startRuntime } from '../../infra/local/runtime.ts';
 import { functions } from '../../infra/topology.ts';
+import { keys } from '../../shared/adapters/keys.ts';
 import { mapBenchDepartments } from './branches.ts';
 
 const hrTrigger = functions['enrol-member'].triggers[0];
 const notifyTrigger = functions['send-email'].triggers[0];
+
+const events0 = (events: Array<{ Detail: string }>) =>
+  (JSON.parse(events[0]!.Detail) as { employeeId: string }).employeeId;
+
+const PROBE_MEMBERS = 25;
+const PROBE_LANES = 2;
+const PROBE_ROUNDS = 10;
+
+/**
+ * How many enrolment-shaped transactions DynamoDB Local takes per second on its own: copies of a
+ * stored member under keys of their own (every index key too, so each copy costs what a member
+ * costs) and outbox-sized items, with an entity no stream filter picks up.
+ */
+const transactionCeiling = async (
+  db: DynamoDBDocumentClient,
+  tableName: string,
+  sample: Record<string, unknown>,
+) => {
+  const probe = randomUUID().slice(0, 8);
+  let n = 0;
+  const transaction = () =>
+    Array.from({ length: PROBE_MEMBERS }, () => {
+      const id = `${probe}-${++n}`;
+      return [
+        {
+          Put: {
+            TableName: tableName,
+            Item: {
+              ...sample,
+              PK: `BENCHPROBE#${id}`,
+              SK: 'MEMBER',
+              GSI1PK: `BENCHPROBE#${id}`,
+              GSI2PK: `BENCHPROBE#${probe}`,
+              GSI2SK: id,
+              GSI3PK: `BENCHPROBE#${probe}`,
+              GSI3SK: id,
+              GSI4PK: `BENCHPROBE#${probe}`,
+              GSI4SK: id,
+              entity: 'BenchProbe',
+            },
+            ConditionExpression: 'attribute_not_exists(PK)',
+          },
+        },
+        {
+          Put: {
+            TableName: tableName,
+            Item: {
+              PK: `BENCHPROBE#${id}`,
+              SK: 'EVENT',
+              entity: 'BenchProbe',
+              detail: JSON.stringify(sample),
+            },
+            ConditionExpression: 'attribute_not_exists(PK)',
+          },
+        },
+      ];
+    }).flat();
+  await db.send(new TransactWriteCommand({ TransactItems: transaction() }));
+  const started = Date.now();
+  await Promise.all(
+    Array.from({ length: PROBE_LANES }, async () => {
+      for (let i = 0; i < PROBE_ROUNDS; i++)
+        await db.send(new TransactWriteCommand({ TransactItems: transaction() }));
+    }),
+  );
+  return { txPerSecond: (PROBE_LANES * PROBE_ROUNDS) / ((Date.now() - started) / 1000) };
+};
 
 /** Counts the mails whose recipient starts with `prefix`, reading only the inbox's latest seconds each time. */
 const newMailCounter = (sesEndpoint: string, prefix: string) => {
@@ -101,6 +169,12 @@ export const benchHires = async (dataDir: string) => {
     const done = Date.now();
     const status = await fetchStatus(info.controlUrl);
     const meter = runtime.dynamoMeter!.reading();
+    const sample = (
+      await db.send(
+        new GetCommand({ TableName: info.tableName, Key: keys.memberByEmployee(events0(events)) }),
+      )
+    ).Item;
+    const ceiling = sample ? await transactionCeiling(db, info.tableName, sample) : undefined;
     const seconds = (done - started) / 1000;
     const perHire = (n: number) => (n / HIRES).toFixed(2);
     const rate = HIRES / seconds;
@@ -128,6 +202,10 @@ export const benchHires = async (dataDir: string) => {
       `| items written in transactions per hire (real DynamoDB bills each twice) | ${perHire(meter.transactionalItems)} | |`,
       '',
       `Requests by operation: ${membersRequests}. Runtime idle after the run: ${status.idle}.`,
+      '',
+      ceiling
+        ? `The emulator's own ceiling, measured right after in the same runtime: DynamoDB Local alone took ${ceiling.txPerSecond.toFixed(1)} enrolment-shaped transactions per second (${PROBE_MEMBERS} copies of a stored member with its four index keys and ${PROBE_MEMBERS} outbox-sized items each, ${PROBE_LANES} at a time, nothing else running): at most ${(ceiling.txPerSecond * PROBE_MEMBERS).toFixed(0)} hires/s for enrolment's writes alone, before any read, any conflict on the year's counter, the stream, the bus and the mail ledger's two writes per mail.`
+        : '',
     ].join('\n');
     return { title: `Enrolment: ${HIRES} hires at once`, body, ok };
   } finally {
