@@ -1,12 +1,13 @@
 /**
  * Proposals API latency on the embedded runtime: p50 and p99 of create, get and list with 20
  * concurrent clients, next to a bare DynamoDB GetItem (same table, same 20 clients) measured in
- * the same run. Target: the API's get p99 within three times the bare GetItem's p99.
+ * the same run. Target: the API's get p99 within three times the bare GetItem's p99. The clients
+ * run in a process of their own (api-clients.ts), as real clients would.
  */
-import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
+import { spawn } from 'node:child_process';
 import { localClientConfig } from '../../infra/cli/runtime-info.ts';
 import { startRuntime } from '../../infra/local/runtime.ts';
-import { keys } from '../../shared/adapters/keys.ts';
+import type { ClientConfig, ClientSamples } from './api-clients.ts';
 import { percentile } from './machine.ts';
 
 const CLIENTS = 20;
@@ -14,11 +15,28 @@ const PER_CLIENT = 25;
 /** Rounds of gets, API and bare alternating: 20 × 25 × 4 = 2000 samples of each. */
 const ROUNDS = 4;
 
-const timed = async (fn: () => Promise<unknown>, into: number[]) => {
-  const started = performance.now();
-  await fn();
-  into.push(performance.now() - started);
-};
+/** Runs the clients in a child process (this Node, with tsx) and returns their samples. */
+const runClientProcess = (cfg: ClientConfig): Promise<ClientSamples> =>
+  new Promise((resolve, reject) => {
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', new URL('./api-clients.ts', import.meta.url).pathname],
+      {
+        stdio: ['pipe', 'pipe', 'inherit'],
+      },
+    );
+    let out = '';
+    child.stdout.on('data', (c: Buffer) => {
+      out += c.toString('utf8');
+    });
+    child.on('error', reject);
+    child.on('exit', (code) =>
+      code === 0
+        ? resolve(JSON.parse(out) as ClientSamples)
+        : reject(new Error(`api clients exited ${code}`)),
+    );
+    child.stdin.end(JSON.stringify(cfg));
+  });
 
 export const benchApiLatency = async (dataDir: string) => {
   const runtime = await startRuntime({ dataDir, port: 0 });
@@ -29,85 +47,19 @@ export const benchApiLatency = async (dataDir: string) => {
         runtime.issuer.sign({ sub: `BENCH-D${i}`, groups: ['delegate'] }),
       ),
     );
-    const call = async (token: string, method: string, path: string, body?: unknown) => {
-      const res = await fetch(`${info.apiUrl}${path}`, {
-        method,
-        headers: {
-          authorization: `Bearer ${token}`,
-          ...(body ? { 'content-type': 'application/json' } : {}),
-        },
-        ...(body ? { body: JSON.stringify(body) } : {}),
-      });
-      const text = await res.text();
-      if (res.status >= 300) throw new Error(`${method} ${path}: ${res.status} ${text.slice(0, 200)}`);
-      return JSON.parse(text) as { id: string };
-    };
-    // Warm every instance first: cold starts are measured by the init benchmark, not here.
-    await Promise.all(tokens.map((t) => call(t, 'GET', '/proposals?limit=1')));
-
-    const create: number[] = [];
-    const get: number[] = [];
-    const list: number[] = [];
-    const ids: string[][] = tokens.map(() => []);
-    await Promise.all(
-      tokens.map(async (t, c) => {
-        for (let i = 0; i < PER_CLIENT; i++) {
-          await timed(async () => {
-            ids[c]!.push(
-              (
-                await call(t, 'POST', '/proposals', {
-                  title: `提案 ${c}-${i}`,
-                  content: '内容'.repeat(50),
-                  session: 'BENCH',
-                })
-              ).id,
-            );
-          }, create);
-        }
-      }),
-    );
-    // Gets through the API and bare GetItems alternate in rounds, so both meet the same machine:
-    // these machines are shared, and a burst of load in one phase only would skew the ratio.
-    const db = new DynamoDBClient(localClientConfig(info, info.endpoints.dynamodb));
-    const bareGet = (id: string) => {
-      const key = keys.proposal(id);
-      return db.send(
-        new GetItemCommand({
-          TableName: info.tableName,
-          Key: { PK: { S: key.PK }, SK: { S: key.SK } },
-          ConsistentRead: true,
-        }),
-      );
-    };
-    const apiGet = (c: number, id: string) => call(tokens[c]!, 'GET', `/proposals/${id}`);
-    const eachClient = (fn: (c: number, id: string) => Promise<unknown>, into?: number[]) =>
-      Promise.all(
-        ids.map(async (mine, c) => {
-          for (const id of mine) {
-            if (into) await timed(() => fn(c, id), into);
-            else await fn(c, id);
-          }
-        }),
-      );
-    // One unmeasured pass of each warms both paths (connections, and the JIT of every instance).
-    await eachClient(apiGet);
-    await eachClient((_, id) => bareGet(id));
-    const bare: number[] = [];
-    for (let round = 0; round < ROUNDS; round++) {
-      await eachClient(apiGet, get);
-      await eachClient((_, id) => bareGet(id), bare);
-    }
-    await Promise.all(
-      tokens.map(async (t, c) => {
-        for (let i = 0; i < PER_CLIENT; i++)
-          await timed(() => call(t, 'GET', `/proposals?author=BENCH-D${c}&limit=20`), list);
-      }),
-    );
+    const { create, get, list, bare } = await runClientProcess({
+      apiUrl: info.apiUrl,
+      tableName: info.tableName,
+      dynamo: localClientConfig(info, info.endpoints.dynamodb),
+      tokens,
+      perClient: PER_CLIENT,
+      rounds: ROUNDS,
+    });
     const row = (name: string, xs: number[]) =>
       `| ${name} | ${xs.length} | ${percentile(xs, 50).toFixed(1)} | ${percentile(xs, 99).toFixed(1)} |`;
     const ratio = percentile(get, 99) / percentile(bare, 99);
     const body = [
-      `${CLIENTS} concurrent clients, ${PER_CLIENT} creates and ${PER_CLIENT} lists each, and ${ROUNDS} rounds of ${PER_CLIENT} gets each, through the local API gateway (JWT checked) to proposals-api (warm instances) and DynamoDB Local. The same GetItem straight against DynamoDB Local alternates with the API's gets round by round, after one unmeasured pass of each, so both meet the same machine.`,
+      `${CLIENTS} concurrent clients, ${PER_CLIENT} creates and ${PER_CLIENT} lists each, and ${ROUNDS} rounds of ${PER_CLIENT} gets each, in a process of their own, through the local API gateway (JWT checked) to proposals-api (warm instances) and DynamoDB Local. The same GetItem straight against DynamoDB Local alternates with the API's gets round by round, after one unmeasured pass of each, so both meet the same machine.`,
       '',
       '| operation | requests | p50 (ms) | p99 (ms) |',
       '|---|---:|---:|---:|',
