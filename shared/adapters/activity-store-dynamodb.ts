@@ -3,16 +3,17 @@
  * in the same partition. Every registration change is one transaction conditioned on the
  * activity item's version.
  */
-import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import {
   type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
-  QueryCommand,
+  type QueryCommandInput,
   TransactWriteCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type { ActivityStore } from '../domain/activities/activities-service.ts';
 import type { Activity, Registration } from '../domain/activities/activity.ts';
+import { isLostRace, queryAll as queryAllItems } from './dynamo-helpers.ts';
 import { ENTITY, keyFits, keys, withoutKeys } from './keys.ts';
 import { outboxPut } from './outbox.ts';
 
@@ -30,16 +31,7 @@ const registrationItem = (r: Registration) => ({
 });
 
 export const dynamoActivityStore = (db: DynamoDBDocumentClient, tableName: string): ActivityStore => {
-  const queryAll = async (input: ConstructorParameters<typeof QueryCommand>[0]) => {
-    const items: Record<string, unknown>[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const out = await db.send(new QueryCommand({ ...input, ExclusiveStartKey: start }));
-      items.push(...(out.Items ?? []));
-      start = out.LastEvaluatedKey;
-    } while (start);
-    return items;
-  };
+  const queryAll = (input: QueryCommandInput) => queryAllItems(db, input);
 
   return {
     async get(id) {
@@ -127,10 +119,7 @@ export const dynamoActivityStore = (db: DynamoDBDocumentClient, tableName: strin
         );
         return 'saved';
       } catch (error) {
-        if (!(error instanceof TransactionCanceledException)) throw error;
-        const codes = (error.CancellationReasons ?? []).map((r) => r.Code);
-        if (codes.some((c) => c === 'ConditionalCheckFailed' || c === 'TransactionConflict'))
-          return 'conflict';
+        if (isLostRace(error)) return 'conflict';
         throw error;
       }
     },

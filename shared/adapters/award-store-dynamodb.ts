@@ -4,11 +4,12 @@ import {
   type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
-  QueryCommand,
+  type QueryCommandInput,
   TransactWriteCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type { Award, Nomination } from '../domain/awards/award.ts';
 import type { AwardStore } from '../domain/awards/awards-service.ts';
+import { queryAll as queryAllItems } from './dynamo-helpers.ts';
 import { ENTITY, keyFits, keys, withoutKeys } from './keys.ts';
 import { outboxPut } from './outbox.ts';
 
@@ -25,16 +26,7 @@ const reasons = (error: unknown) => {
 };
 
 export const dynamoAwardStore = (db: DynamoDBDocumentClient, tableName: string): AwardStore => {
-  const queryAll = async (input: ConstructorParameters<typeof QueryCommand>[0]) => {
-    const items: Record<string, unknown>[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const out = await db.send(new QueryCommand({ ...input, ExclusiveStartKey: start }));
-      items.push(...(out.Items ?? []));
-      start = out.LastEvaluatedKey;
-    } while (start);
-    return items;
-  };
+  const queryAll = (input: QueryCommandInput) => queryAllItems(db, input);
   const getItem = async (key: Record<string, string>) => {
     if (!keyFits(key)) return undefined;
     return (await db.send(new GetCommand({ TableName: tableName, Key: key, ConsistentRead: true }))).Item;

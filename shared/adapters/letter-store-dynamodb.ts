@@ -3,12 +3,11 @@
  * query reads it whole); sparse index keys make every listing a Query: a writer's own (GSI1), all
  * by year (GSI2), and those still waiting for a first answer by writing time (GSI4).
  */
-import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import {
   type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
-  QueryCommand,
   TransactWriteCommand,
 } from '@aws-sdk/lib-dynamodb';
 import {
@@ -20,6 +19,7 @@ import {
   NO_MAILBOX_SETTINGS,
   type People,
 } from '../domain/voice/letters.ts';
+import { isLostRace, queryAll } from './dynamo-helpers.ts';
 import { ENTITY, keyFits, keys, withoutKeys } from './keys.ts';
 import { encodeCursor, queryPage } from './member-directory-dynamodb.ts';
 import { outboxPut } from './outbox.ts';
@@ -34,27 +34,6 @@ const letterItem = (l: Letter) => ({
 });
 
 const fromItem = (item: Record<string, unknown>): Letter => withoutKeys<Letter>(item);
-
-export const queryAll = async (
-  db: DynamoDBDocumentClient,
-  input: ConstructorParameters<typeof QueryCommand>[0],
-) => {
-  const items: Record<string, unknown>[] = [];
-  let start: Record<string, unknown> | undefined;
-  do {
-    const out = await db.send(new QueryCommand({ ...input, ExclusiveStartKey: start }));
-    items.push(...(out.Items ?? []));
-    start = out.LastEvaluatedKey;
-  } while (start);
-  return items;
-};
-
-const isConflict = (error: unknown) => {
-  if (!(error instanceof TransactionCanceledException)) return false;
-  return (error.CancellationReasons ?? []).some(
-    (r) => r.Code === 'ConditionalCheckFailed' || r.Code === 'TransactionConflict',
-  );
-};
 
 export const dynamoLetterStore = (db: DynamoDBDocumentClient, tableName: string): LetterStore => ({
   async get(id) {
@@ -114,7 +93,7 @@ export const dynamoLetterStore = (db: DynamoDBDocumentClient, tableName: string)
       );
       return 'saved';
     } catch (error) {
-      if (isConflict(error)) return 'conflict';
+      if (isLostRace(error)) return 'conflict';
       throw error;
     }
   },

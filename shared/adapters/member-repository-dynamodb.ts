@@ -1,5 +1,3 @@
-/** Members in DynamoDB: one item per member, keyed by 工号, indexed by memberId and by branch. */
-import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import {
   BatchGetCommand,
   type DynamoDBDocumentClient,
@@ -8,6 +6,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import type { MemberRepository } from '../domain/members/apply-hr-events.ts';
 import type { Branch, Member } from '../domain/members/member.ts';
+import { isLostRace } from './dynamo-helpers.ts';
 import { ENTITY, keys, withoutKeys } from './keys.ts';
 import { outboxPut } from './outbox.ts';
 
@@ -136,9 +135,7 @@ export const dynamoMemberRepository = (db: DynamoDBDocumentClient, tableName: st
       );
       return 'saved';
     } catch (error) {
-      if (!(error instanceof TransactionCanceledException)) throw error;
-      const codes = (error.CancellationReasons ?? []).map((r) => r.Code);
-      if (codes.some((c) => c === 'ConditionalCheckFailed' || c === 'TransactionConflict')) return 'conflict';
+      if (isLostRace(error)) return 'conflict';
       throw error;
     }
   },

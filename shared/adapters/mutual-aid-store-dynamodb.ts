@@ -1,5 +1,5 @@
 /** Mutual medical aid in DynamoDB: the windows in one partition, each year's choices in another. */
-import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import {
   type DynamoDBDocumentClient,
   GetCommand,
@@ -9,6 +9,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import type { MutualAidChoice, MutualAidWindow } from '../domain/mutual-aid/mutual-aid.ts';
 import type { MutualAidStore } from '../domain/mutual-aid/mutual-aid-service.ts';
+import { isLostRace } from './dynamo-helpers.ts';
 import { ENTITY, keyFits, keys, withoutKeys } from './keys.ts';
 import { outboxPut } from './outbox.ts';
 
@@ -94,10 +95,7 @@ export const dynamoMutualAidStore = (db: DynamoDBDocumentClient, tableName: stri
         );
         return 'saved';
       } catch (error) {
-        if (!(error instanceof TransactionCanceledException)) throw error;
-        const codes = (error.CancellationReasons ?? []).map((r) => r.Code);
-        if (codes.some((c) => c === 'ConditionalCheckFailed' || c === 'TransactionConflict'))
-          return 'conflict';
+        if (isLostRace(error)) return 'conflict';
         throw error;
       }
     },

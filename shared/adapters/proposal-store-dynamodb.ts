@@ -3,12 +3,12 @@
  * sparse index keys make every listing a Query: by author (drafts included), published by
  * session, by lead department, and assigned ones by due date.
  */
-import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import {
   type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
-  QueryCommand,
+  type QueryCommandInput,
   TransactWriteCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type { Proposal } from '../domain/proposals/proposal.ts';
@@ -18,6 +18,7 @@ import type {
   ProposalListQuery,
   ProposalStore,
 } from '../domain/proposals/proposals-service.ts';
+import { isLostRace, queryAll as queryAllItems } from './dynamo-helpers.ts';
 import { ENTITY, keyFits, keys, withoutKeys } from './keys.ts';
 import { encodeCursor, queryPage } from './member-directory-dynamodb.ts';
 import { outboxPut } from './outbox.ts';
@@ -35,16 +36,7 @@ const proposalItem = (p: Proposal) => ({
 const fromItem = (item: Record<string, unknown>): Proposal => withoutKeys<Proposal>(item);
 
 export const dynamoProposalStore = (db: DynamoDBDocumentClient, tableName: string): ProposalStore => {
-  const queryAll = async (input: ConstructorParameters<typeof QueryCommand>[0]) => {
-    const items: Record<string, unknown>[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const out = await db.send(new QueryCommand({ ...input, ExclusiveStartKey: start }));
-      items.push(...(out.Items ?? []));
-      start = out.LastEvaluatedKey;
-    } while (start);
-    return items;
-  };
+  const queryAll = (input: QueryCommandInput) => queryAllItems(db, input);
 
   return {
     async get(id) {
@@ -114,10 +106,7 @@ export const dynamoProposalStore = (db: DynamoDBDocumentClient, tableName: strin
         await db.send(new TransactWriteCommand({ TransactItems: items }));
         return 'saved';
       } catch (error) {
-        if (!(error instanceof TransactionCanceledException)) throw error;
-        const codes = (error.CancellationReasons ?? []).map((r) => r.Code);
-        if (codes.some((c) => c === 'ConditionalCheckFailed' || c === 'TransactionConflict'))
-          return 'conflict';
+        if (isLostRace(error)) return 'conflict';
         throw error;
       }
     },

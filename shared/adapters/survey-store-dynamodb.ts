@@ -19,8 +19,8 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import type { Suggestion, SuggestionStore } from '../domain/voice/suggestions.ts';
 import type { StoredAnswer, Survey, SurveyStore } from '../domain/voice/surveys.ts';
+import { queryAll } from './dynamo-helpers.ts';
 import { ENTITY, keyFits, keys, withoutKeys } from './keys.ts';
-import { queryAll } from './letter-store-dynamodb.ts';
 import { encodeCursor, queryPage } from './member-directory-dynamodb.ts';
 import { outboxPut } from './outbox.ts';
 
