@@ -305,7 +305,7 @@ export const functions = {
       ENV.mailClaimLeaseSeconds,
       ENV.unionContactEmail,
     ],
-    access: { table: ['PutItem', 'UpdateItem', 'DeleteItem'], sendEmail: true },
+    access: { table: ['PutItem', 'UpdateItem', 'DeleteItem', 'BatchWriteItem'], sendEmail: true },
     // Larger batches: the pacer's slots run on from one record to the next inside a batch, and
     // each batch boundary costs a delete and a receive. At the SES sandbox rate (1/s, two
     // instances) a batch of 25 still ends well within the timeout.

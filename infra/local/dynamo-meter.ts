@@ -38,10 +38,14 @@ export interface MeterReading {
   transactionalItems: number;
   /** Items DynamoDB read to answer: ScannedCount of queries, items returned by gets. */
   itemsRead: number;
+  /** Requests per calling function and operation (functions reach the meter under `/fn/<name>`). */
+  byFunction: Record<string, Record<string, number>>;
 }
 
 export interface DynamoMeter {
   endpoint: string;
+  /** The endpoint one function uses, so that its requests are counted as its own. */
+  endpointFor(functionName: string): string;
   reading(): MeterReading;
   reset(): void;
   stop(): Promise<void>;
@@ -75,6 +79,7 @@ export const startDynamoMeter = async (target: string): Promise<DynamoMeter> => 
       readUnits: 0,
       transactionalItems: 0,
       itemsRead: 0,
+      byFunction: {},
     };
   };
   reset();
@@ -105,10 +110,14 @@ export const startDynamoMeter = async (target: string): Promise<DynamoMeter> => 
       }
       reading.totalRequests++;
       reading.requests[operation] = (reading.requests[operation] ?? 0) + 1;
+      const fn = /^\/fn\/([^/?]+)/.exec(req.url ?? '')?.[1] ?? '(other)';
+      const mine = (reading.byFunction[fn] ??= {});
+      mine[operation] = (mine[operation] ?? 0) + 1;
+      const path = (req.url ?? '/').replace(/^\/fn\/[^/?]+/, '') || '/';
       // The signature covers the body, so a changed body needs a fresh one; DynamoDB Local does not check it.
       const headers = { ...req.headers, host: upstream.host, 'content-length': String(body.length) };
       const forward = httpRequest(
-        { host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers },
+        { host: upstream.hostname, port: upstream.port, method: req.method, path, headers },
         (up) => {
           const out: Buffer[] = [];
           up.on('data', (c: Buffer) => out.push(c));
@@ -150,6 +159,7 @@ export const startDynamoMeter = async (target: string): Promise<DynamoMeter> => 
   const port = typeof address === 'object' && address ? address.port : 0;
   return {
     endpoint: `http://127.0.0.1:${port}`,
+    endpointFor: (fn) => `http://127.0.0.1:${port}/fn/${fn}`,
     reading: () => structuredClone(reading),
     reset,
     stop: () =>

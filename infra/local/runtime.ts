@@ -365,7 +365,9 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
             dynamodb: faultProxies.dynamodb.endpointFor(name),
             ses: faultProxies.ses.endpointFor(name),
           }
-        : endpoints;
+        : meter
+          ? { ...endpoints, dynamodb: meter.endpointFor(name) }
+          : endpoints;
     const hosted: HostedFunction[] = functionNames.map((name) => {
       const spec = functionSpec(name);
       const bundle = built.bundles[name]!;

@@ -141,9 +141,9 @@ const CASES: FaultCase[] = [
   {
     name: 'send-email crashing right after recording a sent mail',
     id: 'faults.crash-after-mail-record',
-    what: 'send-email crashing after SES took a mail and the mail ledger recorded it, before the batch could answer (twice)',
+    what: 'send-email crashing after SES took mails and the mail ledger recorded them (one BatchWriteItem of records), before the batch could answer (twice)',
     service: 'dynamodb',
-    rule: { kind: 'crash-after', function: 'send-email', operation: 'UpdateItem', count: 2 },
+    rule: { kind: 'crash-after', function: 'send-email', operation: 'BatchWriteItem', count: 2 },
     hires: 20,
     exactly: 2,
   },
