@@ -111,8 +111,9 @@ export const startDynamoMeter = async (target: string): Promise<DynamoMeter> => 
       reading.totalRequests++;
       reading.requests[operation] = (reading.requests[operation] ?? 0) + 1;
       const fn = /^\/fn\/([^/?]+)/.exec(req.url ?? '')?.[1] ?? '(other)';
-      const mine = (reading.byFunction[fn] ??= {});
+      const mine = reading.byFunction[fn] ?? {};
       mine[operation] = (mine[operation] ?? 0) + 1;
+      reading.byFunction[fn] = mine;
       const path = (req.url ?? '/').replace(/^\/fn\/[^/?]+/, '') || '/';
       // The signature covers the body, so a changed body needs a fresh one; DynamoDB Local does not check it.
       const headers = { ...req.headers, host: upstream.host, 'content-length': String(body.length) };
