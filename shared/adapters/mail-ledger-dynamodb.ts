@@ -143,7 +143,7 @@ export const dynamoMailLedger = (
 ): MailLedger => {
   /** This instance's claims not yet completed or released: what a completion writes back. */
   const claims = new Map<string, Record<string, unknown>>();
-  const completions = createBatchWriter(db, tableName, { lingerMs: 100 });
+  const completions = createBatchWriter(db, tableName);
   const claimer = createClaimer(db, tableName);
   return {
     async claim(mail, meta, now) {

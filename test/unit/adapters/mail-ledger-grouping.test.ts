@@ -112,33 +112,33 @@ describe('mail ledger claims', () => {
 });
 
 describe('batch writer', () => {
-  it('puts up to 25 items in one request and resolves each once written', async () => {
+  it('writes a lone put at once, and puts that come while two are under way together, 25 at most', async () => {
     const { db, sent } = recorder();
-    const writer = createBatchWriter(db, 't', { lingerMs: 5 });
+    const writer = createBatchWriter(db, 't');
     await Promise.all(Array.from({ length: 30 }, (_, i) => writer.put({ PK: `k${i}` })));
     const sizes = sent.map((c) => (c.input.RequestItems as Record<string, unknown[]>).t!.length);
-    expect(sizes).toEqual([25, 5]);
+    expect(sizes).toEqual([1, 1, 25, 3]);
   });
 
   it('sends unprocessed items again until DynamoDB takes them', async () => {
-    let first = true;
+    let cut = false;
     const { db, sent } = recorder((cmd) => {
       const items = (cmd.input.RequestItems as Record<string, unknown[]>).t!;
-      if (!first) return {};
-      first = false;
-      return { UnprocessedItems: { t: items.slice(1) } };
+      if (cut || items.length < 2) return {};
+      cut = true;
+      return { UnprocessedItems: { t: items.slice(1).map((Item) => Item) } };
     });
-    const writer = createBatchWriter(db, 't', { lingerMs: 1, sleep: async () => {} });
-    await Promise.all([writer.put({ PK: 'a' }), writer.put({ PK: 'b' }), writer.put({ PK: 'c' })]);
+    const writer = createBatchWriter(db, 't', { inFlight: 1, sleep: async () => {} });
+    await Promise.all(['a', 'b', 'c', 'd'].map((PK) => writer.put({ PK })));
     const sizes = sent.map((c) => (c.input.RequestItems as Record<string, unknown[]>).t!.length);
-    expect(sizes).toEqual([3, 2]);
+    expect(sizes).toEqual([1, 3, 2]);
   });
 
   it('rejects every put of a request DynamoDB refused', async () => {
     const { db } = recorder(() => {
       throw new Error('ProvisionedThroughputExceeded');
     });
-    const writer = createBatchWriter(db, 't', { lingerMs: 1 });
+    const writer = createBatchWriter(db, 't', { inFlight: 1 });
     const results = await Promise.allSettled([writer.put({ PK: 'a' }), writer.put({ PK: 'b' })]);
     expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected']);
   });
