@@ -26,8 +26,8 @@ const outcomeOf = (old: RawItem, now: Date): Exclude<ClaimOutcome, 'claimed'> =>
 };
 
 const CLAIMS_PER_TRANSACTION = 25;
-/** Claim requests under way at once per sender; more wait and go together. */
-const CLAIMS_IN_FLIGHT = 2;
+/** Claim requests under way at once per sender; more wait and go together (1 grouped best: 102 and 114 hires/s against 85 and 93 with 2, same machine hour). */
+const CLAIMS_IN_FLIGHT = 1;
 
 interface PendingClaim {
   item: Record<string, unknown> & { notificationId: string };
@@ -143,7 +143,8 @@ export const dynamoMailLedger = (
 ): MailLedger => {
   /** This instance's claims not yet completed or released: what a completion writes back. */
   const claims = new Map<string, Record<string, unknown>>();
-  const completions = createBatchWriter(db, tableName);
+  // One record request at a time per sender: the others wait and share the next one.
+  const completions = createBatchWriter(db, tableName, { inFlight: 1 });
   const claimer = createClaimer(db, tableName);
   return {
     async claim(mail, meta, now) {

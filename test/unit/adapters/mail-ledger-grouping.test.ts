@@ -41,15 +41,15 @@ describe('mail ledger claims', () => {
     expect(sent.map((c) => c.name)).toEqual(['PutCommand']);
   });
 
-  it('puts claims that come while two are under way into one transaction', async () => {
+  it('puts claims that come while one is under way into one transaction', async () => {
     const { db, sent } = recorder();
     const ledger = dynamoMailLedger(db, 't');
     const outcomes = await Promise.all(
       ['a', 'b', 'c', 'd', 'e'].map((id) => ledger.claim(mail(id), meta, now)),
     );
     expect(outcomes).toEqual(['claimed', 'claimed', 'claimed', 'claimed', 'claimed']);
-    expect(sent.map((c) => c.name)).toEqual(['PutCommand', 'PutCommand', 'TransactWriteCommand']);
-    expect((sent[2]!.input.TransactItems as unknown[]).length).toBe(3);
+    expect(sent.map((c) => c.name)).toEqual(['PutCommand', 'TransactWriteCommand']);
+    expect((sent[1]!.input.TransactItems as unknown[]).length).toBe(4);
   });
 
   it('takes a lost claim’s outcome from the cancellation reasons and puts the others one by one', async () => {
@@ -59,6 +59,7 @@ describe('mail ledger claims', () => {
         message: 'cancelled',
         $metadata: {},
         CancellationReasons: [
+          { Code: 'None' },
           { Code: 'None' },
           { Code: 'ConditionalCheckFailed', Item: { status: { S: 'sent' } } },
           { Code: 'None' },
@@ -72,8 +73,8 @@ describe('mail ledger claims', () => {
     expect(outcomes).toEqual(['claimed', 'claimed', 'claimed', 'sent', 'claimed']);
     expect(sent.map((c) => c.name)).toEqual([
       'PutCommand',
-      'PutCommand',
       'TransactWriteCommand',
+      'PutCommand',
       'PutCommand',
       'PutCommand',
     ]);
