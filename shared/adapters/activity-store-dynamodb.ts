@@ -1,13 +1,6 @@
-/**
- * Activities in DynamoDB: one item per activity (indexed by date on GSI4) with its registrations
- * in the same partition. Every registration change is one transaction conditioned on the
- * activity item's version.
- */
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import {
   type DynamoDBDocumentClient,
   GetCommand,
-  PutCommand,
   type QueryCommandInput,
   TransactWriteCommand,
 } from '@aws-sdk/lib-dynamodb';
@@ -15,7 +8,7 @@ import type { ActivityStore } from '../domain/activities/activities-service.ts';
 import type { Activity, Registration } from '../domain/activities/activity.ts';
 import { isLostRace, queryAll as queryAllItems } from './dynamo-helpers.ts';
 import { ENTITY, keyFits, keys, withoutKeys } from './keys.ts';
-import { outboxPut } from './outbox.ts';
+import { emitOnce, outboxPut } from './outbox.ts';
 
 const activityItem = (a: Activity) => ({
   ...keys.activity(a.id),
@@ -124,14 +117,6 @@ export const dynamoActivityStore = (db: DynamoDBDocumentClient, tableName: strin
       }
     },
 
-    async emitOnce(event) {
-      try {
-        await db.send(new PutCommand(outboxPut(tableName, event, new Date()).Put));
-        return true;
-      } catch (error) {
-        if (error instanceof ConditionalCheckFailedException) return false;
-        throw error;
-      }
-    },
+    emitOnce: (event) => emitOnce(db, tableName, event),
   };
 };

@@ -1,9 +1,8 @@
 /** Awards in DynamoDB: the award, its nominations (with the counts) and its votes in one partition. */
-import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import {
   type DynamoDBDocumentClient,
   GetCommand,
-  PutCommand,
   type QueryCommandInput,
   TransactWriteCommand,
 } from '@aws-sdk/lib-dynamodb';
@@ -11,7 +10,7 @@ import type { Award, Nomination } from '../domain/awards/award.ts';
 import type { AwardStore } from '../domain/awards/awards-service.ts';
 import { queryAll as queryAllItems } from './dynamo-helpers.ts';
 import { ENTITY, keyFits, keys, withoutKeys } from './keys.ts';
-import { outboxPut } from './outbox.ts';
+import { emitOnce, outboxPut } from './outbox.ts';
 
 const awardItem = (a: Award) => ({
   ...keys.award(a.id),
@@ -183,14 +182,6 @@ export const dynamoAwardStore = (db: DynamoDBDocumentClient, tableName: string):
       }
     },
 
-    async emitOnce(event) {
-      try {
-        await db.send(new PutCommand(outboxPut(tableName, event, new Date()).Put));
-        return true;
-      } catch (error) {
-        if (error instanceof ConditionalCheckFailedException) return false;
-        throw error;
-      }
-    },
+    emitOnce: (event) => emitOnce(db, tableName, event),
   };
 };

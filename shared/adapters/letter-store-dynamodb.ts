@@ -1,9 +1,3 @@
-/**
- * Letters to the chair in DynamoDB. One partition per letter (the letter and its answers: one
- * query reads it whole); sparse index keys make every listing a Query: a writer's own (GSI1), all
- * by year (GSI2), and those still waiting for a first answer by writing time (GSI4).
- */
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import {
   type DynamoDBDocumentClient,
   GetCommand,
@@ -22,7 +16,7 @@ import {
 import { isLostRace, queryAll } from './dynamo-helpers.ts';
 import { ENTITY, keyFits, keys, withoutKeys } from './keys.ts';
 import { encodeCursor, queryPage } from './member-directory-dynamodb.ts';
-import { outboxPut } from './outbox.ts';
+import { emitOnce, outboxPut } from './outbox.ts';
 
 const letterItem = (l: Letter) => ({
   ...keys.letter(l.id),
@@ -191,15 +185,7 @@ export const dynamoLetterStore = (db: DynamoDBDocumentClient, tableName: string)
     );
   },
 
-  async emitOnce(event) {
-    try {
-      await db.send(new PutCommand(outboxPut(tableName, event, new Date()).Put));
-      return true;
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return false;
-      throw error;
-    }
-  },
+  emitOnce: (event) => emitOnce(db, tableName, event),
 });
 
 /** Members' status and work email by 工号 (the member item HR's events keep). */

@@ -1,5 +1,3 @@
-/** Mutual medical aid in DynamoDB: the windows in one partition, each year's choices in another. */
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import {
   type DynamoDBDocumentClient,
   GetCommand,
@@ -11,7 +9,7 @@ import type { MutualAidChoice, MutualAidWindow } from '../domain/mutual-aid/mutu
 import type { MutualAidStore } from '../domain/mutual-aid/mutual-aid-service.ts';
 import { isLostRace } from './dynamo-helpers.ts';
 import { ENTITY, keyFits, keys, withoutKeys } from './keys.ts';
-import { outboxPut } from './outbox.ts';
+import { emitOnce, outboxPut } from './outbox.ts';
 
 export const dynamoMutualAidStore = (db: DynamoDBDocumentClient, tableName: string): MutualAidStore => {
   const queryAll = async (pk: string, prefix: string) => {
@@ -100,14 +98,6 @@ export const dynamoMutualAidStore = (db: DynamoDBDocumentClient, tableName: stri
       }
     },
 
-    async emitOnce(event) {
-      try {
-        await db.send(new PutCommand(outboxPut(tableName, event, new Date()).Put));
-        return true;
-      } catch (error) {
-        if (error instanceof ConditionalCheckFailedException) return false;
-        throw error;
-      }
-    },
+    emitOnce: (event) => emitOnce(db, tableName, event),
   };
 };

@@ -3,6 +3,8 @@
  * as its state change. The stream hands them to publish-outbox, which puts them on the bus. So an
  * event is published if and only if its state change was stored.
  */
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { DomainEvent } from '../../events/domain.ts';
 import { DAY_SECONDS, ENTITY, epochSeconds, keys } from './keys.ts';
 
@@ -33,4 +35,22 @@ export const domainEventFromOutboxItem = (item: Record<string, unknown>): Domain
     throw new Error('malformed outbox item');
   }
   return { source, detailType, detail: JSON.parse(detail) };
+};
+
+/**
+ * Writes one domain event on its own, once: the outbox item's key is the event id, so a second
+ * write of the same event (a daily job run again) changes nothing. True when this call wrote it.
+ */
+export const emitOnce = async (
+  db: DynamoDBDocumentClient,
+  tableName: string,
+  event: DomainEvent,
+): Promise<boolean> => {
+  try {
+    await db.send(new PutCommand(outboxPut(tableName, event, new Date()).Put));
+    return true;
+  } catch (error) {
+    if (error instanceof ConditionalCheckFailedException) return false;
+    throw error;
+  }
 };

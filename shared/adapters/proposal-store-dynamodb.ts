@@ -1,13 +1,6 @@
-/**
- * Proposals in DynamoDB. One item per proposal with its history entries in the same partition;
- * sparse index keys make every listing a Query: by author (drafts included), published by
- * session, by lead department, and assigned ones by due date.
- */
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import {
   type DynamoDBDocumentClient,
   GetCommand,
-  PutCommand,
   type QueryCommandInput,
   TransactWriteCommand,
 } from '@aws-sdk/lib-dynamodb';
@@ -21,7 +14,7 @@ import type {
 import { isLostRace, queryAll as queryAllItems } from './dynamo-helpers.ts';
 import { ENTITY, keyFits, keys, withoutKeys } from './keys.ts';
 import { encodeCursor, queryPage } from './member-directory-dynamodb.ts';
-import { outboxPut } from './outbox.ts';
+import { emitOnce, outboxPut } from './outbox.ts';
 
 const proposalItem = (p: Proposal) => ({
   ...keys.proposal(p.id),
@@ -199,14 +192,6 @@ export const dynamoProposalStore = (db: DynamoDBDocumentClient, tableName: strin
       return items.map(fromItem).filter((p) => p.state === 'assigned');
     },
 
-    async emitOnce(event) {
-      try {
-        await db.send(new PutCommand(outboxPut(tableName, event, new Date()).Put));
-        return true;
-      } catch (error) {
-        if (error instanceof ConditionalCheckFailedException) return false;
-        throw error;
-      }
-    },
+    emitOnce: (event) => emitOnce(db, tableName, event),
   };
 };

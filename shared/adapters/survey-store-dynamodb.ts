@@ -22,7 +22,7 @@ import type { StoredAnswer, Survey, SurveyStore } from '../domain/voice/surveys.
 import { queryAll } from './dynamo-helpers.ts';
 import { ENTITY, keyFits, keys, withoutKeys } from './keys.ts';
 import { encodeCursor, queryPage } from './member-directory-dynamodb.ts';
-import { outboxPut } from './outbox.ts';
+import { emitOnce } from './outbox.ts';
 
 export const dynamoSurveyStore = (db: DynamoDBDocumentClient, tableName: string): SurveyStore => ({
   async get(id) {
@@ -204,13 +204,5 @@ export const dynamoSuggestionStore = (db: DynamoDBDocumentClient, tableName: str
     }
   },
 
-  async emitOnce(event) {
-    try {
-      await db.send(new PutCommand(outboxPut(tableName, event, new Date()).Put));
-      return true;
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return false;
-      throw error;
-    }
-  },
+  emitOnce: (event) => emitOnce(db, tableName, event),
 });
