@@ -316,7 +316,7 @@ export const functions = {
   'members-api': {
     entry: 'functions/members-api.ts',
     description:
-      'Members API: my membership, member lists for officers, manual enrolment, leaving, branch mapping',
+      'Members API: my membership, member lists and histories for officers, manual enrolment and the initial import, leaving, branch mapping',
     memoryMb: 512,
     timeoutSeconds: 10,
     environment: [...common, ENV.tableName, ENV.membershipPrefix],
@@ -326,7 +326,10 @@ export const functions = {
       { kind: 'route', method: 'GET', path: '/members', auth: 'jwt' },
       { kind: 'route', method: 'POST', path: '/members', auth: 'jwt' },
       { kind: 'route', method: 'GET', path: '/members/{id}', auth: 'jwt' },
+      { kind: 'route', method: 'GET', path: '/members/{id}/history', auth: 'jwt' },
       { kind: 'route', method: 'POST', path: '/members/{id}/leave', auth: 'jwt' },
+      { kind: 'route', method: 'POST', path: '/members/import', auth: 'jwt' },
+      { kind: 'route', method: 'GET', path: '/members/import/template.csv', auth: 'jwt' },
       // Confirm mode: the invited person has no account of ours yet; the link's token is the proof.
       { kind: 'route', method: 'GET', path: '/invitations', auth: 'none' },
       { kind: 'route', method: 'POST', path: '/invitations/{id}/accept', auth: 'none' },
@@ -349,6 +352,7 @@ export const functions = {
       { kind: 'route', method: 'GET', path: '/proposals/{id}/history', auth: 'jwt' },
       { kind: 'route', method: 'POST', path: '/proposals/{id}/{action}', auth: 'jwt' },
       { kind: 'route', method: 'GET', path: '/reports/proposals', auth: 'jwt' },
+      { kind: 'route', method: 'GET', path: '/reports/proposals.csv', auth: 'jwt' },
     ],
   },
   'apply-transfers': {
@@ -417,6 +421,7 @@ export const functions = {
       { kind: 'route', method: 'PUT', path: '/care/workdays/{year}', auth: 'jwt' },
       { kind: 'route', method: 'GET', path: '/care/ledger', auth: 'jwt' },
       { kind: 'route', method: 'GET', path: '/care/ledger.csv', auth: 'jwt' },
+      { kind: 'route', method: 'GET', path: '/members/{id}/care', auth: 'jwt' },
       { kind: 'route', method: 'POST', path: '/care/requests', auth: 'jwt' },
       { kind: 'route', method: 'GET', path: '/care/requests', auth: 'jwt' },
       { kind: 'route', method: 'POST', path: '/care/requests/{id}/{decision}', auth: 'jwt' },
@@ -464,6 +469,7 @@ export const functions = {
       { kind: 'route', method: 'POST', path: '/letters/{id}/answer', auth: 'jwt' },
       { kind: 'route', method: 'POST', path: '/letters/{id}/close', auth: 'jwt' },
       { kind: 'route', method: 'GET', path: '/reports/letters', auth: 'jwt' },
+      { kind: 'route', method: 'GET', path: '/reports/letters.csv', auth: 'jwt' },
       { kind: 'route', method: 'POST', path: '/surveys', auth: 'jwt' },
       { kind: 'route', method: 'GET', path: '/surveys', auth: 'jwt' },
       { kind: 'route', method: 'GET', path: '/surveys/{id}', auth: 'jwt' },
@@ -501,6 +507,7 @@ export const functions = {
       { kind: 'route', method: 'POST', path: '/activities/{id}/register', auth: 'jwt' },
       { kind: 'route', method: 'POST', path: '/activities/{id}/cancel', auth: 'jwt' },
       { kind: 'route', method: 'GET', path: '/activities/{id}/participants', auth: 'jwt' },
+      { kind: 'route', method: 'GET', path: '/mutual-aid', auth: 'jwt' },
       { kind: 'route', method: 'PUT', path: '/mutual-aid/{year}', auth: 'jwt' },
       { kind: 'route', method: 'GET', path: '/mutual-aid/{year}', auth: 'jwt' },
       { kind: 'route', method: 'POST', path: '/mutual-aid/{year}/choice', auth: 'jwt' },
@@ -514,6 +521,19 @@ export const functions = {
       { kind: 'route', method: 'POST', path: '/awards/{id}/vote', auth: 'jwt' },
       { kind: 'route', method: 'GET', path: '/awards/{id}/results', auth: 'jwt' },
     ],
+  },
+  'reports-api': {
+    entry: 'functions/reports-api.ts',
+    description:
+      "The chair's dashboard: members by branch and status, the year's care against the caps, proposals and letters waiting, the next holidays and whom they reach",
+    // CPU follows memory on Lambda: the dashboard unmarshals every member's few projected attributes.
+    memoryMb: 1024,
+    timeoutSeconds: 30,
+    environment: [...common, ENV.tableName, ENV.congressSession],
+    // Read-only: every read is a Query (members through the branch index, the care tallies, the
+    // settings, a session's proposals, the unanswered letters).
+    access: { table: ['Query'] },
+    triggers: [{ kind: 'route', method: 'GET', path: '/reports/dashboard', auth: 'jwt' }],
   },
   'remind-activities': {
     entry: 'functions/remind-activities.ts',

@@ -8,7 +8,7 @@ import {
   registrationResponse,
 } from './activities-schemas.ts';
 import { awardResponse, createAwardBody, nominationBody, shortlistBody, voteBody } from './awards-schemas.ts';
-import { choiceBody, windowBody, windowResponse } from './mutual-aid-schemas.ts';
+import { choiceBody, windowBody, windowListResponse, windowResponse } from './mutual-aid-schemas.ts';
 import type { OperationDoc } from './openapi.ts';
 
 const activityId = { name: 'id', in: 'path' as const, required: true, description: 'activity id' };
@@ -79,6 +79,14 @@ export const activityOperations: OperationDoc[] = [
 const year = { name: 'year', in: 'path' as const, required: true, description: 'YYYY' };
 
 export const mutualAidOperations: OperationDoc[] = [
+  {
+    method: 'get',
+    path: '/mutual-aid',
+    operationId: 'listMutualAidWindows',
+    summary: "Every year's mutual-aid window, the latest first, with its state today (everyone)",
+    auth: true,
+    response: windowListResponse,
+  },
   {
     method: 'put',
     path: '/mutual-aid/{year}',
