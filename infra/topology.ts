@@ -162,7 +162,7 @@ export interface ScheduleTrigger {
   kind: 'schedule';
   id: string;
   description: string;
-  /** Cron fields in TIME_ZONE; only minute and hour vary: the jobs are daily. */
+  /** Cron fields in TIME_ZONE; only minute and hour vary (daily jobs, and one every ten minutes). */
   cron: { minute: string; hour: string };
   /** Payload; `<aws.scheduler.scheduled-time>` is replaced by the fire time (ISO 8601 UTC). */
   input: Record<string, unknown>;
@@ -534,6 +534,24 @@ export const functions = {
     // settings, a session's proposals, the unanswered letters).
     access: { table: ['Query'] },
     triggers: [{ kind: 'route', method: 'GET', path: '/reports/dashboard', auth: 'jwt' }],
+  },
+  'compact-tallies': {
+    entry: 'functions/compact-tallies.ts',
+    description:
+      "Every ten minutes: rolls this year's and last year's care tallies into their yearly rollup (the dashboard's care figures)",
+    memoryMb: 256,
+    timeoutSeconds: 120,
+    environment: [...common, ENV.tableName],
+    access: { table: ['Query', 'PutItem'] },
+    triggers: [
+      {
+        kind: 'schedule',
+        id: 'CareTalliesCompaction',
+        description: 'Every ten minutes',
+        cron: { minute: '*/10', hour: '*' },
+        input: { scheduledTime: '<aws.scheduler.scheduled-time>' },
+      },
+    ],
   },
   'remind-activities': {
     entry: 'functions/remind-activities.ts',

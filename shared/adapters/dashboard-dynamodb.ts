@@ -4,10 +4,10 @@
  * a session's proposals, the unanswered letters. The stores of each context are reused as they are.
  */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { CareTallyRow } from '../domain/care/tally.ts';
 import type { DashboardReader, MemberFacts } from '../domain/reports/dashboard.ts';
 import { dynamoCareSettings } from './care-settings-dynamodb.ts';
 import { dynamoCareStore } from './care-store-dynamodb.ts';
+import { dynamoTallyStore, readTallies } from './care-tally-dynamodb.ts';
 import { queryAll } from './dynamo-helpers.ts';
 import { keys } from './keys.ts';
 import { dynamoLetterStore } from './letter-store-dynamodb.ts';
@@ -18,6 +18,7 @@ export const dynamoDashboardReader = (db: DynamoDBDocumentClient, tableName: str
   const settings = dynamoCareSettings(db, tableName);
   const proposals = dynamoProposalStore(db, tableName);
   const letters = dynamoLetterStore(db, tableName);
+  const tallies = dynamoTallyStore(db, tableName);
   return {
     branches: () => care.branches(),
 
@@ -41,15 +42,7 @@ export const dynamoDashboardReader = (db: DynamoDBDocumentClient, tableName: str
       return items as MemberFacts[];
     },
 
-    async tallies(year) {
-      const key = keys.careTally(year, '');
-      const items = await queryAll(db, {
-        TableName: tableName,
-        KeyConditionExpression: 'PK = :pk AND begins_with(SK, :sk)',
-        ExpressionAttributeValues: { ':pk': key.PK, ':sk': key.SK },
-      });
-      return items.flatMap((i) => (i.rows as CareTallyRow[] | undefined) ?? []);
-    },
+    tallies: (year) => readTallies(tallies, year),
 
     settings: () => settings.settings(),
     proposals: (session) => proposals.session(session),

@@ -7,7 +7,7 @@
  *   history and its care totals of the year;
  * - the ledger: every holiday of the year for whom it was due (women on 妇女节, retirees on 重阳),
  *   a birthday each, a life event for 2%, within the caps; the grants' tallies written per 25
- *   grants as grant-care's transactions write them;
+ *   grants as grant-care's transactions write them, and rolled up as compact-tallies does;
  * - a congress session of proposals (some overdue) and letters to the chair still unanswered.
  *
  * For the benches and for anyone who wants a full console to look at: the dashboard's latency
@@ -17,6 +17,7 @@
 import { randomUUID } from 'node:crypto';
 import { BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { grantItem } from '../../shared/adapters/care-store-dynamodb.ts';
+import { dynamoTallyStore } from '../../shared/adapters/care-tally-dynamodb.ts';
 import { ENTITY, keys } from '../../shared/adapters/keys.ts';
 import { letterItem } from '../../shared/adapters/letter-store-dynamodb.ts';
 import { dynamoMemberDirectory } from '../../shared/adapters/member-directory-dynamodb.ts';
@@ -27,8 +28,8 @@ import { calendarOf } from '../../shared/domain/care/planner.ts';
 import { DEFAULT_CARE_POLICY, decideGrant, type LifeEventKind } from '../../shared/domain/care/policy.ts';
 import { LIFE_EVENT_NAMES } from '../../shared/domain/care/requests.ts';
 import { NO_SETTINGS } from '../../shared/domain/care/settings.ts';
-import { tallyOf } from '../../shared/domain/care/tally.ts';
-import { newId } from '../../shared/domain/ids.ts';
+import { compactTallies, TALLY_SETTLE_MS, tallyOf } from '../../shared/domain/care/tally.ts';
+import { idTimePrefix, newId } from '../../shared/domain/ids.ts';
 import type { Member, MemberStatus } from '../../shared/domain/members/member.ts';
 import type { Proposal } from '../../shared/domain/proposals/proposal.ts';
 import type { Letter } from '../../shared/domain/voice/letters.ts';
@@ -89,6 +90,14 @@ export const writeItems = async (
     }),
   );
 };
+
+/** Rolls a year's tallies up as compact-tallies would once they settled (ten minutes on). */
+export const rollUpTallies = (db: DynamoDBDocumentClient, tableName: string, year: number) =>
+  compactTallies(year, {
+    store: dynamoTallyStore(db, tableName),
+    now: () => new Date(Date.now() + TALLY_SETTLE_MS + 60_000),
+    idBefore: idTimePrefix,
+  });
 
 export const seedConsole = async (
   db: DynamoDBDocumentClient,
@@ -314,6 +323,8 @@ export const seedConsole = async (
     ...letters.map(letterItem),
   ] as Array<Record<string, unknown>>;
   await writeItems(db, tableName, items);
+  // What compact-tallies (every ten minutes) leaves: the year's tallies rolled up.
+  await rollUpTallies(db, tableName, year);
   return {
     run,
     branches,
