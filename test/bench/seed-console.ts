@@ -50,6 +50,12 @@ export interface SeedOptions {
   session?: string;
   proposals?: number;
   letters?: number;
+  /**
+   * Write the ledger's entries (default true). The dashboard reads only the tallies' rollup and the
+   * members' totals, which are written either way: false seeds in a minute or two instead of half
+   * an hour on a busy machine (20,000 members: ~150,000 entries).
+   */
+  ledgerEntries?: boolean;
 }
 
 export interface SeedResult {
@@ -57,6 +63,8 @@ export interface SeedResult {
   branches: Array<{ code: string; name: string; members: number }>;
   members: number;
   grants: number;
+  /** Whether the grants were written as ledger entries (or only counted in totals and tallies). */
+  ledgerWritten: boolean;
   tallies: number;
   proposals: number;
   letters: number;
@@ -317,7 +325,7 @@ export const seedConsole = async (
 
   const items = [
     ...members.map(memberItem),
-    ...grants.map(grantItem),
+    ...(opts.ledgerEntries === false ? [] : grants.map(grantItem)),
     ...tallyItems,
     ...proposals.map(proposalItem),
     ...letters.map(letterItem),
@@ -330,6 +338,7 @@ export const seedConsole = async (
     branches,
     members: members.length,
     grants: grants.length,
+    ledgerWritten: opts.ledgerEntries !== false,
     tallies: tallyItems.length,
     proposals: proposals.length,
     letters: letters.length,
