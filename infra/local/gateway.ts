@@ -401,7 +401,8 @@ export async function startGateway(opts: GatewayOptions): Promise<LocalGateway> 
     const method = (req.method ?? 'GET').toUpperCase();
     // A second stage named `api`, as the AWS stack has for the web app (CloudFront sends `/api/*`
     // there): HTTP APIs take the stage name off before matching routes, and keep it in rawPath.
-    const stage = rawPath === `/${API_STAGE}` || rawPath.startsWith(`/${API_STAGE}/`) ? API_STAGE : '$default';
+    const stage =
+      rawPath === `/${API_STAGE}` || rawPath.startsWith(`/${API_STAGE}/`) ? API_STAGE : '$default';
     const routePath = stage === API_STAGE ? rawPath.slice(API_STAGE.length + 1) || '/' : rawPath;
 
     let body: Buffer;

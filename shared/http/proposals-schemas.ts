@@ -20,9 +20,7 @@ export const editProposalBody = z
     content: z.optional(text(20_000)),
     category: z.optional(z.nullable(text(64))),
   })
-  .check(
-    z.refine((b) => Object.keys(b).length > 0, { message: 'nothing to change', path: ['(body)'] }),
-  );
+  .check(z.refine((b) => Object.keys(b).length > 0, { message: 'nothing to change', path: ['(body)'] }));
 
 export const actionBodies = {
   submit: z.strictObject({}),
