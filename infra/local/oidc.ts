@@ -71,7 +71,7 @@ export const parseProfile = (fields: {
   return { sub, groups, ...(branch ? { branch } : {}), ...(department ? { department } : {}) };
 };
 
-const escape = (s: string) =>
+const escapeHtml = (s: string) =>
   s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
 const ROLE_NAMES: Record<string, string> = {
@@ -87,7 +87,7 @@ const ROLE_NAMES: Record<string, string> = {
 
 const page = (title: string, body: string) => `<!doctype html>
 <html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${escape(title)}</title>
+<title>${escapeHtml(title)}</title>
 <style>
 body{font-family:system-ui,-apple-system,"PingFang SC","Microsoft YaHei",sans-serif;margin:0;background:#f5f7fa;color:#1f2933}
 main{max-width:420px;margin:24px auto;padding:24px;background:#fff;border-radius:8px;box-shadow:0 1px 4px rgba(0,0,0,.12)}
@@ -100,13 +100,13 @@ button{margin-top:16px;width:100%;padding:10px;font-size:1rem;background:#0b57d0
 </style></head><body><main>${body}</main></body></html>`;
 
 const loginForm = (uid: string, errors: string[], values: Record<string, string | string[]>) => {
-  const value = (k: string) => escape(String(values[k] ?? ''));
+  const value = (k: string) => escapeHtml(String(values[k] ?? ''));
   const chosen = new Set([values.roles ?? ['member']].flat());
   return page(
     '本地登录 / Local sign-in',
     `<h1>本地统一身份认证</h1><p class="note">Local sign-in: in production this is the university SSO. 选择工号与角色。</p>
-${errors.length ? `<div class="error" role="alert">${errors.map(escape).join('<br>')}</div>` : ''}
-<form method="post" action="${OIDC_MOUNT}/interaction/${escape(uid)}/login">
+${errors.length ? `<div class="error" role="alert">${errors.map(escapeHtml).join('<br>')}</div>` : ''}
+<form method="post" action="${OIDC_MOUNT}/interaction/${escapeHtml(uid)}/login">
 <label for="sub">工号 / Staff number</label><input type="text" id="sub" name="sub" value="${value('sub')}" autocomplete="username" required>
 <fieldset><legend>角色 / Roles</legend>
 ${ROLES.map((r) => `<label><input type="checkbox" name="roles" value="${r}"${chosen.has(r) ? ' checked' : ''}> ${ROLE_NAMES[r] ?? r}</label>`).join('\n')}
@@ -251,7 +251,7 @@ export async function startLocalOidc(opts: {
         `<h1>登录出错</h1><p class="note">Sign-in error</p><div class="error" role="alert">${Object.values(
           out,
         )
-          .map((v) => escape(String(v)))
+          .map((v) => escapeHtml(String(v)))
           .join('<br>')}</div><p><a href="/">返回首页 / Home</a></p>`,
       );
     },
@@ -327,7 +327,7 @@ export async function startLocalOidc(opts: {
     return false;
   };
 
-  const devSignIn = (req: IncomingMessage, res: ServerResponse, query: URLSearchParams) => {
+  const devSignIn = (res: ServerResponse, query: URLSearchParams) => {
     const profile = parseProfile({
       sub: query.get('sub'),
       roles: query.get('roles'),
@@ -358,7 +358,7 @@ export async function startLocalOidc(opts: {
     handle: async (req, res) => {
       const url = new URL(req.url ?? '/', opts.origin);
       if (url.pathname === '/dev/sign-in' && req.method === 'GET') {
-        devSignIn(req, res, url.searchParams);
+        devSignIn(res, url.searchParams);
         return true;
       }
       if (url.pathname !== OIDC_MOUNT && !url.pathname.startsWith(`${OIDC_MOUNT}/`)) return false;
