@@ -58,7 +58,11 @@ const FIELD_MESSAGES: Array<[RegExp, string, string]> = [
   [/unrecognized key/i, '不接受此字段', 'Not accepted'],
   [/no such proposal/i, '没有这样的提案（同一届、已提交的）', 'No such proposal in this session'],
   [/nothing to change/i, '没有要修改的内容', 'Nothing to change'],
+  // zod/mini (the API's validator) says only this unless it loads a locale.
+  [/^invalid input$/i, '格式或长度不符合要求', 'Check the format or length'],
 ];
+
+export const REQUIRED_MESSAGE = { zh: '必填，不能为空', en: 'Required' };
 
 export const fieldMessageIn = (message: string, locale: string): string => {
   if (message.includes(' / ')) return messageIn(message, locale);

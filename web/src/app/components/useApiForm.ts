@@ -5,7 +5,7 @@
  */
 import { computed, reactive, ref, type UnwrapRef } from 'vue';
 import { useI18n } from 'vue-i18n';
-import { ApiError, fieldMessageIn } from '../api/errors';
+import { ApiError, fieldMessageIn, REQUIRED_MESSAGE } from '../api/errors';
 
 export const useApiForm = <T extends object>(initial: T) => {
   const { locale } = useI18n();
@@ -30,9 +30,14 @@ export const useApiForm = <T extends object>(initial: T) => {
     }
   };
 
+  /** The API's message for a field; a field left empty is simply required (the API's message is generic). */
   const fieldError = (name: string): string => {
     const m = fields.value[name];
-    return m ? fieldMessageIn(m, locale.value) : '';
+    if (!m) return '';
+    const value = (model as Record<string, unknown>)[name];
+    if (typeof value === 'string' && value.trim() === '')
+      return locale.value.startsWith('zh') ? REQUIRED_MESSAGE.zh : REQUIRED_MESSAGE.en;
+    return fieldMessageIn(m, locale.value);
   };
 
   /** Replaces the model's values (e.g. after a reload the user asked for). */
