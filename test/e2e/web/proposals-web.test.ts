@@ -192,7 +192,7 @@ describe('proposals in the browser', () => {
     ]);
 
     await page.getByRole('button', { name: '切换语言' }).click();
-    await expect.poll(() => page.evaluate(() => document.documentElement.lang)).toBe('en');
+    await expect.poll(() => page.locator('html').getAttribute('lang')).toBe('en');
     await page.getByRole('heading', { name: 'Not allowed (403)' }).waitFor();
     await page.reload();
     await page.getByRole('heading', { name: 'Not allowed (403)' }).waitFor();
