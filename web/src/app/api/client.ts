@@ -23,7 +23,11 @@ const auth: Middleware = {
 };
 
 /** Same origin: `/api/…` reaches the HTTP API (its `api` stage on AWS, the local gateway here). */
-export const api = createClient<paths>({ baseUrl: `${globalThis.location?.origin ?? ''}/api` });
+export const api = createClient<paths>({
+  baseUrl: `${globalThis.location?.origin ?? ''}/api`,
+  // Looked up at each call, not captured once (component tests replace it).
+  fetch: (request) => globalThis.fetch(request),
+});
 api.use(auth);
 
 /** A successful answer: its body and its ETag (for If-Match on the next change). */
