@@ -26,6 +26,57 @@ export const SIGNED_OUT_PATH = '/signed-out';
 const DEV_TICKET_COOKIE = 'gonghui_dev_sign_in';
 const TICKET_TTL_MS = 5 * 60_000;
 
+/**
+ * oidc-provider's storage, in memory: sign-in sessions and codes end with the runtime (its own
+ * in-memory adapter does the same, but warns about it at every start). Expiry as the provider asks.
+ */
+class MemoryAdapter {
+  private static store = new Map<string, { payload: Record<string, unknown>; expires?: number }>();
+  private static byUid = new Map<string, string>();
+  private static byUserCode = new Map<string, string>();
+  constructor(private readonly model: string) {}
+  private key = (id: string) => `${this.model}:${id}`;
+  async upsert(id: string, payload: Record<string, unknown>, expiresIn?: number) {
+    const key = this.key(id);
+    MemoryAdapter.store.set(key, {
+      payload,
+      ...(expiresIn ? { expires: Date.now() + expiresIn * 1000 } : {}),
+    });
+    if (typeof payload.uid === 'string') MemoryAdapter.byUid.set(payload.uid, key);
+    if (typeof payload.userCode === 'string') MemoryAdapter.byUserCode.set(payload.userCode, key);
+  }
+  private read(key: string | undefined) {
+    if (!key) return undefined;
+    const entry = MemoryAdapter.store.get(key);
+    if (!entry) return undefined;
+    if (entry.expires !== undefined && entry.expires < Date.now()) {
+      MemoryAdapter.store.delete(key);
+      return undefined;
+    }
+    return entry.payload;
+  }
+  async find(id: string) {
+    return this.read(this.key(id));
+  }
+  async findByUid(uid: string) {
+    return this.read(MemoryAdapter.byUid.get(uid));
+  }
+  async findByUserCode(userCode: string) {
+    return this.read(MemoryAdapter.byUserCode.get(userCode));
+  }
+  async consume(id: string) {
+    const payload = this.read(this.key(id));
+    if (payload) payload.consumed = Math.floor(Date.now() / 1000);
+  }
+  async destroy(id: string) {
+    MemoryAdapter.store.delete(this.key(id));
+  }
+  async revokeByGrantId(grantId: string) {
+    for (const [key, entry] of MemoryAdapter.store)
+      if (entry.payload.grantId === grantId) MemoryAdapter.store.delete(key);
+  }
+}
+
 export interface Profile {
   sub: string;
   groups: string[];
@@ -161,6 +212,7 @@ export async function startLocalOidc(opts: {
   const tickets = new Map<string, { profile: Profile; expires: number }>();
 
   const configuration: Configuration = {
+    adapter: MemoryAdapter as unknown as Configuration['adapter'],
     clients: [
       {
         client_id: WEB_CLIENT_ID,
