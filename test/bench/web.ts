@@ -14,7 +14,7 @@ import { chromium } from 'playwright-core';
 import { hrPublish } from '../../infra/cli/commands/hr.ts';
 import { waitForIdle } from '../../infra/cli/commands/wait.ts';
 import { startRuntime } from '../../infra/local/runtime.ts';
-import { CHROMIUM, CHROMIUM_FLAGS } from '../e2e/web/browser.ts';
+import { CHROMIUM, CHROMIUM_FLAGS } from '../e2e/web/chromium.ts';
 import { percentile } from './machine.ts';
 
 const RUNS = 7;
