@@ -227,8 +227,8 @@ export async function startLocalOidc(opts: {
     jwks: { keys: [opts.signingKey as never] },
     cookies: { keys: [randomBytes(32).toString('base64url')] },
     pkce: { required: () => true },
-    // The app is on the provider's own origin: no cross-origin calls to allow.
-    clientBasedCORS: () => false,
+    // The app is on the provider's own origin (browsers still send Origin on its token request).
+    clientBasedCORS: (_ctx, origin) => origin === opts.origin,
     scopes: ['openid', 'profile'],
     claims: { openid: ['sub'], profile: ['groups', 'branch', 'department'] },
     conformIdTokenClaims: false,

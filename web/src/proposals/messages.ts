@@ -187,7 +187,7 @@ export const messages = {
       number: 'Number',
       noNumber: 'No number yet',
       by: 'By {id}',
-      seconders: '{n} seconds',
+      seconders: 'Seconded by {n}',
       updated: 'Updated {at}',
     },
     form: {
