@@ -95,8 +95,8 @@ describe('the proposals list and the router', () => {
 
   it('marks a page of other roles forbidden (the layout shows 403), and sends the signed-out to sign in', async () => {
     signInAs('T9', ['member']);
-    const { router } = await mountWithApp(ProposalListPage, { path: '/' });
     fakeApi(() => ({ status: 200, body: { items: [] } }));
+    const { router } = await mountWithApp(ProposalListPage, { path: '/' });
     await router.push('/proposals/review');
     expect(forbidden.roles).toEqual(['committee', 'chair']);
     await router.push('/me');

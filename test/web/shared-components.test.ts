@@ -4,11 +4,13 @@ import { defineComponent, h } from 'vue';
 import { ApiError, fieldMessageIn, messageIn } from '../../web/src/app/api/errors';
 import { areas } from '../../web/src/app/areas';
 import { hasAnyRole, principalFromAccessToken } from '../../web/src/app/auth/roles';
+import { session, setAccessToken } from '../../web/src/app/auth/session';
 import ApiErrorAlert from '../../web/src/app/components/ApiErrorAlert.vue';
 import AsyncState from '../../web/src/app/components/AsyncState.vue';
 import { useApiForm } from '../../web/src/app/components/useApiForm';
 import { createAppI18n } from '../../web/src/app/i18n';
-import { fakeToken } from './support';
+import { getMyMembership } from '../../web/src/members/api';
+import { fakeApi, fakeToken } from './support';
 
 const i18n = () => createAppI18n(areas, 'zh-CN');
 afterEach(() => vi.unstubAllGlobals());
@@ -95,6 +97,17 @@ describe('useApiForm', () => {
     expect(await form.submit(async () => {})).toBe(true);
     expect(form.error.value).toBeNull();
     await flushPromises();
+  });
+});
+
+describe('the API client', () => {
+  it('sends the token, and a 401 marks the session expired (the layout then offers to sign in again)', async () => {
+    setAccessToken(fakeToken({ sub: 'T1', groups: ['member'] }));
+    const seen = fakeApi(() => ({ status: 401, body: { message: 'Unauthorized' } }));
+    await expect(getMyMembership()).rejects.toMatchObject({ status: 401 });
+    expect(seen[0]!.headers.get('authorization')).toMatch(/^Bearer /);
+    expect(session.expired).toBe(true);
+    setAccessToken(null);
   });
 });
 
