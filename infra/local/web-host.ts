@@ -96,7 +96,8 @@ export function createWebHost(opts: {
         );
         return true;
       }
-      if (path === '/' || path === '/index.html' || isPage(req, path)) {
+      // `/` too only for a browser's navigation: an API client asking for `/` gets the API's 404.
+      if (isPage(req, path)) {
         const index = join(opts.distDir, 'index.html');
         if (!existsSync(index)) {
           res.writeHead(503, { 'content-type': 'text/plain; charset=utf-8' });
