@@ -27,6 +27,7 @@ export default defineConfig({
         test: {
           name: 'unit',
           include: ['test/unit/**/*.test.ts', 'test/infra/**/*.test.ts'],
+          globalSetup: ['test/infra/web-build.ts'],
           testTimeout: 60_000,
           // The CDK tests synthesise the stack (esbuild bundles every function) in beforeAll: 4-5 s
           // alone, over the 10 s default on a loaded machine (seen with 14 functions, 3 agents on 2 cores).
