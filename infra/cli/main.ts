@@ -12,6 +12,7 @@ import { importMembers, listMembers } from './commands/members.ts';
 import { issueToken } from './commands/token.ts';
 import { activityParticipants, awardResults, mutualAidEnrolled } from './commands/union-life.ts';
 import { waitCommand } from './commands/wait.ts';
+import { exitWhenFlushed } from './exit.ts';
 import { CliError } from './runtime-info.ts';
 
 const USAGE = `gonghui — 工会 Gonghui command line
@@ -78,7 +79,8 @@ export const run = async (argv: string[]): Promise<number> => {
   const json = values.json ?? false;
   if (values.help || !group) {
     process.stdout.write(`${USAGE}\n`);
-    return group ? 0 : 2;
+    // Asked for, help is a success; no command at all is a usage error.
+    return values.help ? 0 : 2;
   }
   switch (`${group} ${action ?? ''}`.trim()) {
     case 'hr publish': {
@@ -300,14 +302,14 @@ export const run = async (argv: string[]): Promise<number> => {
 const isMain = process.argv[1] && /(?:gonghui(?:\.js)?|cli[/\\]main\.ts)$/.test(process.argv[1]);
 if (isMain) {
   run(process.argv.slice(2)).then(
-    (code) => process.exit(code),
+    (code) => exitWhenFlushed(code),
     (error: unknown) => {
       if (error instanceof CliError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
         process.stderr.write(`gonghui: ${(error as Error).message}\n`);
-        process.exit(2);
+        return exitWhenFlushed(2);
       }
       process.stderr.write(`gonghui: ${(error as Error).stack ?? String(error)}\n`);
-      process.exit(1);
+      return exitWhenFlushed(1);
     },
   );
 }
