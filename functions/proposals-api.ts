@@ -19,6 +19,7 @@ import {
 } from '../shared/domain/proposals/proposals-service.ts';
 import type { ActionInput } from '../shared/domain/proposals/transitions.ts';
 import { httpApi } from '../shared/http/api.ts';
+import { ifMatchPrecondition } from '../shared/http/if-match.ts';
 import { principalOf } from '../shared/http/principal.ts';
 import {
   actionBodies,
@@ -67,7 +68,14 @@ export const handler = httpApi({
     const action = req.path.action;
     if (!isAction(action)) return json(404, { message: 'Not Found' });
     const body = () => ({ action, ...actionBodies[action].parse(req.json({})) }) as ActionInput;
-    const p = await actOnProposal(principal, req.path.id!, action, body, req.headers['if-match'], deps);
+    const p = await actOnProposal(
+      principal,
+      req.path.id!,
+      action,
+      body,
+      ifMatchPrecondition(req.headers['if-match']),
+      deps,
+    );
     return json(200, p, { etag: etagOf(p) });
   },
   'GET /reports/proposals': async (req) => {
