@@ -169,7 +169,13 @@ export const run = async (argv: string[]): Promise<number> => {
         members,
         () =>
           members
-            .map((m) => `${m.membershipNumber}  ${m.employeeId}  ${m.name}  ${m.status}  ${m.branch}`)
+            .map(
+              (m) =>
+                `${m.membershipNumber}  ${m.employeeId}  ${m.name}  ${m.status}  ${m.branch}` +
+                (m.pendingTransfer
+                  ? `  → ${m.pendingTransfer.branch} 自 from ${m.pendingTransfer.effectiveDate}`
+                  : ''),
+            )
             .join('\n') || '(无会员 no members)',
       );
       return 0;

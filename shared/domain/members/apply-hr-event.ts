@@ -8,11 +8,11 @@ import { shanghaiDate } from '../time.ts';
 import {
   AUTOMATIC_ENROLMENT,
   type Branch,
+  branchOfDepartment,
   type EnrolmentSettings,
   INVITATION_VALID_DAYS,
   type Member,
   type MemberStatus,
-  SCHOOL_UNION,
   type Stamped,
   stampOf,
 } from './member.ts';
@@ -67,10 +67,9 @@ export const placeMember = (
   since: string,
   branches: ReadonlyMap<string, Branch>,
 ) => {
-  const mapped = branches.get(department.code);
   m.department = department;
-  m.branch = mapped ?? SCHOOL_UNION;
-  m.branchAssignedByDefault = !mapped;
+  m.branch = branchOfDepartment(department.code, branches);
+  m.branchAssignedByDefault = !branches.has(department.code);
   m.placementSince = since;
 };
 
