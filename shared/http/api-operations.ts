@@ -10,7 +10,7 @@ import {
   memberListResponse,
   memberResponse,
 } from './members-schemas.ts';
-import type { OperationDoc } from './openapi.ts';
+import { buildOpenApi, type OperationDoc } from './openapi.ts';
 import { actionBodies, createProposalBody, proposalResponse } from './proposals-schemas.ts';
 import { voiceOperations } from './voice-operations.ts';
 
@@ -28,10 +28,22 @@ const ifMatch = {
   description: 'The ETag from GET; a stale one gets 412',
 };
 
+/** Each action's operationId: a new action does not compile without its name. */
+const proposalActionIds: Record<keyof typeof actionBodies, string> = {
+  submit: 'submitProposal',
+  second: 'secondProposal',
+  withdraw: 'withdrawProposal',
+  review: 'reviewProposal',
+  assign: 'assignProposal',
+  answer: 'answerProposal',
+  feedback: 'rateProposalAnswer',
+};
+
 const proposalActions = (Object.keys(actionBodies) as Array<keyof typeof actionBodies>).map(
   (action): OperationDoc => ({
     method: 'post',
     path: `/proposals/{id}/${action}`,
+    operationId: proposalActionIds[action],
     summary: `Proposal action: ${action}`,
     auth: true,
     request: actionBodies[action],
@@ -47,11 +59,25 @@ const proposalActions = (Object.keys(actionBodies) as Array<keyof typeof actionB
 );
 
 export const apiOperations: OperationDoc[] = [
-  { method: 'get', path: '/health', summary: 'Liveness check', auth: false, response: healthResponse },
-  { method: 'get', path: '/openapi.json', summary: 'This document', auth: false },
+  {
+    method: 'get',
+    path: '/health',
+    operationId: 'getHealth',
+    summary: 'Liveness check',
+    auth: false,
+    response: healthResponse,
+  },
+  {
+    method: 'get',
+    path: '/openapi.json',
+    operationId: 'getOpenApiDocument',
+    summary: 'This document',
+    auth: false,
+  },
   {
     method: 'get',
     path: '/members/me',
+    operationId: 'getMyMembership',
     summary: "The caller's own membership (the token's subject is the 工号)",
     auth: true,
     response: memberResponse,
@@ -60,6 +86,7 @@ export const apiOperations: OperationDoc[] = [
   {
     method: 'get',
     path: '/members',
+    operationId: 'listMembers',
     summary: 'Members, by membership number: officers see their branch, the chair and admins everyone',
     auth: true,
     response: memberListResponse,
@@ -75,6 +102,7 @@ export const apiOperations: OperationDoc[] = [
   {
     method: 'post',
     path: '/members',
+    operationId: 'enrolMember',
     summary: 'Enrol someone HR did not send (officers into their branch; chair, admin)',
     auth: true,
     request: manualEnrolmentBody,
@@ -89,6 +117,7 @@ export const apiOperations: OperationDoc[] = [
   {
     method: 'get',
     path: '/members/{id}',
+    operationId: 'getMember',
     summary: 'One member (themself, their officer, the chair, admins)',
     auth: true,
     response: memberResponse,
@@ -98,6 +127,7 @@ export const apiOperations: OperationDoc[] = [
   {
     method: 'post',
     path: '/members/{id}/leave',
+    operationId: 'leaveUnion',
     summary: 'End a membership (退会): the member, their officer, the chair, admins',
     auth: true,
     request: leaveBody,
@@ -108,6 +138,7 @@ export const apiOperations: OperationDoc[] = [
   {
     method: 'get',
     path: '/invitations',
+    operationId: 'getInvitationPage',
     summary:
       'The page an invitation links to (confirm mode): asks the invited person to confirm; query member and token',
     auth: false,
@@ -116,6 +147,7 @@ export const apiOperations: OperationDoc[] = [
   {
     method: 'post',
     path: '/invitations/{id}/accept',
+    operationId: 'acceptInvitation',
     summary:
       'Confirm an invitation (confirm mode): the invited person becomes a member; no JWT, the token is the proof',
     auth: false,
@@ -128,10 +160,17 @@ export const apiOperations: OperationDoc[] = [
       '409': 'Expired, or HR says the person is no longer active',
     },
   },
-  { method: 'get', path: '/departments', summary: 'Department → branch union mapping', auth: true },
+  {
+    method: 'get',
+    path: '/departments',
+    operationId: 'listDepartments',
+    summary: 'Department → branch union mapping',
+    auth: true,
+  },
   {
     method: 'put',
     path: '/departments/{code}',
+    operationId: 'mapDepartment',
     summary: 'Map a department to a branch union (chair, admin)',
     auth: true,
     request: departmentBody,
@@ -141,6 +180,7 @@ export const apiOperations: OperationDoc[] = [
   {
     method: 'post',
     path: '/proposals',
+    operationId: 'createProposal',
     summary: 'File a proposal (a draft; delegates)',
     auth: true,
     request: createProposalBody,
@@ -150,6 +190,7 @@ export const apiOperations: OperationDoc[] = [
   {
     method: 'get',
     path: '/proposals',
+    operationId: 'listProposals',
     summary: 'Proposals in filing order, paged with a cursor (drafts only to their author)',
     auth: true,
     parameters: ['state', 'session', 'department', 'author', 'limit', 'cursor'].map((name) => ({
@@ -160,6 +201,7 @@ export const apiOperations: OperationDoc[] = [
   {
     method: 'get',
     path: '/proposals/export.csv',
+    operationId: 'exportProposalsCsv',
     summary: 'A session as CSV (committee, chair, admins)',
     auth: true,
     parameters: [{ name: 'session', in: 'query' }],
@@ -167,6 +209,7 @@ export const apiOperations: OperationDoc[] = [
   {
     method: 'get',
     path: '/proposals/{id}',
+    operationId: 'getProposal',
     summary: 'One proposal, with an ETag',
     auth: true,
     response: proposalResponse,
@@ -175,6 +218,7 @@ export const apiOperations: OperationDoc[] = [
   {
     method: 'get',
     path: '/proposals/{id}/history',
+    operationId: 'getProposalHistory',
     summary: 'Every change of a proposal',
     auth: true,
     parameters: [proposalId],
@@ -183,6 +227,7 @@ export const apiOperations: OperationDoc[] = [
   {
     method: 'get',
     path: '/care/policy',
+    operationId: 'getCarePolicy',
     summary:
       'The care policy in force on a date (default today, Shanghai), every stored version, and the shipped default (chair, admin)',
     auth: true,
@@ -191,6 +236,7 @@ export const apiOperations: OperationDoc[] = [
   {
     method: 'put',
     path: '/care/policy',
+    operationId: 'addCarePolicyVersion',
     summary:
       'A policy version from effectiveFrom on; what the body leaves out is carried over from the version before (chair, admin)',
     auth: true,
@@ -203,12 +249,14 @@ export const apiOperations: OperationDoc[] = [
   {
     method: 'get',
     path: '/care/occasions',
+    operationId: 'listCareOccasions',
     summary: 'Every occasion: built in and the union’s own, with the rule in force today (chair, admin)',
     auth: true,
   },
   {
     method: 'post',
     path: '/care/occasions',
+    operationId: 'addCareOccasion',
     summary: 'Add an occasion of the union’s own, solar or lunar (e.g. 三月三, lunar 3/3) (chair, admin)',
     auth: true,
     request: occasionBody,
@@ -221,6 +269,7 @@ export const apiOperations: OperationDoc[] = [
   {
     method: 'delete',
     path: '/care/occasions/{occasion}',
+    operationId: 'deleteCareOccasion',
     summary: 'Remove an occasion of the union’s own; its grants stay in the ledger (chair, admin)',
     auth: true,
     parameters: [{ name: 'occasion', in: 'path', required: true }],
@@ -229,6 +278,7 @@ export const apiOperations: OperationDoc[] = [
   {
     method: 'get',
     path: '/care/workdays/{year}',
+    operationId: 'getCareWorkdays',
     summary:
       'A year’s working-day overrides (调休) and whether the lunar library knows the year (chair, admin)',
     auth: true,
@@ -237,6 +287,7 @@ export const apiOperations: OperationDoc[] = [
   {
     method: 'put',
     path: '/care/workdays/{year}',
+    operationId: 'setCareWorkdays',
     summary:
       'Replace a year’s working-day overrides: the days the State Council’s arrangement makes rest or working days (chair, admin)',
     auth: true,
@@ -250,6 +301,7 @@ export const apiOperations: OperationDoc[] = [
   {
     method: 'get',
     path: '/care/ledger',
+    operationId: 'getCareLedger',
     summary:
       'The care ledger of a year with totals per branch and occasion (officers: their branch; chair, admin, auditor)',
     auth: true,
@@ -262,6 +314,7 @@ export const apiOperations: OperationDoc[] = [
   {
     method: 'get',
     path: '/care/ledger.csv',
+    operationId: 'getCareLedgerCsv',
     summary: 'The same as CSV, with subtotals and a total',
     auth: true,
     parameters: [
@@ -273,6 +326,7 @@ export const apiOperations: OperationDoc[] = [
   {
     method: 'post',
     path: '/care/requests',
+    operationId: 'createCareRequest',
     summary: 'Report a life event (officers for their branch; chair, admin)',
     auth: true,
     request: careRequestBody,
@@ -281,6 +335,7 @@ export const apiOperations: OperationDoc[] = [
   {
     method: 'get',
     path: '/care/requests',
+    operationId: 'listCareRequests',
     summary: 'Life-event requests (officers: their branch)',
     auth: true,
     parameters: [{ name: 'status', in: 'query' }],
@@ -289,6 +344,7 @@ export const apiOperations: OperationDoc[] = [
     (d): OperationDoc => ({
       method: 'post',
       path: `/care/requests/{id}/${d}`,
+      operationId: `${d}CareRequest`,
       summary: `${d === 'approve' ? 'Approve (and grant)' : 'Reject, with a reason'}: the chair`,
       auth: true,
       request: decisionBody,
@@ -299,6 +355,7 @@ export const apiOperations: OperationDoc[] = [
   {
     method: 'get',
     path: '/reports/proposals',
+    operationId: 'getProposalReport',
     summary: 'Counts per state, answered on time, satisfaction (committee, chair, admins)',
     auth: true,
     parameters: [{ name: 'session', in: 'query', required: true }],
@@ -308,3 +365,6 @@ export const apiOperations: OperationDoc[] = [
   ...mutualAidOperations,
   ...awardOperations,
 ];
+
+/** The document GET /openapi.json serves (and `npm run lint:openapi` lints). */
+export const openApiDocument = () => buildOpenApi(apiOperations, { title: 'Gonghui 工会 API', version: '1' });
