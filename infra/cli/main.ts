@@ -133,7 +133,13 @@ export const run = async (argv: string[]): Promise<number> => {
         messages,
         () =>
           messages
-            .map((m) => `${m.queue}  ${m.messageId}  receives=${m.receiveCount}  ${m.sentAt}`)
+            .map(
+              (m) =>
+                `${m.in}  ${m.messageId}  receives=${m.receiveCount}  ${m.sentAt}\n` +
+                (m.reason
+                  ? `  ${m.consumer} 拒收 refused it: ${m.reason}`
+                  : '  超过最大接收次数 moved after maxReceiveCount (原因见日志 reason in the log)'),
+            )
             .join('\n') || '(死信队列为空 DLQs are empty)',
       );
       return 0;
