@@ -1,6 +1,6 @@
 /** public-api: the two routes without authentication, the health check and the OpenAPI document. */
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { openApiDocument } from '../shared/http/api-operations.ts';
+import { openApiDocument } from '../shared/http/openapi-document.ts';
 import { json } from '../shared/http/responses.ts';
 
 let openApi: unknown;

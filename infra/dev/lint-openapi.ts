@@ -13,7 +13,7 @@ import { spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { openApiDocument } from '../../shared/http/api-operations.ts';
+import { openApiDocument } from '../../shared/http/openapi-document.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const REDOCLY = join(ROOT, 'node_modules', '@redocly', 'cli', 'bin', 'cli.js');

@@ -10,8 +10,15 @@ import {
   memberListResponse,
   memberResponse,
 } from './members-schemas.ts';
-import { buildOpenApi, type OperationDoc } from './openapi.ts';
-import { actionBodies, createProposalBody, proposalResponse } from './proposals-schemas.ts';
+import type { OperationDoc } from './openapi.ts';
+import {
+  actionBodies,
+  createProposalBody,
+  editProposalBody,
+  proposalHistoryResponse,
+  proposalListResponse,
+  proposalResponse,
+} from './proposals-schemas.ts';
 import { voiceOperations } from './voice-operations.ts';
 
 export const healthResponse = z.object({
@@ -193,6 +200,7 @@ export const apiOperations: OperationDoc[] = [
     operationId: 'listProposals',
     summary: 'Proposals in filing order, paged with a cursor (drafts only to their author)',
     auth: true,
+    response: proposalListResponse,
     parameters: ['state', 'session', 'department', 'author', 'limit', 'cursor'].map((name) => ({
       name,
       in: 'query' as const,
@@ -216,11 +224,28 @@ export const apiOperations: OperationDoc[] = [
     parameters: [proposalId],
   },
   {
+    method: 'patch',
+    path: '/proposals/{id}',
+    operationId: 'editProposal',
+    summary: 'Edit a draft (its author): the fields sent change, the rest stays',
+    auth: true,
+    request: editProposalBody,
+    response: proposalResponse,
+    parameters: [proposalId, ifMatch],
+    responses: {
+      '400': 'Invalid body',
+      '404': 'No such proposal (or a draft of someone else)',
+      '409': 'No longer a draft (the body names its state)',
+      '412': 'Stale If-Match',
+    },
+  },
+  {
     method: 'get',
     path: '/proposals/{id}/history',
     operationId: 'getProposalHistory',
     summary: 'Every change of a proposal',
     auth: true,
+    response: proposalHistoryResponse,
     parameters: [proposalId],
   },
   ...proposalActions,
@@ -365,6 +390,3 @@ export const apiOperations: OperationDoc[] = [
   ...mutualAidOperations,
   ...awardOperations,
 ];
-
-/** The document GET /openapi.json serves (and `npm run lint:openapi` lints). */
-export const openApiDocument = () => buildOpenApi(apiOperations, { title: 'Gonghui 工会 API', version: '1' });
