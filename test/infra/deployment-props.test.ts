@@ -34,9 +34,12 @@ const parse = (context: Partial<Record<ContextKey, unknown>>) =>
 describe('parseDeploymentProps', () => {
   it('applies the defaults and leaves the optional parts out', () => {
     expect(parse({})).toEqual({
-      sesIdentity: { kind: 'domain', value: 'union.example.edu.cn' },
+      mail: {
+        transport: 'ses',
+        sesIdentity: { kind: 'domain', value: 'union.example.edu.cn' },
+        maxSendRate: 14,
+      },
       mailFrom: 'Gonghui <noreply@union.example.edu.cn>',
-      sesMaxSendRate: 14,
       membershipPrefix: 'GLU',
       unionContactEmail: 'union@example.edu.cn',
       congressSession: '2026',
@@ -59,7 +62,7 @@ describe('parseDeploymentProps', () => {
     });
     expect(props.jwt).toEqual({ issuer: 'https://sso.example.edu.cn/realms/staff', audience: 'gonghui' });
     expect(props.hrAccountId).toBe('123456789012');
-    expect(props.sesMaxSendRate).toBe(50);
+    expect(props.mail.maxSendRate).toBe(50);
     expect(props.proposalSecondersRequired).toBe(3);
     expect(props.membershipPrefix).toBe('XJTU');
     expect(props.alarmEmail).toBe('ops@example.edu.cn');
@@ -67,7 +70,7 @@ describe('parseDeploymentProps', () => {
 
   it('accepts an email identity when mailFrom is that address', () => {
     const props = parse({ sesIdentity: 'union@example.edu.cn', mailFrom: 'union@example.edu.cn' });
-    expect(props.sesIdentity).toEqual({ kind: 'email', value: 'union@example.edu.cn' });
+    expect(props.mail).toMatchObject({ sesIdentity: { kind: 'email', value: 'union@example.edu.cn' } });
   });
 
   it('takes confirm mode with the page its invitations link to', () => {
