@@ -92,6 +92,17 @@ export type QueueKey = keyof typeof queues;
 
 export const dlqName = (queue: QueueSpec): string => `${queue.name}-dlq`;
 
+/**
+ * `enrol-member` → `EnrolMember`: the AWS stack's construct ids and output names come from the
+ * topology's names (so a deployed queue is `<stack>-<Name>Queue<hash>-<suffix>`).
+ */
+export const pascal = (name: string): string =>
+  name
+    .split(/[^A-Za-z0-9]+/)
+    .filter(Boolean)
+    .map((part) => part[0]!.toUpperCase() + part.slice(1))
+    .join('');
+
 // ---------------------------------------------------------------------------------------------
 // The event bus and its rules. Patterns use EventBridge's pattern syntax; the local bus applies
 // the same patterns with infra/local/event-pattern.ts.

@@ -50,13 +50,13 @@
  * a real deployment overrides them: `npx cdk deploy -c sesIdentity=union.xxx.edu.cn -c ...`.
  */
 
-import { RegionInfo } from 'aws-cdk-lib/region-info';
 import {
   DEFAULT_SMTP_PORT,
   MAIL_TRANSPORTS,
   SMTP_TLS_MODES,
   type SmtpTlsMode,
 } from '../../shared/config/mail-transport.ts';
+import { partitionOf } from '../partition.ts';
 
 export type MailSettings =
   | {
@@ -140,10 +140,6 @@ const HOST =
 const SECRET_NAME = /^[A-Za-z0-9/_+=.@-]{1,512}$/;
 const SECRET_ARN = /^arn:(aws[a-z-]*):secretsmanager:([a-z0-9-]+):(\d{12}):secret:[A-Za-z0-9/_+=.@-]+$/;
 const KEY_ARN = /^arn:(aws[a-z-]*):kms:([a-z0-9-]+):(\d{12}):key\/[A-Za-z0-9-]+$/;
-
-/** The partition of a region: `aws-cn` for the China regions, from CDK's own region table. */
-export const partitionOf = (region: string | undefined): string =>
-  region === undefined ? 'aws' : (RegionInfo.get(region).partition ?? 'aws');
 
 /** `Name <addr>` or `addr` → `addr`. */
 const addressOf = (mailbox: string): string => {

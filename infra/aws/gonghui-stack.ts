@@ -116,13 +116,8 @@ export const API_THROTTLE = { rateLimit: 100, burstLimit: 200 } as const;
 /** Scheduled jobs are idempotent per date: retry delivery for up to an hour, then the DLQ. */
 const SCHEDULE_RETRY = { retryAttempts: 3, maxEventAge: Duration.hours(1) } as const;
 
-/** `enrol-member` → `EnrolMember`: construct ids and output names from topology names. */
-export const pascal = (name: string): string =>
-  name
-    .split(/[^A-Za-z0-9]+/)
-    .filter(Boolean)
-    .map((part) => part[0]!.toUpperCase() + part.slice(1))
-    .join('');
+/** Construct ids and output names from topology names (the CLI finds deployed queues by them). */
+export const pascal = topology.pascal;
 
 /** Topology patterns use EventBridge's JSON keys; CDK's EventPattern wants camelCase ones. */
 const CDK_PATTERN_KEYS: Record<string, keyof CdkEventPattern> = {

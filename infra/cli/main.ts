@@ -4,7 +4,7 @@
  */
 import { parseArgs } from 'node:util';
 import { calendarCommand, careLedger, carePlan } from './commands/care.ts';
-import { listDlq, redriveDlq } from './commands/dlq.ts';
+import { listDlq, redriveDlq, redriveDlqOnAws } from './commands/dlq.ts';
 import { hrPublish } from './commands/hr.ts';
 import { lettersReport, surveyResultsCommand } from './commands/letters.ts';
 import { failedMail, listMail, uncertainMail } from './commands/mail.ts';
@@ -26,7 +26,9 @@ const USAGE = `gonghui — 工会 Gonghui command line
   gonghui mail failed [--json]         mails the SMTP server refused for good, with its reply
         (mail uncertain and failed take --aws --table NAME for a deployed stack)
   gonghui dlq list [--queue NAME] [--json]
-  gonghui dlq redrive [--queue NAME]   move dead letters back to their queues
+  gonghui dlq redrive [--queue NAME]   move dead letters back to their queues (SQS's own redrive
+                                       where the region has it; receive → send → delete in aws-cn)
+        [--aws [--stack Gonghui]]      ... of a deployed stack (AWS_REGION, AWS_PROFILE as usual)
   gonghui members import FILE.csv [--prefix GLU]
                                        enrol existing staff (columns: see README); safe to re-run
   gonghui members list [--json]        every member
@@ -68,6 +70,7 @@ export const run = async (argv: string[]): Promise<number> => {
       expires: { type: 'string' },
       timeout: { type: 'string' },
       queue: { type: 'string' },
+      stack: { type: 'string' },
       table: { type: 'string' },
       prefix: { type: 'string' },
       year: { type: 'string' },
@@ -151,6 +154,18 @@ export const run = async (argv: string[]): Promise<number> => {
       return 0;
     }
     case 'dlq redrive': {
+      if (values.aws) {
+        const reports = await redriveDlqOnAws(values);
+        print(json, reports, () =>
+          reports
+            .map(
+              (r) =>
+                `${r.queue}: ${r.moved} (${r.how === 'managed' ? 'SQS redrive' : `receive → send → delete; ${r.note}`})`,
+            )
+            .join('\n'),
+        );
+        return 0;
+      }
       const moved = await redriveDlq(values);
       print(json, moved, () =>
         Object.entries(moved)

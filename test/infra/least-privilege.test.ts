@@ -19,7 +19,9 @@ const codeOf = async (name: FunctionName) => {
 
 describe('least privilege, read from the code', () => {
   // Each mail transport grants its own actions (ses:SendEmail, or reading the SMTP secret).
-  const cases = functionNames.flatMap((name) => MAIL_TRANSPORTS.map((transport) => [name, transport] as const));
+  const cases = functionNames.flatMap((name) =>
+    MAIL_TRANSPORTS.map((transport) => [name, transport] as const),
+  );
 
   it.each(cases)('%s (%s): every declared action is one its code can issue', async (name, transport) => {
     const { actions, unknownCommands } = await codeOf(name);
