@@ -57,6 +57,19 @@ import {
   type SmtpTlsMode,
 } from '../../shared/config/mail-transport.ts';
 import { partitionOf } from '../partition.ts';
+import { functions } from '../topology.ts';
+
+/**
+ * The slowest rate at which send-email still sends a whole batch within its timeout (a fifth of
+ * it kept for claims and records): each of its instances gets its share of the rate, and a batch
+ * of notifications, a mail each at least, waits for its turns. Slower, batches would time out.
+ */
+export const slowestMailRate = (): number => {
+  const spec = functions['send-email'];
+  const [trigger] = spec.triggers;
+  const rate = (trigger.batchSize * trigger.maxConcurrency) / (spec.timeoutSeconds * 0.8);
+  return Math.ceil(rate * 100) / 100;
+};
 
 export type MailSettings =
   | {
@@ -268,6 +281,11 @@ export const parseDeploymentProps = (get: (key: ContextKey) => unknown): Gonghui
       ...(secretKeyArn ? { secretKeyArn } : {}),
       maxSendRate: positive('smtpMaxSendRate'),
     };
+    if (mail.maxSendRate > 0 && mail.maxSendRate < slowestMailRate()) {
+      problems.push(
+        `smtpMaxSendRate: at ${mail.maxSendRate} mails/s a batch of notifications outlasts send-email's timeout; at least ${slowestMailRate()}`,
+      );
+    }
   } else {
     if (inChina) {
       problems.push(

@@ -7,7 +7,7 @@
  * region lacks, and the China template differs from the global one only by what it must leave out.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { DeploymentPropsError } from '../../infra/aws/deployment-props.ts';
+import { DeploymentPropsError, slowestMailRate } from '../../infra/aws/deployment-props.ts';
 import { ENV } from '../../shared/config/env-names.ts';
 import { grantsOf, ofType, type Synthesized, synth } from './support.ts';
 
@@ -203,6 +203,13 @@ describe('what a China deployment must be given, one line each', () => {
     expect(problems({ region: 'cn-north-1', ...SSO })).toEqual([
       'mailTransport: cn-north-1 has no SES; use -c mailTransport=smtp with smtpHost, smtpSecret and smtpMaxSendRate',
     ]);
+  });
+
+  it('a rate at which a batch of mails would outlast the function', () => {
+    expect(problems({ ...CHINA, smtpMaxSendRate: '0.1' })).toEqual([
+      `smtpMaxSendRate: at 0.1 mails/s a batch of notifications outlasts send-email's timeout; at least ${slowestMailRate()}`,
+    ]);
+    expect(slowestMailRate()).toBe(0.53);
   });
 
   it('the SMTP server, its secret and its rate', () => {
