@@ -3,13 +3,21 @@
  * region: any region of the global partition) and for a China region (aws-cn, the smtp mail
  * transport, the university SSO), offline, with cdk-nag and CDK's own check that each resource
  * type exists in the region. Written over whole templates, so that what the stack gains later
- * (the web app's hosting, say) is checked too: no `arn:aws:` written anywhere, nothing a China
+ * (the web app's hosting, say) is checked too: no ARN of the global partition written anywhere (the
+ * code included), nothing a China
  * region lacks, and the China template differs from the global one only by what it must leave out.
  */
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DeploymentPropsError, slowestMailRate } from '../../infra/aws/deployment-props.ts';
+import { PROJECT_ROOT } from '../../infra/aws/gonghui-stack.ts';
 import { ENV } from '../../shared/config/env-names.ts';
 import { grantsOf, ofType, type Synthesized, synth } from './support.ts';
+
+/** The global partition's ARN prefix, built rather than written, so that this file passes its own check. */
+const GLOBAL_ARN = ['arn', 'aws', ''].join(':');
 
 const SSO = { jwtIssuer: 'https://sso.example.edu.cn', jwtAudience: 'gonghui' };
 const SMTP = {
@@ -64,9 +72,9 @@ beforeAll(() => {
 });
 
 describe('the China template (cn-northwest-1, smtp, university SSO)', () => {
-  it('is for aws-cn: its ARNs name that partition, and no `arn:aws:` is written anywhere', () => {
+  it('is for aws-cn: its ARNs name that partition, and none of the global partition is written', () => {
     expect(china.stack.region).toBe('cn-northwest-1');
-    expect(text(china)).not.toContain('arn:aws:');
+    expect(text(china)).not.toContain(GLOBAL_ARN);
     expect(text(china)).toContain('arn:aws-cn:');
   });
 
@@ -154,9 +162,9 @@ describe('the China template (cn-northwest-1, smtp, university SSO)', () => {
 });
 
 describe('the global template', () => {
-  it('writes no `arn:aws:` either: the partition is AWS::Partition at deploy time', () => {
+  it('writes no ARN of the global partition either: the partition is AWS::Partition at deploy time', () => {
     expect(global.stack.region).toMatch(/^\$\{Token/);
-    expect(text(global)).not.toContain('arn:aws:');
+    expect(text(global)).not.toContain(GLOBAL_ARN);
   });
 
   it('with smtp and the SSO, leaves out exactly the SES identity and the Cognito stand-in', () => {
@@ -218,5 +226,19 @@ describe('what a China deployment must be given, one line each', () => {
       'smtpSecret: required (-c smtpSecret=...)',
       'smtpMaxSendRate: required (-c smtpMaxSendRate=...)',
     ]);
+  });
+});
+
+describe('the code', () => {
+  it('writes no ARN of the global partition: every ARN comes from a partition (the stack’s, or the local one)', () => {
+    const files = execFileSync('git', ['ls-files', '*.ts', '*.mjs', '*.js', '*.json'], {
+      cwd: PROJECT_ROOT,
+      encoding: 'utf8',
+    })
+      .split('\n')
+      .filter((f) => f && !f.endsWith('package-lock.json'));
+    const writing = files.filter((f) => readFileSync(join(PROJECT_ROOT, f), 'utf8').includes(GLOBAL_ARN));
+    expect(writing).toEqual([]);
+    expect(files.length).toBeGreaterThan(100);
   });
 });
