@@ -124,7 +124,8 @@ const { info } = runtime!;
 process.stdout.write(
   [
     `Ready in ${((Date.now() - started) / 1000).toFixed(1)} s.`,
-    `  API         ${info.apiUrl}          (try: curl ${info.apiUrl}/health)`,
+    `  Web app     ${info.apiUrl}/          (sign in: pick a 工号 and roles; or ${info.apiUrl}/dev/sign-in?sub=T1001&roles=delegate,member)`,
+    `  API         ${info.apiUrl}          (try: curl ${info.apiUrl}/health; the app reaches it under /api/)`,
     `  Mail inbox  ${info.inboxUrl}   (${info.mail.transport === 'smtp' ? `SMTP server ${info.mail.smtp?.host}:${info.mail.smtp?.port}` : 'SES emulator'})`,
     `  Data        ${info.dataDir}   (function logs in ${info.logDir})`,
     '  Stop        Ctrl-C',

@@ -11,6 +11,7 @@ import { benchFunctionInit } from './function-init.ts';
 import { benchHires } from './hires.ts';
 import { machine } from './machine.ts';
 import { benchMailPacing } from './mail-pacing.ts';
+import { benchWeb } from './web.ts';
 
 type Bench = (workDir: string) => Promise<{ title: string; body: string; ok: boolean }>;
 
@@ -20,6 +21,7 @@ const benches: Record<string, Bench> = {
   hires: benchHires,
   care: benchCare,
   api: benchApiLatency,
+  web: benchWeb,
 };
 
 const selected = process.argv.slice(2).filter((a) => benches[a]);

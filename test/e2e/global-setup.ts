@@ -1,8 +1,10 @@
 /**
  * Starts one embedded runtime for every end-to-end test file of a project (a fresh data
- * directory, a free API port) and stops it when the run ends, whatever happened. The project
- * `e2e-smtp` gets a runtime whose mail goes through the local SMTP server (the smtp transport),
- * paced to a rate low enough to show, with its fault points open (test/e2e/smtp-*.test.ts).
+ * directory, a free API port) and stops it when the run ends, whatever happened. The runtime
+ * builds the web app first when its sources changed (web/tools/build.ts), so the browser tests
+ * (test/e2e/web/) always see the app the sources say. The project `e2e-smtp` gets a runtime whose
+ * mail goes through the local SMTP server (the smtp transport), paced to a rate low enough to
+ * show, with its fault points open (test/e2e/smtp-*.test.ts).
  */
 import { createWriteStream, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -48,6 +48,7 @@ describe('parseDeploymentProps', () => {
       proposalMaxReassignments: 1,
       enrolmentMode: 'automatic',
       dispatchedStaff: 'enrol',
+      web: { scope: 'openid profile' },
     });
   });
 
