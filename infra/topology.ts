@@ -8,6 +8,7 @@
 import { DOMAIN_SOURCE_PREFIX } from '../events/domain.ts';
 import { HR_SOURCE } from '../events/hr.ts';
 import { ENV, type EnvName } from '../shared/config/env-names.ts';
+import type { MailTransport } from '../shared/config/mail-transport.ts';
 import { MAIL_EVENT_TYPES } from '../shared/mail/mail-events.ts';
 
 export const APP_NAME = 'gonghui';
@@ -90,6 +91,17 @@ export const queues = {
 export type QueueKey = keyof typeof queues;
 
 export const dlqName = (queue: QueueSpec): string => `${queue.name}-dlq`;
+
+/**
+ * `enrol-member` → `EnrolMember`: the AWS stack's construct ids and output names come from the
+ * topology's names (so a deployed queue is `<stack>-<Name>Queue<hash>-<suffix>`).
+ */
+export const pascal = (name: string): string =>
+  name
+    .split(/[^A-Za-z0-9]+/)
+    .filter(Boolean)
+    .map((part) => part[0]!.toUpperCase() + part.slice(1))
+    .join('');
 
 // ---------------------------------------------------------------------------------------------
 // The event bus and its rules. Patterns use EventBridge's pattern syntax; the local bus applies
@@ -203,7 +215,11 @@ export interface Access {
   table?: readonly TableAction[];
   /** events:PutEvents on the bus. */
   putEvents?: boolean;
-  /** ses:SendEmail (the SES v1 SendEmail API; send-email never sends raw MIME). */
+  /**
+   * Sends mail through the deployment's transport (mailTransports below): with SES, ses:SendEmail
+   * (the v1 SendEmail API; never raw MIME) on the identity; with SMTP, reading the server's
+   * credentials (secretsmanager:GetSecretValue on that one secret), and the transport's variables.
+   */
   sendEmail?: boolean;
   /** Queues the function sends to (besides its trigger). */
   sendTo?: QueueKey[];
@@ -215,12 +231,21 @@ export interface Access {
   deadLetters?: boolean;
 }
 
+/** What sending mail takes with each transport: the IAM actions, and the variables beyond MAIL_*. */
+export const mailTransports: Record<MailTransport, { actions: string[]; environment: EnvName[] }> = {
+  ses: { actions: ['ses:SendEmail'], environment: [] },
+  smtp: {
+    actions: ['secretsmanager:GetSecretValue'],
+    environment: [ENV.smtpHost, ENV.smtpPort, ENV.smtpTls, ENV.smtpSecretId],
+  },
+};
+
 /** The IAM actions an access grants on data (beyond the triggers' own), sorted. */
-export const dataActionsOf = (access: Access): string[] =>
+export const dataActionsOf = (access: Access, transport: MailTransport = 'ses'): string[] =>
   [
     ...(access.table ?? []).map((a) => `dynamodb:${a}`),
     ...(access.putEvents ? ['events:PutEvents'] : []),
-    ...(access.sendEmail ? ['ses:SendEmail'] : []),
+    ...(access.sendEmail ? mailTransports[transport].actions : []),
     ...((access.sendTo ?? []).length > 0 || access.deadLetters ? ['sqs:SendMessage'] : []),
   ].sort();
 
@@ -300,14 +325,15 @@ export const functions = {
   'send-email': {
     entry: 'functions/send-email.ts',
     description:
-      'Renders and sends the mail for a domain event, paced to the SES rate, once per notification',
+      'Renders and sends the mail for a domain event (SES or SMTP), paced to the transport rate, once per notification',
     memoryMb: 512,
     timeoutSeconds: 120,
     environment: [
       ...common,
       ENV.tableName,
       ENV.mailFrom,
-      ENV.sesMaxSendRate,
+      ENV.mailTransport,
+      ENV.mailMaxSendRate,
       ENV.mailConcurrency,
       ENV.mailClaimLeaseSeconds,
       ENV.unionContactEmail,
@@ -587,6 +613,12 @@ export type FunctionName = keyof typeof functions;
 export const functionNames = Object.keys(functions) as FunctionName[];
 
 export const functionSpec = (name: FunctionName): FunctionSpec => functions[name];
+
+/** A function's variables with the deployment's mail transport: its own, and the transport's if it mails. */
+export const environmentOf = (spec: FunctionSpec, transport: MailTransport): EnvName[] => [
+  ...spec.environment,
+  ...(spec.access.sendEmail ? mailTransports[transport].environment : []),
+];
 
 /** send-email's claim lease: its timeout and a minute (the notify queue's visibility is far longer). */
 export const mailClaimLeaseSeconds = (): number => functions['send-email'].timeoutSeconds + 60;

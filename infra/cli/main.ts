@@ -4,10 +4,10 @@
  */
 import { parseArgs } from 'node:util';
 import { calendarCommand, careLedger, carePlan } from './commands/care.ts';
-import { listDlq, redriveDlq } from './commands/dlq.ts';
+import { listDlq, redriveDlq, redriveDlqOnAws } from './commands/dlq.ts';
 import { hrPublish } from './commands/hr.ts';
 import { lettersReport, surveyResultsCommand } from './commands/letters.ts';
-import { listMail, uncertainMail } from './commands/mail.ts';
+import { failedMail, listMail, uncertainMail } from './commands/mail.ts';
 import { importMembers, listMembers } from './commands/members.ts';
 import { issueToken } from './commands/token.ts';
 import { activityParticipants, awardResults, mutualAidEnrolled } from './commands/union-life.ts';
@@ -22,10 +22,14 @@ const USAGE = `gonghui — 工会 Gonghui command line
   gonghui token --sub ID --role ROLE[,ROLE] [--department CODE] [--branch CODE] [--expires 8h]
                                        a JWT from the local issuer
   gonghui wait [--timeout SECONDS]     return when every queue, the stream and the outbox are drained
-  gonghui mail list [--json]           mail the SES emulator received
-  gonghui mail uncertain [--json]      mails whose sender died in its SES call (never resent on their own)
+  gonghui mail list [--json]           mail the local runtime sent (the SES emulator's, or the SMTP server's)
+  gonghui mail uncertain [--json]      mails whose sender died in its send (never resent on their own)
+  gonghui mail failed [--json]         mails the SMTP server refused for good, with its reply
+        (mail uncertain and failed take --aws --table NAME for a deployed stack)
   gonghui dlq list [--queue NAME] [--json]
-  gonghui dlq redrive [--queue NAME]   move dead letters back to their queues
+  gonghui dlq redrive [--queue NAME]   move dead letters back to their queues (SQS's own redrive
+                                       where the region has it; receive → send → delete in aws-cn)
+        [--aws [--stack Gonghui]]      ... of a deployed stack (AWS_REGION, AWS_PROFILE as usual)
   gonghui members import FILE.csv [--prefix GLU]
                                        enrol existing staff (columns: see README); safe to re-run
   gonghui members list [--json]        every member
@@ -67,6 +71,7 @@ export const run = async (argv: string[]): Promise<number> => {
       expires: { type: 'string' },
       timeout: { type: 'string' },
       queue: { type: 'string' },
+      stack: { type: 'string' },
       table: { type: 'string' },
       prefix: { type: 'string' },
       year: { type: 'string' },
@@ -116,13 +121,25 @@ export const run = async (argv: string[]): Promise<number> => {
       return 0;
     }
     case 'mail uncertain': {
-      const mails = await uncertainMail();
+      const mails = await uncertainMail(values);
       print(
         json,
         mails,
         () =>
           mails.map((m) => `${m.sendingSince}  ${m.to}  ${m.subject}  (${m.notificationId})`).join('\n') ||
           '(无 none)',
+      );
+      return 0;
+    }
+    case 'mail failed': {
+      const mails = await failedMail(values);
+      print(
+        json,
+        mails,
+        () =>
+          mails
+            .map((m) => `${m.failedAt}  ${m.to}  ${m.subject}  ${m.reply}  (${m.notificationId})`)
+            .join('\n') || '(无 none)',
       );
       return 0;
     }
@@ -145,6 +162,18 @@ export const run = async (argv: string[]): Promise<number> => {
       return 0;
     }
     case 'dlq redrive': {
+      if (values.aws) {
+        const reports = await redriveDlqOnAws(values);
+        print(json, reports, () =>
+          reports
+            .map(
+              (r) =>
+                `${r.queue}: ${r.moved} (${r.how === 'managed' ? 'SQS redrive' : `receive → send → delete; ${r.note}`})`,
+            )
+            .join('\n'),
+        );
+        return 0;
+      }
       const moved = await redriveDlq(values);
       print(json, moved, () =>
         Object.entries(moved)

@@ -1,6 +1,7 @@
 /**
  * The foundation end to end, through the embedded runtime's real emulators: an HR event in,
- * state in DynamoDB Local, the welcome mail out in the SES emulator, exactly once; a poison
+ * state in DynamoDB Local, the welcome mail out through the runtime's mail transport (the SES
+ * emulator, or the local SMTP server in the e2e-smtp project), exactly once; a poison
  * message in its DLQ with nothing else lost; the public routes.
  */
 import { describe, expect, it } from 'vitest';
@@ -17,7 +18,7 @@ describe('foundation', () => {
     expect(((await doc.json()) as { paths: Record<string, unknown> }).paths['/health']).toBeDefined();
   });
 
-  it('turns a hire into a member in DynamoDB and a welcome mail in the SES emulator', async () => {
+  it('turns a hire into a member in DynamoDB and a welcome mail', async () => {
     const employeeId = uniqueId('E');
     const result = await publish([hiredEvent(employeeId)]);
     expect(result).toEqual({ published: 1, failed: [] });

@@ -199,7 +199,7 @@ describe('the embedded runtime', () => {
   it('keeps data across a restart, and removes runtime.json when stopped', async () => {
     const key = { PK: { S: `SMOKE#${randomUUID()}` }, SK: { S: 'ITEM' } };
     await ddb().send(new PutItemCommand({ TableName: table.name, Item: { ...key, note: { S: '留存' } } }));
-    const ses = new SESClient(config(runtime.info.endpoints.ses));
+    const ses = new SESClient(config(runtime.info.endpoints.ses!));
     const subject = `smoke ${randomUUID()}`;
     await ses.send(
       new SendEmailCommand({

@@ -126,7 +126,8 @@ describe('functions', () => {
       [ENV.eventBusName]: { Ref: s.id(s.stack.bus) },
       [ENV.careQueueUrl]: { Ref: s.id(s.stack.queues.care!.queue) },
       [ENV.mailFrom]: s.deployment.mailFrom,
-      [ENV.sesMaxSendRate]: String(s.deployment.sesMaxSendRate),
+      [ENV.mailTransport]: 'ses',
+      [ENV.mailMaxSendRate]: String(s.deployment.mail.maxSendRate),
       [ENV.mailConcurrency]: String(mailConcurrency()),
       [ENV.mailClaimLeaseSeconds]: '180',
       [ENV.unionContactEmail]: s.deployment.unionContactEmail,
@@ -612,7 +613,7 @@ describe('least privilege', () => {
 describe('mail, outputs', () => {
   it('verifies the SES identity with a configuration set', () => {
     s.template.hasResourceProperties('AWS::SES::EmailIdentity', {
-      EmailIdentity: s.deployment.sesIdentity.value,
+      EmailIdentity: s.deployment.mail.transport === 'ses' ? s.deployment.mail.sesIdentity.value : '',
       ConfigurationSetAttributes: { ConfigurationSetName: Match.anyValue() },
     });
   });
