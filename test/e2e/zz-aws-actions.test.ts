@@ -96,13 +96,12 @@ it('every AWS call a function made in the run is one its declared access allows'
   expect(missing).toEqual([]);
   // A run in which nothing called AWS would prove nothing.
   expect(operations).toBeGreaterThan(5);
-  // The bad-input run puts malformed messages on every consumer's queue, and malformed items in
-  // the outbox: each consumer sent them to its own dead-letter queue, which the check above saw.
-  expect([...deadLetterSenders].sort()).toEqual([
-    'enrol-member',
-    'grant-care',
-    'open-bereavement',
-    'publish-outbox',
-    'send-email',
-  ]);
+  // The e2e project's bad-input run puts malformed messages on every consumer's queue, and
+  // malformed items in the outbox: each consumer sent them to its own dead-letter queue, which the
+  // check above saw. The e2e-smtp project runs only the mail files, whose poison test is an HR
+  // event (foundation.test.ts): enrol-member alone dead-letters there.
+  const everyConsumer = ['enrol-member', 'grant-care', 'open-bereavement', 'publish-outbox', 'send-email'];
+  expect([...deadLetterSenders].sort()).toEqual(
+    runtime().mail.transport === 'smtp' ? ['enrol-member'] : everyConsumer,
+  );
 });
