@@ -207,6 +207,12 @@ export interface Access {
   sendEmail?: boolean;
   /** Queues the function sends to (besides its trigger). */
   sendTo?: QueueKey[];
+  /**
+   * sqs:SendMessage on its own dead-letter queue, and on no other: a message that fails its
+   * contract goes there at once, with the reason (shared/adapters/dead-letters.ts). Which queue
+   * follows from the trigger (deadLetterQueueOf): never named here, so never another's.
+   */
+  deadLetters?: boolean;
 }
 
 /** The IAM actions an access grants on data (beyond the triggers' own), sorted. */
@@ -215,7 +221,7 @@ export const dataActionsOf = (access: Access): string[] =>
     ...(access.table ?? []).map((a) => `dynamodb:${a}`),
     ...(access.putEvents ? ['events:PutEvents'] : []),
     ...(access.sendEmail ? ['ses:SendEmail'] : []),
-    ...((access.sendTo ?? []).length > 0 ? ['sqs:SendMessage'] : []),
+    ...((access.sendTo ?? []).length > 0 || access.deadLetters ? ['sqs:SendMessage'] : []),
   ].sort();
 
 export interface FunctionSpec {
@@ -261,8 +267,9 @@ export const functions = {
       ENV.enrolmentMode,
       ENV.dispatchedStaff,
       ENV.invitationUrl,
+      ENV.deadLetterQueueUrl,
     ],
-    access: { table: ['GetItem', 'BatchGetItem', 'PutItem', 'UpdateItem', 'DeleteItem'] },
+    access: { table: ['GetItem', 'BatchGetItem', 'PutItem', 'UpdateItem', 'DeleteItem'], deadLetters: true },
     triggers: [
       // One transaction per batch, and every transaction moves the year's membership counter:
       // two instances with batches of 25 conflicted far less than ten with batches of 10
@@ -277,8 +284,8 @@ export const functions = {
     description: 'Publishes the outbox (domain events written with their state change) to the bus',
     memoryMb: 512,
     timeoutSeconds: 30,
-    environment: [...common, ENV.eventBusName],
-    access: { putEvents: true },
+    environment: [...common, ENV.eventBusName, ENV.deadLetterQueueUrl],
+    access: { putEvents: true, deadLetters: true },
     triggers: [
       {
         kind: 'stream',
@@ -304,8 +311,13 @@ export const functions = {
       ENV.mailConcurrency,
       ENV.mailClaimLeaseSeconds,
       ENV.unionContactEmail,
+      ENV.deadLetterQueueUrl,
     ],
-    access: { table: ['PutItem', 'UpdateItem', 'DeleteItem', 'BatchWriteItem'], sendEmail: true },
+    access: {
+      table: ['PutItem', 'UpdateItem', 'DeleteItem', 'BatchWriteItem'],
+      sendEmail: true,
+      deadLetters: true,
+    },
     // Larger batches: the pacer's slots run on from one record to the next inside a batch, and
     // each batch boundary costs a delete and a receive. At the SES sandbox rate (1/s, two
     // instances) a batch of 25 still ends well within the timeout.
@@ -398,8 +410,12 @@ export const functions = {
       'Grants care to a page of members: one grant, ledger entry and mail per member, occasion and year',
     memoryMb: 512,
     timeoutSeconds: 90,
-    environment: [...common, ENV.tableName, ENV.careQueueUrl],
-    access: { table: ['GetItem', 'BatchGetItem', 'Query', 'PutItem', 'UpdateItem'], sendTo: ['care'] },
+    environment: [...common, ENV.tableName, ENV.careQueueUrl, ENV.deadLetterQueueUrl],
+    access: {
+      table: ['GetItem', 'BatchGetItem', 'Query', 'PutItem', 'UpdateItem'],
+      sendTo: ['care'],
+      deadLetters: true,
+    },
     triggers: [
       { kind: 'queue', queue: 'care', batchSize: 1, maxBatchingWindowSeconds: 0, maxConcurrency: 4 },
     ],
@@ -433,8 +449,8 @@ export const functions = {
     description: "Opens the bereavement care request when HR reports a member's death",
     memoryMb: 256,
     timeoutSeconds: 30,
-    environment: [...common, ENV.tableName],
-    access: { table: ['GetItem', 'BatchGetItem', 'Query', 'PutItem', 'UpdateItem'] },
+    environment: [...common, ENV.tableName, ENV.deadLetterQueueUrl],
+    access: { table: ['GetItem', 'BatchGetItem', 'Query', 'PutItem', 'UpdateItem'], deadLetters: true },
     triggers: [
       { kind: 'queue', queue: 'careEvents', batchSize: 10, maxBatchingWindowSeconds: 0, maxConcurrency: 2 },
     ],
@@ -580,6 +596,29 @@ export const mailConcurrency = (): number => {
   const trigger = functions['send-email'].triggers[0];
   return trigger.maxConcurrency;
 };
+
+/**
+ * Where a function's dead letters go: a queue trigger's DLQ, or a stream trigger's on-failure
+ * queue (itself a dead-letter queue: nothing consumes it, an operator reads it). A function with
+ * `access.deadLetters` has exactly one such trigger (a test holds the topology to it).
+ */
+export const deadLetterQueueOf = (spec: FunctionSpec): { queue: QueueKey; dlq: boolean } => {
+  const sources = (spec.triggers as readonly Trigger[]).flatMap((t) =>
+    t.kind === 'queue'
+      ? [{ queue: t.queue, dlq: true }]
+      : t.kind === 'stream'
+        ? [{ queue: t.onFailure, dlq: false }]
+        : [],
+  );
+  if (sources.length !== 1)
+    throw new Error(`${spec.entry} needs exactly one queue or stream trigger for its dead letters`);
+  return sources[0]!;
+};
+
+/** Queues no function consumes (a stream's on-failure queue): what rests there waits for an operator. */
+export const deadLetterOnlyQueues = (): QueueKey[] => [
+  ...new Set(triggersOf('stream').map(({ trigger }) => trigger.onFailure)),
+];
 
 export const routes = (): Array<RouteTrigger & { function: FunctionName }> =>
   functionNames.flatMap((name) =>

@@ -301,6 +301,13 @@ export class GonghuiStack extends Stack {
     });
 
     // --- functions ---------------------------------------------------------------------------
+    /** A function's own dead-letter queue (access.deadLetters): its trigger's DLQ, or its stream's on-failure queue. */
+    const deadLetterQueue = (spec: FunctionSpec): Queue | undefined => {
+      if (!spec.access.deadLetters) return undefined;
+      const target = topology.deadLetterQueueOf(spec);
+      const pair = this.queue(target.queue);
+      return target.dlq ? pair.dlq : pair.queue;
+    };
     const envValues = (functionName: string) =>
       ({
         [ENV.tableName]: this.table.tableName,
@@ -320,6 +327,8 @@ export class GonghuiStack extends Stack {
         [ENV.proposalSecondersRequired]: String(deployment.proposalSecondersRequired),
         [ENV.proposalMaxReassignments]: String(deployment.proposalMaxReassignments),
         [ENV.careQueueUrl]: this.queue('care').queue.queueUrl,
+        [ENV.deadLetterQueueUrl]: deadLetterQueue(topo.functions[functionName]!)?.queueUrl ?? '',
+
         [ENV.powertoolsServiceName]: functionName,
         [ENV.logLevel]: 'INFO',
       }) satisfies Record<EnvName, string>;
@@ -363,6 +372,15 @@ export class GonghuiStack extends Stack {
       for (const key of access.sendTo ?? []) {
         this.queue(key).queue.grantSendMessages(fn.fn);
         this.acknowledgeKmsWildcards(fn);
+      }
+      const ownDlq = deadLetterQueue(spec);
+      if (ownDlq) {
+        // sqs:SendMessage on this one queue, nothing more (not CDK's grantSendMessages, which
+        // adds GetQueueAttributes and GetQueueUrl), and the queue key's data key to encrypt it.
+        fn.role.addToPrincipalPolicy(
+          new PolicyStatement({ actions: ['sqs:SendMessage'], resources: [ownDlq.queueArn] }),
+        );
+        this.messagingKey.grant(fn.fn, 'kms:Decrypt', 'kms:GenerateDataKey');
       }
     }
 

@@ -12,6 +12,7 @@ import { importMembers, listMembers } from './commands/members.ts';
 import { issueToken } from './commands/token.ts';
 import { activityParticipants, awardResults, mutualAidEnrolled } from './commands/union-life.ts';
 import { waitCommand } from './commands/wait.ts';
+import { exitWhenFlushed } from './exit.ts';
 import { CliError } from './runtime-info.ts';
 
 const USAGE = `gonghui — 工会 Gonghui command line
@@ -78,7 +79,8 @@ export const run = async (argv: string[]): Promise<number> => {
   const json = values.json ?? false;
   if (values.help || !group) {
     process.stdout.write(`${USAGE}\n`);
-    return group ? 0 : 2;
+    // Asked for, help is a success; no command at all is a usage error.
+    return values.help ? 0 : 2;
   }
   switch (`${group} ${action ?? ''}`.trim()) {
     case 'hr publish': {
@@ -131,7 +133,13 @@ export const run = async (argv: string[]): Promise<number> => {
         messages,
         () =>
           messages
-            .map((m) => `${m.queue}  ${m.messageId}  receives=${m.receiveCount}  ${m.sentAt}`)
+            .map(
+              (m) =>
+                `${m.in}  ${m.messageId}  receives=${m.receiveCount}  ${m.sentAt}\n` +
+                (m.reason
+                  ? `  ${m.consumer} 拒收 refused it: ${m.reason}`
+                  : '  超过最大接收次数 moved after maxReceiveCount (原因见日志 reason in the log)'),
+            )
             .join('\n') || '(死信队列为空 DLQs are empty)',
       );
       return 0;
@@ -167,7 +175,13 @@ export const run = async (argv: string[]): Promise<number> => {
         members,
         () =>
           members
-            .map((m) => `${m.membershipNumber}  ${m.employeeId}  ${m.name}  ${m.status}  ${m.branch}`)
+            .map(
+              (m) =>
+                `${m.membershipNumber}  ${m.employeeId}  ${m.name}  ${m.status}  ${m.branch}` +
+                (m.pendingTransfer
+                  ? `  → ${m.pendingTransfer.branch} 自 from ${m.pendingTransfer.effectiveDate}`
+                  : ''),
+            )
             .join('\n') || '(无会员 no members)',
       );
       return 0;
@@ -300,14 +314,14 @@ export const run = async (argv: string[]): Promise<number> => {
 const isMain = process.argv[1] && /(?:gonghui(?:\.js)?|cli[/\\]main\.ts)$/.test(process.argv[1]);
 if (isMain) {
   run(process.argv.slice(2)).then(
-    (code) => process.exit(code),
+    (code) => exitWhenFlushed(code),
     (error: unknown) => {
       if (error instanceof CliError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
         process.stderr.write(`gonghui: ${(error as Error).message}\n`);
-        process.exit(2);
+        return exitWhenFlushed(2);
       }
       process.stderr.write(`gonghui: ${(error as Error).stack ?? String(error)}\n`);
-      process.exit(1);
+      return exitWhenFlushed(1);
     },
   );
 }

@@ -53,6 +53,8 @@ export interface LocalValuesInput {
   functionName: FunctionName;
   sesMaxSendRate: number;
   careQueueUrl: string;
+  /** The function's own dead-letter queue (topology deadLetterQueueOf), for those that have one. */
+  deadLetterQueueUrl: string;
   /** The local API's base URL (invitation links point at its page). */
   apiUrl?: string;
   settings?: LocalSettings;
@@ -80,6 +82,7 @@ export const localEnvValues = (input: LocalValuesInput): Record<EnvName, string>
   [ENV.proposalSecondersRequired]: '2',
   [ENV.proposalMaxReassignments]: '1',
   [ENV.careQueueUrl]: input.careQueueUrl,
+  [ENV.deadLetterQueueUrl]: input.deadLetterQueueUrl,
   [ENV.powertoolsServiceName]: input.functionName,
   [ENV.logLevel]: 'INFO',
 });

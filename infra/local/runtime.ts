@@ -20,7 +20,10 @@ import type { APIGatewayProxyResultV2, DynamoDBStreamEvent, SQSEvent } from 'aws
 import { ensureWebBuilt, WEB_DIST } from '../../web/tools/build.ts';
 import {
   bus,
+  deadLetterOnlyQueues,
+  deadLetterQueueOf,
   type FunctionName,
+  type FunctionSpec,
   functionNames,
   functionSpec,
   type QueueKey,
@@ -118,7 +121,10 @@ export interface QueueStatus {
 }
 
 export interface RuntimeStatus {
-  /** Nothing left to do: every queue empty (DLQs aside), the stream drained, nothing running. */
+  /**
+   * Nothing left to do: every queue a function consumes empty (DLQs and the stream's on-failure
+   * queue aside: they hold dead letters), the stream drained, nothing running.
+   */
   idle: boolean;
   queues: Record<QueueKey, QueueStatus>;
   stream: { idle: boolean; lastPollAt: string | null; inflight: number; failedBatches: number };
@@ -386,6 +392,12 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
         : meter
           ? { ...endpoints, dynamodb: meter.endpointFor(name) }
           : endpoints;
+    /** Where a function's dead letters go (the same queue the stack grants it): '-' for none. */
+    const ownDeadLetterQueueUrl = (spec: FunctionSpec): string => {
+      if (!spec.access.deadLetters) return '-';
+      const target = deadLetterQueueOf(spec);
+      return target.dlq ? queueInfo[target.queue].dlqUrl : queueInfo[target.queue].url;
+    };
     const hosted: HostedFunction[] = functionNames.map((name) => {
       const spec = functionSpec(name);
       const bundle = built.bundles[name]!;
@@ -402,6 +414,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
             functionName: name,
             sesMaxSendRate: options.sesMaxSendRate ?? DEFAULT_SES_MAX_SEND_RATE,
             careQueueUrl: queueInfo.care.url,
+            deadLetterQueueUrl: ownDeadLetterQueueUrl(spec),
             apiUrl: `http://127.0.0.1:${port}`,
             ...(options.visibilityTimeoutSeconds !== undefined
               ? { mailClaimLeaseSeconds: options.visibilityTimeoutSeconds }
@@ -575,7 +588,12 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
         inflight: streamStates.reduce((n, s) => n + s.inflight, 0),
         failedBatches: streamStates.reduce((n, s) => n + s.failedBatches, 0),
       };
-      const queuesEmpty = Object.values(queues).every((q) => q.visible + q.inflight + q.delayed === 0);
+      // A stream's on-failure queue has no consumer: what rests there is dead letters, like a DLQ's
+      // (gonghui dlq list shows them), not work still to do.
+      const deadLetterOnly = new Set<QueueKey>(deadLetterOnlyQueues());
+      const queuesEmpty = queueKeys
+        .filter((key) => !deadLetterOnly.has(key))
+        .every((key) => queues[key].visible + queues[key].inflight + queues[key].delayed === 0);
       const idle = queuesEmpty && stream.idle && busyBefore === 0 && busy() === 0 && activity() === before;
       return {
         idle,

@@ -34,6 +34,11 @@ export const ENV = {
   proposalMaxReassignments: 'PROPOSAL_MAX_REASSIGNMENTS',
   /** The care queue: the planner fans work out on it, grant-care hands on the rest of a page. */
   careQueueUrl: 'CARE_QUEUE_URL',
+  /**
+   * The function's own dead-letter queue (its trigger queue's DLQ, or its stream's on-failure
+   * queue): messages that fail their contract go there at once, with the reason.
+   */
+  deadLetterQueueUrl: 'DEAD_LETTER_QUEUE_URL',
   powertoolsServiceName: 'POWERTOOLS_SERVICE_NAME',
   logLevel: 'POWERTOOLS_LOG_LEVEL',
 } as const;

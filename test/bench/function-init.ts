@@ -32,6 +32,7 @@ const appEnv: Record<EnvName, string> = {
   [ENV.proposalSecondersRequired]: '2',
   [ENV.proposalMaxReassignments]: '1',
   [ENV.careQueueUrl]: 'http://127.0.0.1:1/000000000000/gonghui-care',
+  [ENV.deadLetterQueueUrl]: 'http://127.0.0.1:1/000000000000/gonghui-dlq',
   [ENV.powertoolsServiceName]: 'bench',
   [ENV.logLevel]: 'WARN',
 };

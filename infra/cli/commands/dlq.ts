@@ -1,19 +1,31 @@
 /**
  * `gonghui dlq list` and `gonghui dlq redrive`: what rests in the dead-letter queues, and moving
- * it back to the source queues once the cause is fixed.
+ * it back to the source queues once the cause is fixed. A message its consumer refused for
+ * failing its contract carries why (`reason`: field paths and messages) and who (`consumer`) as
+ * message attributes (shared/adapters/dead-letters.ts); one that SQS moved after maxReceiveCount
+ * failed receives (throttling that never ended, a bug) carries neither: its consumer's log says.
+ * The stream's on-failure queue (outbox-failures) has no consumer: its own messages are listed too.
  */
 import {
+  ChangeMessageVisibilityCommand,
   DeleteMessageCommand,
   type Message,
   ReceiveMessageCommand,
   SendMessageCommand,
   SQSClient,
 } from '@aws-sdk/client-sqs';
-import { type QueueKey, queues } from '../../topology.ts';
+import { DEAD_LETTER_ATTRIBUTES } from '../../../shared/adapters/dead-letters.ts';
+import { deadLetterOnlyQueues, dlqName, type QueueKey, queues } from '../../topology.ts';
 import { CliError, loadRuntimeInfo, localClientConfig, type RuntimeInfo } from '../runtime-info.ts';
 
 export interface DlqMessage {
+  /** The queue whose dead letter it is. */
   queue: QueueKey;
+  /** Where it rests: the queue's DLQ (`hr-dlq`), or an on-failure queue itself (`outbox-failures`). */
+  in: string;
+  /** The function that refused it, and why; null when SQS moved it after maxReceiveCount receives. */
+  consumer: string | null;
+  reason: string | null;
   messageId: string;
   receiveCount: number;
   sentAt: string;
@@ -38,6 +50,7 @@ const peekAll = async (sqs: SQSClient, queueUrl: string): Promise<Message[]> => 
         VisibilityTimeout: PEEK_VISIBILITY_SECONDS,
         WaitTimeSeconds: 0,
         MessageSystemAttributeNames: ['All'],
+        MessageAttributeNames: ['All'],
       }),
     );
     const fresh = (out.Messages ?? []).filter((m) => !seen.has(m.MessageId!));
@@ -70,23 +83,38 @@ export const listDlq = async (
 ): Promise<DlqMessage[]> => {
   const sqs = sqsFor(info);
   const result: DlqMessage[] = [];
+  const deadLetterOnly = new Set(deadLetterOnlyQueues());
   for (const key of selectQueues(opts.queue)) {
-    for (const m of await peekAll(sqs, info.queues[key].dlqUrl)) {
-      result.push({
-        queue: key,
-        messageId: m.MessageId!,
-        receiveCount: Number(m.Attributes?.ApproximateReceiveCount ?? 0),
-        sentAt: new Date(Number(m.Attributes?.SentTimestamp ?? 0)).toISOString(),
-        body: parseBody(m.Body),
-      });
+    const places = [
+      ...(deadLetterOnly.has(key) ? [{ in: queues[key].name, url: info.queues[key].url }] : []),
+      { in: dlqName(queues[key]), url: info.queues[key].dlqUrl },
+    ];
+    for (const place of places) {
+      for (const m of await peekAll(sqs, place.url)) {
+        result.push({
+          queue: key,
+          in: place.in,
+          consumer: m.MessageAttributes?.[DEAD_LETTER_ATTRIBUTES.consumer]?.StringValue ?? null,
+          reason: m.MessageAttributes?.[DEAD_LETTER_ATTRIBUTES.reason]?.StringValue ?? null,
+          messageId: m.MessageId!,
+          receiveCount: Number(m.Attributes?.ApproximateReceiveCount ?? 0),
+          sentAt: new Date(Number(m.Attributes?.SentTimestamp ?? 0)).toISOString(),
+          body: parseBody(m.Body),
+        });
+      }
     }
   }
   return result;
 };
 
-/** Moves messages back: send to the source queue first, then delete from the DLQ (never lose one). */
+/**
+ * Moves messages back: send to the source queue first, then delete from the DLQ (never lose one).
+ * Only what rested there when the redrive began: a message still malformed is dead-lettered
+ * again by its consumer at once, as a new message, and must not be moved round and round.
+ */
 export const redriveDlq = async (opts: { queue?: string } = {}, info = loadRuntimeInfo()) => {
   const sqs = sqsFor(info);
+  const began = Date.now();
   const moved: Record<string, number> = {};
   for (const key of selectQueues(opts.queue)) {
     const { url, dlqUrl } = info.queues[key];
@@ -98,11 +126,25 @@ export const redriveDlq = async (opts: { queue?: string } = {}, info = loadRunti
           MaxNumberOfMessages: 10,
           VisibilityTimeout: 60,
           WaitTimeSeconds: 0,
+          MessageSystemAttributeNames: ['SentTimestamp'],
         }),
       );
       const messages = out.Messages ?? [];
-      if (messages.length === 0) break;
-      for (const m of messages) {
+      const earlier = messages.filter((m) => Number(m.Attributes?.SentTimestamp ?? 0) < began);
+      // Dead-lettered since the redrive began: left where they are, visible again at once.
+      for (const m of messages.filter((x) => !earlier.includes(x))) {
+        await sqs
+          .send(
+            new ChangeMessageVisibilityCommand({
+              QueueUrl: dlqUrl,
+              ReceiptHandle: m.ReceiptHandle!,
+              VisibilityTimeout: 0,
+            }),
+          )
+          .catch(() => {});
+      }
+      if (earlier.length === 0) break;
+      for (const m of earlier) {
         await sqs.send(new SendMessageCommand({ QueueUrl: url, MessageBody: m.Body ?? '' }));
         await sqs.send(new DeleteMessageCommand({ QueueUrl: dlqUrl, ReceiptHandle: m.ReceiptHandle! }));
         count++;

@@ -28,14 +28,24 @@ const envOf = (name: FunctionName) =>
   functionEnvironment({
     name,
     spec: functionSpec(name),
-    values: localEnvValues({ functionName: name, sesMaxSendRate: 14, careQueueUrl: 'http://127.0.0.1:2/q' }),
+    values: localEnvValues({
+      functionName: name,
+      sesMaxSendRate: 14,
+      careQueueUrl: 'http://127.0.0.1:2/q',
+      deadLetterQueueUrl: 'http://127.0.0.1:2/dlq',
+    }),
     endpoints,
     bundleDir: `/data/build/${name}`,
   });
 
 describe('local environment values', () => {
   it('cover every variable name, each non-empty', () => {
-    const values = localEnvValues({ functionName: 'send-email', sesMaxSendRate: 14, careQueueUrl: 'u' });
+    const values = localEnvValues({
+      functionName: 'send-email',
+      sesMaxSendRate: 14,
+      careQueueUrl: 'u',
+      deadLetterQueueUrl: 'd',
+    });
     for (const name of Object.values(ENV) as EnvName[]) expect(values[name], name).toMatch(/\S/);
     expect(values[ENV.mailConcurrency]).toBe(String(mailConcurrency()));
     expect(values[ENV.powertoolsServiceName]).toBe('send-email');
@@ -52,6 +62,7 @@ describe('local environment values', () => {
       functionName: 'proposals-api',
       sesMaxSendRate: 14,
       careQueueUrl: 'u',
+      deadLetterQueueUrl: 'd',
       now: new Date('2026-12-31T16:30:00Z'), // already 2027 in Shanghai
     });
     expect(values[ENV.congressSession]).toBe('2027');
