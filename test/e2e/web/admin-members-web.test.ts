@@ -235,6 +235,7 @@ describe('the members console in the browser', () => {
     const page = await signInAs(browser, { sub: officerId, roles: ['officer'], branch });
     await visit(page, '/admin/members', 'members-list');
     expect(await page.getByTestId('member-table').locator('tbody tr').count()).toBe(1);
+    expect(await page.getByTestId('member-table').textContent()).toContain('2099-01-01 起调往 校工会直属');
     await page.getByLabel('姓名、工号或会员证号').fill(employeeId);
     await page.getByRole('button', { name: '查询', exact: true }).click();
     await page.waitForURL(/q=/);
@@ -251,11 +252,10 @@ describe('the members console in the browser', () => {
     const care = await page.getByTestId('member-care').textContent();
     expect(care).toContain('住院慰问');
     expect(care).toContain('¥1,000.00');
-    // The transfer announced ahead shows once the API gives it (issue 13's pendingTransfer).
-    const shown = await api('GET', `/members/${memberId}`, { token: officer });
-    if (shown.body.pendingTransfer) {
-      expect(await page.getByTestId('pending-transfer').textContent()).toContain('2099-01-01');
-    }
+    // The transfer HR announced ahead, with where it leads and when.
+    const pending = await page.getByTestId('pending-transfer').textContent();
+    expect(pending).toContain('2099-01-01 起调往 WJ未来学院（校工会直属）');
+    expect(pending).toContain('生效前仍属WJ测试分工会');
 
     // The leave: confirmed in a dialog, with a reason that stays in the history.
     await page.getByRole('button', { name: '办理退会' }).click();

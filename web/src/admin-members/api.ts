@@ -23,17 +23,8 @@ export type ImportRow = ImportChunk['rows'][number];
 export type ImportAnswer = Json<paths['/members/import']['post']['responses'][200]>;
 export type ImportResult = ImportAnswer['results'][number];
 
-/**
- * A transfer HR announced ahead (issue 13 adds it to GET /members/{id} and GET /members). Read
- * when the answer has it, so the page shows it as soon as the API sends it.
- */
-export interface PendingTransfer {
-  department: { code: string; name: string };
-  branch: { code: string; name: string };
-  effectiveDate: string;
-}
-export const pendingTransferOf = (m: object): PendingTransfer | null =>
-  (m as { pendingTransfer?: PendingTransfer | null }).pendingTransfer ?? null;
+/** A transfer HR announced ahead: the department, its branch and the effective date (or null). */
+export type PendingTransfer = NonNullable<Member['pendingTransfer']>;
 
 export const MEMBER_STATUSES = ['active', 'retired', 'left', 'transferred_out', 'expelled'] as const;
 export type MemberStatus = (typeof MEMBER_STATUSES)[number];
