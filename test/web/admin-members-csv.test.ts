@@ -141,10 +141,10 @@ const rows = (n: number, from = 2): ImportRow[] =>
   Array.from({ length: n }, (_, i) => ({ line: from + i, employeeId: `T${i}`, name: `姓名${i}` }));
 
 describe('chunks for POST /members/import', () => {
-  it('sends every row once, in order, at most 50 (and never over 100) rows a request', () => {
+  it('sends every row once, in order, at most 25 (and never over 100) rows a request', () => {
     const all = rows(300);
     const chunks = chunkRows(all);
-    expect(chunks.map((c) => c.length)).toEqual([50, 50, 50, 50, 50, 50]);
+    expect(chunks.map((c) => c.length)).toEqual(Array(12).fill(25));
     expect(chunks.flat()).toEqual(all);
     expect(chunkRows(all, 100).map((c) => c.length)).toEqual([100, 100, 100]);
     expect(chunkRows([])).toEqual([]);
@@ -202,24 +202,26 @@ describe('an import run', () => {
       },
     );
     expect(run.status).toBe('idle');
-    expect(run.chunks.map((c) => c.length)).toEqual([50, 50, 20]);
+    expect(run.chunks.map((c) => c.length)).toEqual([25, 25, 25, 25, 20]);
     expect(run.rejected).toBe(1);
     await start();
     expect(run.status).toBe('stopped');
     expect((run.error as ApiError).status).toBe(503);
-    expect(run.done).toBe(50);
-    expect(unsentLines(run)).toEqual(rows(70, 52).map((r) => r.line));
-    expect(lineRanges(unsentLines(run))).toBe('52–121');
+    expect(run.done).toBe(25);
+    expect(unsentLines(run)).toEqual(rows(95, 27).map((r) => r.line));
+    expect(lineRanges(unsentLines(run))).toBe('27–121');
     await resume();
     expect(run.status).toBe('done');
     expect(sent.map((c) => [c[0], c.length])).toEqual([
-      [2, 50],
-      [52, 50],
-      [52, 50],
+      [2, 25],
+      [27, 25],
+      [27, 25],
+      [52, 25],
+      [77, 25],
       [102, 20],
     ]);
     expect(run.done).toBe(120);
-    expect([run.enrolled, run.alreadyMembers, run.rejected]).toEqual([117, 0, 4]);
+    expect([run.enrolled, run.alreadyMembers, run.rejected]).toEqual([115, 0, 6]);
     expect(run.results.map((r) => r.line)).toEqual([...rows(120).map((r) => r.line), 200]);
   });
 

@@ -75,6 +75,14 @@ const memberCount = async (officer: string, branch: string) => {
   return count;
 };
 
+/** Waits for the import to finish; a run that stopped fails the test with what the page says. */
+const importDone = async (page: Page) => {
+  const done = page.getByRole('heading', { name: '导入完成' });
+  const stopped = page.getByTestId('import-stopped');
+  await done.or(stopped).first().waitFor({ timeout: 240_000 });
+  if (await stopped.isVisible()) throw new Error(`the import stopped: ${await stopped.textContent()}`);
+};
+
 /** A number shown in the import's totals. */
 const total = async (page: Page, which: 'enrolled' | 'already' | 'rejected') =>
   Number(await page.locator(`[data-total=${which}] dd`).textContent());
@@ -137,7 +145,7 @@ describe('the members console in the browser', () => {
 
     expect(await memberCount(officer, branch)).toBe(0);
     await page.getByTestId('start-import').click();
-    await page.getByRole('heading', { name: '导入完成' }).waitFor({ timeout: 120_000 });
+    await importDone(page);
     expect(await total(page, 'enrolled')).toBe(297);
     expect(await total(page, 'already')).toBe(0);
     expect(await total(page, 'rejected')).toBe(3);
@@ -162,7 +170,7 @@ describe('the members console in the browser', () => {
     // The same file again: everyone already a member, nothing changed.
     const numbersBefore = (await memberByEmployee(`${run}100`))?.membershipNumber;
     await page.getByTestId('import-again').click();
-    await page.getByRole('heading', { name: '导入完成' }).waitFor({ timeout: 120_000 });
+    await importDone(page);
     await expect.poll(() => total(page, 'already'), { timeout: 120_000 }).toBe(297);
     expect(await total(page, 'enrolled')).toBe(0);
     expect(await total(page, 'rejected')).toBe(3);

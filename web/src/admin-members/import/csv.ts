@@ -40,11 +40,12 @@ export const MAX_CHUNK_ROWS = 100;
 export const MAX_CELL_CHARS = 256;
 export const MAX_CHUNK_BYTES = 48 * 1024;
 /**
- * Rows per request this page sends: half the API's 100, so that a request stays well within the
- * API function's 10 s timeout on a loaded local runtime (seen: 100 rows took 6.6-10.5 s on
- * DynamoDB Local at a load average of 20 on 2 cores, and the second timed out).
+ * Rows per request this page sends: a quarter of the API's 100, one transaction of the hire use
+ * case (it writes 25 rows per transaction), so that a request stays well within the API
+ * function's 10 s timeout on a loaded local runtime (seen at a load average of 20-30 on 2 cores:
+ * 100 rows took 6.6-10.5 s and timed out; 50 rows 3-4 s, and once over 10 s).
  */
-export const IMPORT_CHUNK_ROWS = 50;
+export const IMPORT_CHUNK_ROWS = 25;
 
 export interface Reason {
   field: string;
