@@ -144,6 +144,8 @@ export const memberHistoryResponse = z.object({
       department: z.nullable(departmentRef),
       branch: z.nullable(branchRef),
       reason: nullableString,
+      /** What was written when it was recorded (a withdrawal's reason), or null. */
+      note: nullableString,
     }),
   ),
 });

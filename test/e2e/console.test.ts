@@ -267,7 +267,8 @@ describe("a member's page", () => {
       ['status', expect.any(String), 'left'],
     ]);
     expect(h.body.items[3]).toMatchObject({ department: { code: `${dept}U` }, branch: { code: 'SCHOOL' } });
-    expect(h.body.items[4]).toMatchObject({ reason: 'withdrew' });
+    // The reason typed with the leave stays beside the entry.
+    expect(h.body.items[4]).toMatchObject({ reason: 'withdrew', note: '个人原因' });
     expect(h.body.current).toMatchObject({ status: 'left', placementSince: '2026-06-01' });
     expect((await api('GET', `/members/${memberId}/history`, { token: chair })).status).toBe(200);
     expect((await api('GET', `/members/${memberId}/history`, { token: auditor })).status).toBe(403);

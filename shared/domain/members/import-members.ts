@@ -72,6 +72,41 @@ const columnOf = (path: PropertyKey[]): string => {
   return first ?? '(row)';
 };
 
+/** A validation issue as zod reports it (only what the reasons need). */
+interface Issue {
+  path: PropertyKey[];
+  code?: string;
+  format?: string;
+  values?: readonly unknown[];
+  maximum?: unknown;
+  message: string;
+}
+
+/**
+ * Why a cell was refused, in both languages and in the file's terms: what to put in the column.
+ * The validator itself says only "Invalid input", which tells the person fixing the file nothing.
+ */
+export const reasonOf = (row: ImportRow, issue: Issue): Reason => {
+  const field = columnOf(issue.path);
+  const value = (row as Record<string, unknown>)[field];
+  if (typeof value !== 'string' || value.trim() === '') return { field, message: '必填 / Required' };
+  const max = typeof issue.maximum === 'number' ? issue.maximum : /at most (\d+)/.exec(issue.message)?.[1];
+  if (issue.code === 'too_big' || (issue.code === 'custom' && max))
+    return { field, message: `不超过 ${max} 个字符 / At most ${max} characters` };
+  if (issue.code === 'invalid_value' && issue.values?.length) {
+    const values = issue.values.map(String);
+    return { field, message: `应为 ${values.join('、')} 之一 / One of: ${values.join(', ')}` };
+  }
+  if (issue.code === 'invalid_format' && issue.format === 'date')
+    return {
+      field,
+      message: '日期应为 年-月-日，如 1990-05-01 / A date as YYYY-MM-DD, e.g. 1990-05-01',
+    };
+  if (issue.code === 'invalid_format' && issue.format === 'email')
+    return { field, message: '不是有效的电子邮箱 / Not an email address' };
+  return { field, message: `格式不符合要求 / ${issue.message}` };
+};
+
 const isManager = (p: Principal) => hasAnyRole(p, 'chair', 'admin');
 const mayImport = (p: Principal) => isManager(p) || (p.roles.has('officer') && p.branch !== undefined);
 
@@ -123,7 +158,7 @@ export const importMembers = async (p: Principal, input: () => ImportRow[], deps
     if (!check.success) {
       reject(
         row,
-        check.error.issues.map((i) => ({ field: columnOf(i.path), message: i.message })),
+        check.error.issues.map((i) => reasonOf(row, i as Issue)),
       );
       continue;
     }

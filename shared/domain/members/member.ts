@@ -78,6 +78,8 @@ export interface MemberHistoryEntry {
   branch?: Branch;
   /** How a membership began (hr, manual, import, invitation) or why it ended (HR's reason, withdrew). */
   reason?: string;
+  /** What the person who recorded it wrote (a withdrawal's reason, as the officer or member gave it). */
+  note?: string;
 }
 
 /** Entries kept per member: a working life has a handful; the oldest go first past this. */

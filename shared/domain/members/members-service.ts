@@ -157,6 +157,7 @@ export const memberHistory = async (p: Principal, memberId: string, deps: Member
       department: e.department ?? null,
       branch: e.branch ?? null,
       reason: e.reason ?? null,
+      note: e.note ?? null,
     })),
   };
 };
@@ -247,7 +248,15 @@ export const leaveUnion = async (
     updatedAt: now.toISOString(),
     version: m.version + 1,
   };
-  addHistory(next, { kind: 'status', on: today, at: now.toISOString(), status: 'left', reason: 'withdrew' });
+  addHistory(next, {
+    kind: 'status',
+    on: today,
+    at: now.toISOString(),
+    status: 'left',
+    reason: 'withdrew',
+    // The reason typed when the leave was recorded: the member's page shows it beside the entry.
+    ...(reason?.trim() ? { note: reason.trim() } : {}),
+  });
   const event: DomainEvent = {
     source: MEMBERS_SOURCE,
     detailType: 'MemberLeft',
