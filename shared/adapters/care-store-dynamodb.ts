@@ -217,6 +217,10 @@ export const queryLedger = async (
   q: { year: number; branch: string; occasion?: string },
 ): Promise<GrantRecord[]> => {
   const items: GrantRecord[] = [];
+  // A life-event kind (`hospital`) stands for each of its grants (`hospital:<request>#…`): the
+  // prefix without '#' finds them, and what merely starts alike (`hospitality#…`) is left out.
+  const kind = q.occasion && !q.occasion.includes(':') ? q.occasion : undefined;
+  const mine = (occasion: string) => !kind || occasion === kind || occasion.startsWith(`${kind}:`);
   let start: Record<string, unknown> | undefined;
   do {
     const out = await db.send(
@@ -226,12 +230,12 @@ export const queryLedger = async (
         KeyConditionExpression: q.occasion ? 'GSI2PK = :pk AND begins_with(GSI2SK, :o)' : 'GSI2PK = :pk',
         ExpressionAttributeValues: {
           ':pk': `LEDGER#${q.year}#${q.branch}`,
-          ...(q.occasion ? { ':o': `${q.occasion}#` } : {}),
+          ...(q.occasion ? { ':o': kind ?? `${q.occasion}#` } : {}),
         },
         ExclusiveStartKey: start,
       }),
     );
-    for (const i of out.Items ?? []) items.push(withoutKeys<GrantRecord>(i));
+    for (const i of out.Items ?? []) if (mine(String(i.occasion))) items.push(withoutKeys<GrantRecord>(i));
     start = out.LastEvaluatedKey;
   } while (start);
   return items;

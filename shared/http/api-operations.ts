@@ -4,13 +4,19 @@ import { activityOperations, awardOperations, mutualAidOperations } from './acti
 import {
   careRequestBody,
   careRequestListResponse,
+  careRequestResponse,
   decisionBody,
   ledgerResponse,
   memberCareResponse,
   occasionBody,
+  occasionListResponse,
+  occasionRemovedResponse,
+  occasionResponse,
   policyBody,
   policyResponse,
+  storedPolicyResponse,
   workdaysBody,
+  workdaysResponse,
 } from './care-schemas.ts';
 import {
   acceptInvitationBody,
@@ -333,6 +339,7 @@ export const apiOperations: OperationDoc[] = [
       'A policy version from effectiveFrom on; what the body leaves out is carried over from the version before (chair, admin)',
     auth: true,
     request: policyBody,
+    response: storedPolicyResponse,
     responses: {
       '400': 'Invalid body (the failing fields)',
       '409': 'effectiveFrom before today: a version in force is never changed, add a later one',
@@ -342,8 +349,10 @@ export const apiOperations: OperationDoc[] = [
     method: 'get',
     path: '/care/occasions',
     operationId: 'listCareOccasions',
-    summary: 'Every occasion: built in and the union’s own, with the rule in force today (chair, admin)',
+    summary:
+      'Every occasion: built in and the union’s own, with the rule in force today and the next dispatch day (调休-aware) (chair, admin)',
     auth: true,
+    response: occasionListResponse,
   },
   {
     method: 'post',
@@ -352,6 +361,7 @@ export const apiOperations: OperationDoc[] = [
     summary: 'Add an occasion of the union’s own, solar or lunar (e.g. 三月三, lunar 3/3) (chair, admin)',
     auth: true,
     request: occasionBody,
+    response: occasionResponse,
     responses: {
       '201': 'Added',
       '400': 'Invalid body (the failing fields)',
@@ -365,6 +375,7 @@ export const apiOperations: OperationDoc[] = [
     summary: 'Remove an occasion of the union’s own; its grants stay in the ledger (chair, admin)',
     auth: true,
     parameters: [{ name: 'occasion', in: 'path', required: true }],
+    response: occasionRemovedResponse,
     responses: { '404': 'No such occasion', '409': 'A built-in occasion (disable it in a policy version)' },
   },
   {
@@ -374,6 +385,7 @@ export const apiOperations: OperationDoc[] = [
     summary:
       'A year’s working-day overrides (调休) and whether the lunar library knows the year (chair, admin)',
     auth: true,
+    response: workdaysResponse,
     parameters: [{ name: 'year', in: 'path', required: true }],
   },
   {
@@ -384,6 +396,7 @@ export const apiOperations: OperationDoc[] = [
       'Replace a year’s working-day overrides: the days the State Council’s arrangement makes rest or working days (chair, admin)',
     auth: true,
     request: workdaysBody,
+    response: workdaysResponse,
     parameters: [{ name: 'year', in: 'path', required: true }],
     responses: {
       '400': 'Invalid body (the failing fields)',
@@ -424,6 +437,7 @@ export const apiOperations: OperationDoc[] = [
     summary: 'Report a life event (officers for their branch; chair, admin)',
     auth: true,
     request: careRequestBody,
+    response: careRequestResponse,
     responses: { '201': 'Reported, pending the chair', '400': 'Invalid body' },
   },
   {
@@ -443,6 +457,7 @@ export const apiOperations: OperationDoc[] = [
       summary: `${d === 'approve' ? 'Approve (and grant)' : 'Reject, with a reason'}: the chair`,
       auth: true,
       request: decisionBody,
+      response: careRequestResponse,
       parameters: [{ name: 'id', in: 'path', required: true }],
       responses: { '404': 'No such request', '409': 'Already decided' },
     }),

@@ -116,6 +116,13 @@ const carePolicy = z.object({
   lifeEvents: z.record(z.string(), z.object({ amountFen: z.number() })),
 });
 
+/** A version as PUT /care/policy stored it. */
+export const storedPolicyResponse = z.object({
+  ...carePolicy.shape,
+  updatedAt: z.string(),
+  updatedBy: z.string(),
+});
+
 export const policyResponse = z.object({
   /** The date asked about (default today). */
   date: z.string(),
@@ -135,6 +142,49 @@ export const policyResponse = z.object({
     }),
   ),
   default: carePolicy,
+});
+
+const occasionView = {
+  occasion: z.string(),
+  name: z.string(),
+  calendar: z.enum(['solar', 'lunar']),
+  month: z.number(),
+  day: z.number(),
+  audience: z.enum(['all', 'women', 'retirees']),
+  source: z.enum(['builtin', 'custom']),
+  /** What it grants under the policy in force today (a custom occasion: its own rule unless a version changes it). */
+  rule: z.optional(occasionRule),
+};
+
+export const occasionResponse = z.object(occasionView);
+
+export const occasionListResponse = z.object({
+  items: z.array(
+    z.object({
+      ...occasionView,
+      /** Its next date and the working day its gifts go out (today or later; 调休-aware), or null if none within two years. */
+      next: z.nullable(
+        z.object({
+          date: z.string(),
+          dispatchDate: z.string(),
+          /** False when that year's 调休 arrangement is unknown: the dispatch day assumes plain weekends. */
+          arrangementKnown: z.boolean(),
+        }),
+      ),
+    }),
+  ),
+});
+
+export const occasionRemovedResponse = z.object({ occasion: z.string(), removed: z.boolean() });
+
+export const workdaysResponse = z.object({
+  year: z.number(),
+  /** override: the union's own arrangement is stored; library: the lunar library knows the year; missing: neither. */
+  source: z.enum(['override', 'library', 'missing']),
+  libraryKnows: z.boolean(),
+  days: z.array(z.object({ date: z.string(), work: z.boolean() })),
+  updatedAt: z.optional(z.string()),
+  updatedBy: z.optional(z.string()),
 });
 
 export const ledgerEntryResponse = z.object({
@@ -158,8 +208,15 @@ export const ledgerEntryResponse = z.object({
 export const ledgerResponse = z.object({
   year: z.number(),
   entries: z.array(ledgerEntryResponse),
+  /** Per branch and occasion; life events per kind (`hospital`), not per request. */
   totals: z.array(
-    z.object({ branch: z.string(), occasion: z.string(), entries: z.number(), amountFen: z.number() }),
+    z.object({
+      branch: z.string(),
+      occasion: z.string(),
+      name: z.string(),
+      entries: z.number(),
+      amountFen: z.number(),
+    }),
   ),
   totalFen: z.number(),
 });
@@ -201,6 +258,8 @@ export const careRequestListResponse = z.object({
   items: z.array(
     z.object({
       ...careRequestResponse.shape,
+      /** What the policy in force on the event's date gives for its kind (the grant is less if the year's cap is reached). */
+      policyAmountFen: z.number(),
       /** Who it is for (null if the member record is gone). */
       member: z.nullable(
         z.object({ name: z.nullable(z.string()), membershipNumber: z.nullable(z.string()) }),

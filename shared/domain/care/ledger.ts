@@ -6,7 +6,14 @@ import { Forbidden } from '../errors.ts';
 import { hasAnyRole, type Principal } from '../principal.ts';
 import type { GrantRecord } from './grants.ts';
 
+/**
+ * What a grant is totalled under: its occasion, or for a life event (`hospital:<request>`, one
+ * occasion per request so that each is granted once) its kind, as the dashboard counts them.
+ */
+export const occasionGroup = (occasion: string) => occasion.split(':')[0]!;
+
 export interface LedgerReader {
+  /** `occasion`: an occasion, a life-event kind (every grant of that kind) or one request's `kind:id`. */
   branches(): Promise<string[]>;
   entries(q: { year: number; branch: string; occasion?: string }): Promise<GrantRecord[]>;
 }
@@ -61,10 +68,20 @@ export const readLedger = async (actor: Principal, queryInput: () => LedgerQuery
       a.occasion.localeCompare(b.occasion) ||
       a.employeeId.localeCompare(b.employeeId),
   );
-  const totals = new Map<string, { branch: string; occasion: string; entries: number; amountFen: number }>();
+  const totals = new Map<
+    string,
+    { branch: string; occasion: string; name: string; entries: number; amountFen: number }
+  >();
   for (const e of entries) {
-    const key = `${e.branch}#${e.occasion}`;
-    const t = totals.get(key) ?? { branch: e.branch, occasion: e.occasion, entries: 0, amountFen: 0 };
+    const occasion = occasionGroup(e.occasion);
+    const key = `${e.branch}#${occasion}`;
+    const t = totals.get(key) ?? {
+      branch: e.branch,
+      occasion,
+      name: e.occasionName,
+      entries: 0,
+      amountFen: 0,
+    };
     t.entries++;
     t.amountFen += e.amountFen;
     totals.set(key, t);

@@ -156,13 +156,18 @@ export const listRequests = async (
     items = await deps.requests.list(status(), actor.branch);
   else throw new Forbidden('仅工会干部可查看 / Officers only');
   if (items.length === 0) return { items: [] };
-  // Who each request is for, so the page's table needs no request per row.
-  const members = await deps.requests.membersByEmployee([...new Set(items.map((r) => r.employeeId))]);
+  // Who each request is for, and what the policy of its day gives, so the page's table needs no
+  // request per row (officers may not read the policy itself).
+  const [members, policies] = await Promise.all([
+    deps.requests.membersByEmployee([...new Set(items.map((r) => r.employeeId))]),
+    deps.care.policies(),
+  ]);
   return {
     items: items.map((r) => {
       const m = members.get(r.employeeId);
       return {
         ...r,
+        policyAmountFen: policyOn(r.date, policies).lifeEvents[r.kind].amountFen,
         member: m ? { name: m.name ?? null, membershipNumber: m.membershipNumber ?? null } : null,
       };
     }),

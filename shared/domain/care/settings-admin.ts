@@ -9,6 +9,7 @@ import { hasAnyRole, type Principal } from '../principal.ts';
 import { shanghaiDate } from '../time.ts';
 import { WorkCalendar } from './calendar.ts';
 import { DEFAULT_OCCASIONS, type OccasionDefinition } from './occasions.ts';
+import { calendarOf } from './planner.ts';
 import {
   type CarePolicy,
   DEFAULT_CARE_POLICY,
@@ -136,14 +137,35 @@ const occasionView = (o: OccasionDefinition, source: 'builtin' | 'custom', rule?
   ...(rule ? { rule } : {}),
 });
 
+/**
+ * Every occasion with the rule in force today and its next dispatch day: the union calendar of
+ * this year and the next (the same one the planner follows: 调休 and overrides, working days
+ * ahead from the policy of the date), so a lunar occasion shows the day it will really go out.
+ */
 export const listOccasions = async (actor: Principal, deps: SettingsDeps) => {
   requireManager(actor);
   const s = await deps.settings.settings();
-  const policy = policyOn(today(deps), s.policies);
+  const now = today(deps);
+  const policy = policyOn(now, s.policies);
+  const year = Number(now.slice(0, 4));
+  const upcoming = [year, year + 1]
+    .flatMap((y) => calendarOf(y, s))
+    .filter((e) => e.dispatchDate >= now)
+    .sort((a, b) => a.dispatchDate.localeCompare(b.dispatchDate));
+  const next = (occasion: string) => {
+    const e = upcoming.find((x) => x.occasion === occasion);
+    return e ? { date: e.date, dispatchDate: e.dispatchDate, arrangementKnown: e.arrangementKnown } : null;
+  };
   return {
     items: [
-      ...DEFAULT_OCCASIONS.map((o) => occasionView(o, 'builtin', policy.occasions[o.occasion])),
-      ...s.occasions.map((o) => occasionView(o, 'custom', policy.occasions[o.occasion] ?? o.rule)),
+      ...DEFAULT_OCCASIONS.map((o) => ({
+        ...occasionView(o, 'builtin', policy.occasions[o.occasion]),
+        next: next(o.occasion),
+      })),
+      ...s.occasions.map((o) => ({
+        ...occasionView(o, 'custom', policy.occasions[o.occasion] ?? o.rule),
+        next: next(o.occasion),
+      })),
     ],
   };
 };

@@ -16,6 +16,7 @@ import {
 } from '../../../shared/domain/care/settings.ts';
 import {
   addOccasion,
+  listOccasions,
   putPolicy,
   putWorkdays,
   readPolicy,
@@ -155,6 +156,29 @@ describe('care settings', () => {
     await expect(removeOccasion(chair, 'spring_festival', d)).rejects.toMatchObject({ name: 'Conflict' });
     expect(await removeOccasion(chair, 'sanyuesan', d)).toEqual({ occasion: 'sanyuesan', removed: true });
     await expect(removeOccasion(chair, 'sanyuesan', d)).rejects.toMatchObject({ name: 'NotFound' });
+  });
+
+  it('lists every occasion with its next dispatch day, lunar ones converted and 调休-aware', async () => {
+    const d = deps();
+    await addOccasion(chair, () => sanyuesan, d);
+    const next = async () =>
+      Object.fromEntries((await listOccasions(chair, d)).items.map((o) => [o.occasion, o.next]));
+    // Today 2026-11-24: national day has passed, so its next is 2027's; 三月三 is lunar 3/3, Friday
+    // 2027-04-09, its gifts the working day before. 2027's arrangement is in neither the library
+    // nor the overrides yet: plain weekends, and it says so.
+    let n = await next();
+    expect(n.sanyuesan).toEqual({ date: '2027-04-09', dispatchDate: '2027-04-08', arrangementKnown: false });
+    expect(n.national_day).toMatchObject({ date: '2027-10-01' });
+    expect(n.spring_festival).toMatchObject({ date: '2027-02-06', dispatchDate: '2027-02-05' });
+    await putWorkdays(
+      chair,
+      () => 2027,
+      () => ({ days: [{ date: '2027-04-08', work: false }] }),
+      d,
+    );
+    n = await next();
+    expect(n.sanyuesan).toEqual({ date: '2027-04-09', dispatchDate: '2027-04-07', arrangementKnown: true });
+    await expect(listOccasions(officer, d)).rejects.toMatchObject({ name: 'Forbidden' });
   });
 
   it('replaces a year’s working days, but not a day before today', async () => {
