@@ -287,6 +287,14 @@ describe("the chair's mailbox in the browser", () => {
     await chair.getByText('设置已保存').waitFor();
     expect(await chair.getByTestId('delegates').textContent()).toContain(deputy);
 
+    // An admin reads the settings, without a way to change them.
+    const admin = await signInAs(browser, { sub: uniqueId('VWA'), roles: ['admin'] });
+    await visit(admin, '/letters/settings', 'mailbox-settings-admin');
+    await admin.getByTestId('read-only').waitFor();
+    expect(await admin.getByTestId('delegates').textContent()).toContain(deputy);
+    expect(await admin.getByRole('button', { name: '保存' }).count()).toBe(0);
+    await admin.context().close();
+
     // The member writes; a missing subject is marked and the text stays.
     const member = await signInAs(browser, { sub: writer, roles: ['member'] });
     await visit(member, '/mailbox', 'mailbox');

@@ -35,12 +35,13 @@ export const messages = {
         answers: '您对各题的回答（评分、所选选项、填写的文字）',
         branch: '您所在的分工会（用于按分工会汇总结果）',
         marker: '另有一条“此人已作答”的记录，只用于保证每人只答一次，其中没有任何答案',
+        accessLog: '与其他操作一样，服务器访问日志会记录您的账号在何时提交过问卷，但不记录答案',
       },
       notStoredTitle: '不保存的内容',
       notStored: {
         who: '回答中不保存您的工号、姓名或会员号',
-        when: '不保存作答时间，不发送通知，不写入日志',
-        link: '回答与“已作答”记录之间没有任何关联，无法查出哪份回答是谁的',
+        when: '回答中不记录作答时间；提交问卷不发送任何通知，日志中没有答案',
+        link: '回答与“已作答”记录分开保存、互不引用，从保存的数据中查不出哪份回答是谁的',
         readBack: '提交后不能修改或撤回，任何人（包括您自己）都无法再查看您的这份回答',
       },
       results: '结果只按分工会汇总公布，问卷截止后才能查看；回答少于 {n} 份的分工会不单独列出。',
@@ -330,12 +331,14 @@ export const messages = {
         branch: 'Your branch (the results are totals per branch)',
         marker:
           'Separately, a record that you have answered, so that each member answers once; it holds none of your answers',
+        accessLog:
+          'As for any request, the server’s access log records that your account sent an answer and when, never the answer itself',
       },
       notStoredTitle: 'What is not stored',
       notStored: {
         who: 'Not your staff number, your name or your membership number',
-        when: 'Not the time you answered; no notification is sent and nothing is logged',
-        link: 'Nothing links your answer to the record that you answered: no one can tell which answer is yours',
+        when: 'Not the time you answered; no notification is sent, and no log holds your answers',
+        link: 'Your answer and the record that you answered are kept apart and neither refers to the other: the stored data cannot tell which answer is yours',
         readBack:
           'Once sent, an answer cannot be changed or withdrawn, and no one (not even you) can see it again',
       },
