@@ -1,12 +1,26 @@
 /** Every operation of the HTTP API, for the OpenAPI document. API modules add theirs here. */
 import * as z from 'zod/mini';
 import { activityOperations, awardOperations, mutualAidOperations } from './activities-operations.ts';
-import { careRequestBody, decisionBody, occasionBody, policyBody, workdaysBody } from './care-schemas.ts';
+import {
+  careRequestBody,
+  careRequestListResponse,
+  decisionBody,
+  ledgerResponse,
+  memberCareResponse,
+  occasionBody,
+  policyBody,
+  policyResponse,
+  workdaysBody,
+} from './care-schemas.ts';
 import {
   acceptInvitationBody,
   departmentBody,
+  departmentsResponse,
+  importBody,
+  importResponse,
   leaveBody,
   manualEnrolmentBody,
+  memberHistoryResponse,
   memberListResponse,
   memberResponse,
 } from './members-schemas.ts';
@@ -19,6 +33,7 @@ import {
   proposalListResponse,
   proposalResponse,
 } from './proposals-schemas.ts';
+import { dashboardResponse } from './reports-schemas.ts';
 import { voiceOperations } from './voice-operations.ts';
 
 export const healthResponse = z.object({
@@ -35,10 +50,22 @@ const ifMatch = {
   description: 'The ETag from GET; a stale one gets 412',
 };
 
+/** Each action's operationId: a new action does not compile without its name. */
+const proposalActionIds: Record<keyof typeof actionBodies, string> = {
+  submit: 'submitProposal',
+  second: 'secondProposal',
+  withdraw: 'withdrawProposal',
+  review: 'reviewProposal',
+  assign: 'assignProposal',
+  answer: 'answerProposal',
+  feedback: 'rateProposalAnswer',
+};
+
 const proposalActions = (Object.keys(actionBodies) as Array<keyof typeof actionBodies>).map(
   (action): OperationDoc => ({
     method: 'post',
     path: `/proposals/{id}/${action}`,
+    operationId: proposalActionIds[action],
     summary: `Proposal action: ${action}`,
     auth: true,
     request: actionBodies[action],
@@ -54,11 +81,25 @@ const proposalActions = (Object.keys(actionBodies) as Array<keyof typeof actionB
 );
 
 export const apiOperations: OperationDoc[] = [
-  { method: 'get', path: '/health', summary: 'Liveness check', auth: false, response: healthResponse },
-  { method: 'get', path: '/openapi.json', summary: 'This document', auth: false },
+  {
+    method: 'get',
+    path: '/health',
+    operationId: 'getHealth',
+    summary: 'Liveness check',
+    auth: false,
+    response: healthResponse,
+  },
+  {
+    method: 'get',
+    path: '/openapi.json',
+    operationId: 'getOpenApiDocument',
+    summary: 'This document',
+    auth: false,
+  },
   {
     method: 'get',
     path: '/members/me',
+    operationId: 'getMyMembership',
     summary: "The caller's own membership (the token's subject is the 工号)",
     auth: true,
     response: memberResponse,
@@ -67,13 +108,18 @@ export const apiOperations: OperationDoc[] = [
   {
     method: 'get',
     path: '/members',
+    operationId: 'listMembers',
     summary: 'Members, by membership number: officers see their branch, the chair and admins everyone',
     auth: true,
     response: memberListResponse,
     parameters: [
       { name: 'branch', in: 'query' },
       { name: 'status', in: 'query', description: 'active | retired | left | transferred_out | expelled' },
-      { name: 'q', in: 'query', description: 'Text in the name' },
+      {
+        name: 'q',
+        in: 'query',
+        description: 'Text in the name, the start of the 工号, or part of the membership number',
+      },
       { name: 'limit', in: 'query', description: '1–200, default 50' },
       { name: 'cursor', in: 'query', description: 'From the previous page' },
     ],
@@ -82,6 +128,7 @@ export const apiOperations: OperationDoc[] = [
   {
     method: 'post',
     path: '/members',
+    operationId: 'enrolMember',
     summary: 'Enrol someone HR did not send (officers into their branch; chair, admin)',
     auth: true,
     request: manualEnrolmentBody,
@@ -96,6 +143,7 @@ export const apiOperations: OperationDoc[] = [
   {
     method: 'get',
     path: '/members/{id}',
+    operationId: 'getMember',
     summary: 'One member (themself, their officer, the chair, admins)',
     auth: true,
     response: memberResponse,
@@ -103,8 +151,54 @@ export const apiOperations: OperationDoc[] = [
     responses: { '404': 'No such member' },
   },
   {
+    method: 'get',
+    path: '/members/{id}/history',
+    operationId: 'getMemberHistory',
+    summary:
+      'A member’s history of status and placement, in the order it took effect, and where they stand now (themself, their officer, the chair, admins)',
+    auth: true,
+    response: memberHistoryResponse,
+    parameters: [id],
+    responses: { '404': 'No such member' },
+  },
+  {
+    method: 'get',
+    path: '/members/{id}/care',
+    operationId: 'getMemberCare',
+    summary:
+      'The care a member received in a year (default this year, Shanghai): every grant, also those the cap reduced or skipped, and the totals against the caps (themself, their officer, the chair, admins, auditors)',
+    auth: true,
+    response: memberCareResponse,
+    parameters: [id, { name: 'year', in: 'query', description: 'YYYY, default this year' }],
+    responses: { '400': 'Invalid year', '404': 'No such member' },
+  },
+  {
+    method: 'post',
+    path: '/members/import',
+    operationId: 'importMembers',
+    summary:
+      'The initial load of existing staff: up to 100 rows of the staff CSV per request (the columns of GET /members/import/template.csv, each row with its line in the file), each enrolled through the same use case as HR’s hires, with a result per row (enrolled, already_member, rejected with reasons). Re-running is safe: members already enrolled are reported, not changed. Officers import into their branch, the chair and admins anywhere',
+    auth: true,
+    request: importBody,
+    response: importResponse,
+    responses: {
+      '400': 'Not a chunk of rows (the failing fields)',
+      '413': 'Body over 64 KiB: send fewer rows',
+    },
+  },
+  {
+    method: 'get',
+    path: '/members/import/template.csv',
+    operationId: 'getMemberImportTemplate',
+    summary:
+      'The import file’s header as CSV (UTF-8 with BOM): employeeId, name, gender (female|male), birthDate, email, mobile, departmentCode, departmentName, position, category (teaching|administrative|support|research), employmentType (permanent|contract|dispatched), hireDate; dates YYYY-MM-DD (officers, chair, admin)',
+    auth: true,
+    produces: 'text/csv',
+  },
+  {
     method: 'post',
     path: '/members/{id}/leave',
+    operationId: 'leaveUnion',
     summary: 'End a membership (退会): the member, their officer, the chair, admins',
     auth: true,
     request: leaveBody,
@@ -115,6 +209,7 @@ export const apiOperations: OperationDoc[] = [
   {
     method: 'get',
     path: '/invitations',
+    operationId: 'getInvitationPage',
     summary:
       'The page an invitation links to (confirm mode): asks the invited person to confirm; query member and token',
     auth: false,
@@ -123,6 +218,7 @@ export const apiOperations: OperationDoc[] = [
   {
     method: 'post',
     path: '/invitations/{id}/accept',
+    operationId: 'acceptInvitation',
     summary:
       'Confirm an invitation (confirm mode): the invited person becomes a member; no JWT, the token is the proof',
     auth: false,
@@ -135,10 +231,19 @@ export const apiOperations: OperationDoc[] = [
       '409': 'Expired, or HR says the person is no longer active',
     },
   },
-  { method: 'get', path: '/departments', summary: 'Department → branch union mapping', auth: true },
+  {
+    method: 'get',
+    path: '/departments',
+    operationId: 'listDepartments',
+    summary:
+      'Department → branch union mapping, and the unknown departments: those of current members whom no mapping placed (they sit under the school union; `mapped` when a mapping came later) (officers, chair, admin)',
+    auth: true,
+    response: departmentsResponse,
+  },
   {
     method: 'put',
     path: '/departments/{code}',
+    operationId: 'mapDepartment',
     summary: 'Map a department to a branch union (chair, admin)',
     auth: true,
     request: departmentBody,
@@ -148,6 +253,7 @@ export const apiOperations: OperationDoc[] = [
   {
     method: 'post',
     path: '/proposals',
+    operationId: 'createProposal',
     summary: 'File a proposal (a draft; delegates)',
     auth: true,
     request: createProposalBody,
@@ -157,6 +263,7 @@ export const apiOperations: OperationDoc[] = [
   {
     method: 'get',
     path: '/proposals',
+    operationId: 'listProposals',
     summary: 'Proposals in filing order, paged with a cursor (drafts only to their author)',
     auth: true,
     response: proposalListResponse,
@@ -168,6 +275,7 @@ export const apiOperations: OperationDoc[] = [
   {
     method: 'get',
     path: '/proposals/export.csv',
+    operationId: 'exportProposalsCsv',
     summary: 'A session as CSV (committee, chair, admins)',
     auth: true,
     parameters: [{ name: 'session', in: 'query' }],
@@ -175,6 +283,7 @@ export const apiOperations: OperationDoc[] = [
   {
     method: 'get',
     path: '/proposals/{id}',
+    operationId: 'getProposal',
     summary: 'One proposal, with an ETag',
     auth: true,
     response: proposalResponse,
@@ -183,6 +292,7 @@ export const apiOperations: OperationDoc[] = [
   {
     method: 'patch',
     path: '/proposals/{id}',
+    operationId: 'editProposal',
     summary: 'Edit a draft (its author): the fields sent change, the rest stays',
     auth: true,
     request: editProposalBody,
@@ -198,6 +308,7 @@ export const apiOperations: OperationDoc[] = [
   {
     method: 'get',
     path: '/proposals/{id}/history',
+    operationId: 'getProposalHistory',
     summary: 'Every change of a proposal',
     auth: true,
     response: proposalHistoryResponse,
@@ -207,14 +318,17 @@ export const apiOperations: OperationDoc[] = [
   {
     method: 'get',
     path: '/care/policy',
+    operationId: 'getCarePolicy',
     summary:
-      'The care policy in force on a date (default today, Shanghai), every stored version, and the shipped default (chair, admin)',
+      'The care policy in force on a date (default today, Shanghai), every stored version with its state (superseded, in_force, scheduled) and whether it may still be replaced (`editable`: effective today or later), and the shipped default (chair, admin)',
     auth: true,
+    response: policyResponse,
     parameters: [{ name: 'date', in: 'query', description: 'YYYY-MM-DD' }],
   },
   {
     method: 'put',
     path: '/care/policy',
+    operationId: 'addCarePolicyVersion',
     summary:
       'A policy version from effectiveFrom on; what the body leaves out is carried over from the version before (chair, admin)',
     auth: true,
@@ -227,12 +341,14 @@ export const apiOperations: OperationDoc[] = [
   {
     method: 'get',
     path: '/care/occasions',
+    operationId: 'listCareOccasions',
     summary: 'Every occasion: built in and the union’s own, with the rule in force today (chair, admin)',
     auth: true,
   },
   {
     method: 'post',
     path: '/care/occasions',
+    operationId: 'addCareOccasion',
     summary: 'Add an occasion of the union’s own, solar or lunar (e.g. 三月三, lunar 3/3) (chair, admin)',
     auth: true,
     request: occasionBody,
@@ -245,6 +361,7 @@ export const apiOperations: OperationDoc[] = [
   {
     method: 'delete',
     path: '/care/occasions/{occasion}',
+    operationId: 'deleteCareOccasion',
     summary: 'Remove an occasion of the union’s own; its grants stay in the ledger (chair, admin)',
     auth: true,
     parameters: [{ name: 'occasion', in: 'path', required: true }],
@@ -253,6 +370,7 @@ export const apiOperations: OperationDoc[] = [
   {
     method: 'get',
     path: '/care/workdays/{year}',
+    operationId: 'getCareWorkdays',
     summary:
       'A year’s working-day overrides (调休) and whether the lunar library knows the year (chair, admin)',
     auth: true,
@@ -261,6 +379,7 @@ export const apiOperations: OperationDoc[] = [
   {
     method: 'put',
     path: '/care/workdays/{year}',
+    operationId: 'setCareWorkdays',
     summary:
       'Replace a year’s working-day overrides: the days the State Council’s arrangement makes rest or working days (chair, admin)',
     auth: true,
@@ -274,9 +393,11 @@ export const apiOperations: OperationDoc[] = [
   {
     method: 'get',
     path: '/care/ledger',
+    operationId: 'getCareLedger',
     summary:
       'The care ledger of a year with totals per branch and occasion (officers: their branch; chair, admin, auditor)',
     auth: true,
+    response: ledgerResponse,
     parameters: [
       { name: 'year', in: 'query', required: true },
       { name: 'branch', in: 'query' },
@@ -286,8 +407,10 @@ export const apiOperations: OperationDoc[] = [
   {
     method: 'get',
     path: '/care/ledger.csv',
+    operationId: 'getCareLedgerCsv',
     summary: 'The same as CSV, with subtotals and a total',
     auth: true,
+    produces: 'text/csv',
     parameters: [
       { name: 'year', in: 'query', required: true },
       { name: 'branch', in: 'query' },
@@ -297,6 +420,7 @@ export const apiOperations: OperationDoc[] = [
   {
     method: 'post',
     path: '/care/requests',
+    operationId: 'createCareRequest',
     summary: 'Report a life event (officers for their branch; chair, admin)',
     auth: true,
     request: careRequestBody,
@@ -305,14 +429,17 @@ export const apiOperations: OperationDoc[] = [
   {
     method: 'get',
     path: '/care/requests',
-    summary: 'Life-event requests (officers: their branch)',
+    operationId: 'listCareRequests',
+    summary: 'Life-event requests, with whom each is for (officers: their branch; chair, admin)',
     auth: true,
+    response: careRequestListResponse,
     parameters: [{ name: 'status', in: 'query' }],
   },
   ...(['approve', 'reject'] as const).map(
     (d): OperationDoc => ({
       method: 'post',
       path: `/care/requests/{id}/${d}`,
+      operationId: `${d}CareRequest`,
       summary: `${d === 'approve' ? 'Approve (and grant)' : 'Reject, with a reason'}: the chair`,
       auth: true,
       request: decisionBody,
@@ -323,9 +450,37 @@ export const apiOperations: OperationDoc[] = [
   {
     method: 'get',
     path: '/reports/proposals',
-    summary: 'Counts per state, answered on time, satisfaction (committee, chair, admins)',
+    operationId: 'getProposalReport',
+    summary:
+      'Counts per state, answered on time, satisfaction, and per lead department (committee, chair, admins, auditors)',
     auth: true,
     parameters: [{ name: 'session', in: 'query', required: true }],
+  },
+  {
+    method: 'get',
+    path: '/reports/proposals.csv',
+    operationId: 'getProposalReportCsv',
+    summary:
+      'The report as CSV: one row per lead department (assigned, answered, on time, overdue, ratings, satisfied %) and a total row (committee, chair, admins, auditors)',
+    auth: true,
+    produces: 'text/csv',
+    parameters: [{ name: 'session', in: 'query', required: true }],
+    responses: { '400': 'Invalid session' },
+  },
+  {
+    method: 'get',
+    path: '/reports/dashboard',
+    operationId: 'getDashboard',
+    summary:
+      "The chair's dashboard: members by branch and status; the year's care against the caps by category, month, branch and occasion; the session's proposals by state and the overdue ones; letters waiting for a first answer and their age; the next holidays with their dispatch day (调休-aware) and how many members each reaches. Chair, admins, auditors: the union (or `branch`); officers: their branch, without proposals and letters",
+    auth: true,
+    response: dashboardResponse,
+    parameters: [
+      { name: 'year', in: 'query', description: 'YYYY, default this year (Shanghai)' },
+      { name: 'branch', in: 'query', description: 'One branch (officers: their own only)' },
+      { name: 'session', in: 'query', description: 'Congress session, default the current one' },
+    ],
+    responses: { '400': 'Invalid query' },
   },
   ...voiceOperations,
   ...activityOperations,

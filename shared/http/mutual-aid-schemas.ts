@@ -22,3 +22,5 @@ export const windowResponse = z.object({
   reminderDaysBefore: z.array(z.number()),
   state: z.enum(['not_open', 'open', 'closed']),
 });
+
+export const windowListResponse = z.object({ items: z.array(windowResponse) });

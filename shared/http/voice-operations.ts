@@ -38,6 +38,7 @@ export const voiceOperations: OperationDoc[] = [
   {
     method: 'post',
     path: '/letters',
+    operationId: 'writeLetter',
     summary:
       'Write to the chair (主席信箱; members): subject, text, category (教学科研, 后勤保障, 薪酬福利, 工会工作, 其他), chairOnly hides it from all but the chair',
     auth: true,
@@ -48,6 +49,7 @@ export const voiceOperations: OperationDoc[] = [
   {
     method: 'get',
     path: '/letters',
+    operationId: 'listLetters',
     summary:
       "Letters, newest first: the chair every one, the chair's delegates all but chair-only ones, everyone else their own",
     auth: true,
@@ -66,6 +68,7 @@ export const voiceOperations: OperationDoc[] = [
   {
     method: 'get',
     path: '/letters/settings',
+    operationId: 'getMailboxSettings',
     summary: "The mailbox settings: the chair's delegates and the reminder's days (chair, admin)",
     auth: true,
     response: mailboxSettingsResponse,
@@ -73,6 +76,7 @@ export const voiceOperations: OperationDoc[] = [
   {
     method: 'put',
     path: '/letters/settings',
+    operationId: 'setMailboxSettings',
     summary:
       "Name the chair's delegates (工号) and the days before an unanswered letter is reminded (default 7); the chair, whose work email gets the reminders",
     auth: true,
@@ -83,6 +87,7 @@ export const voiceOperations: OperationDoc[] = [
   {
     method: 'get',
     path: '/letters/{id}',
+    operationId: 'getLetter',
     summary: 'One letter with its answers (its writer, the chair, the chair’s delegates unless chair-only)',
     auth: true,
     response: letterWithAnswersResponse,
@@ -92,6 +97,7 @@ export const voiceOperations: OperationDoc[] = [
   {
     method: 'post',
     path: '/letters/{id}/delegate',
+    operationId: 'delegateLetter',
     summary: "Hand a letter to one of the chair's delegates (the chair); they are mailed",
     auth: true,
     request: delegateLetterBody,
@@ -106,6 +112,7 @@ export const voiceOperations: OperationDoc[] = [
   {
     method: 'post',
     path: '/letters/{id}/answer',
+    operationId: 'answerLetter',
     summary:
       'Answer a letter (the chair, or the delegate it was handed to); every answer is kept and mailed to the writer',
     auth: true,
@@ -117,6 +124,7 @@ export const voiceOperations: OperationDoc[] = [
   {
     method: 'post',
     path: '/letters/{id}/close',
+    operationId: 'closeLetter',
     summary:
       'Close a letter (its writer, the chair, or the delegate it was handed to), with an optional note',
     auth: true,
@@ -128,15 +136,28 @@ export const voiceOperations: OperationDoc[] = [
   {
     method: 'get',
     path: '/reports/letters',
+    operationId: 'getLetterReport',
     summary:
-      'The year’s letters by category: count, answered, median and maximum days to the first answer (chair, admin)',
+      'The year’s letters by category: count, answered, median and maximum days to the first answer (chair, admin, auditor)',
     auth: true,
     response: letterReportResponse,
     parameters: [{ name: 'year', in: 'query', required: true }],
   },
   {
+    method: 'get',
+    path: '/reports/letters.csv',
+    operationId: 'getLetterReportCsv',
+    summary:
+      'The same report as CSV: one row per category and a total row, days to the first answer (chair, admin, auditor)',
+    auth: true,
+    produces: 'text/csv',
+    parameters: [{ name: 'year', in: 'query', required: true }],
+    responses: { '400': 'Invalid year' },
+  },
+  {
     method: 'post',
     path: '/surveys',
+    operationId: 'createSurvey',
     summary:
       'Draft a survey (会员评家; chair, admin): rating (1–5), choice and text questions, an open window opensOn–closesOn',
     auth: true,
@@ -147,6 +168,7 @@ export const voiceOperations: OperationDoc[] = [
   {
     method: 'get',
     path: '/surveys',
+    operationId: 'listSurveys',
     summary:
       'Surveys, newest first, with their window (not_open | open | closed); drafts only for the chair and admins',
     auth: true,
@@ -155,6 +177,7 @@ export const voiceOperations: OperationDoc[] = [
   {
     method: 'get',
     path: '/surveys/{id}',
+    operationId: 'getSurvey',
     summary: 'One survey, with its window and whether the caller has answered it',
     auth: true,
     response: surveyOfMineResponse,
@@ -164,6 +187,7 @@ export const voiceOperations: OperationDoc[] = [
   {
     method: 'post',
     path: '/surveys/{id}/publish',
+    operationId: 'publishSurvey',
     summary: 'Publish a draft (chair, admin): members answer it within its window',
     auth: true,
     response: surveyViewResponse,
@@ -174,6 +198,7 @@ export const voiceOperations: OperationDoc[] = [
   {
     method: 'post',
     path: '/surveys/{id}/close',
+    operationId: 'closeSurvey',
     summary: 'Close a published survey before its closing date (chair, admin); its results can then be read',
     auth: true,
     response: surveyViewResponse,
@@ -184,6 +209,7 @@ export const voiceOperations: OperationDoc[] = [
   {
     method: 'post',
     path: '/surveys/{id}/answers',
+    operationId: 'answerSurvey',
     summary:
       'Answer a survey, once (members). Stored anonymously: the answer without the member, apart from the marker that they answered; nothing of it comes back',
     auth: true,
@@ -201,6 +227,7 @@ export const voiceOperations: OperationDoc[] = [
   {
     method: 'get',
     path: '/surveys/{id}/results',
+    operationId: 'getSurveyResults',
     summary:
       'Aggregate results per branch once the survey is closed (chair, admin; officers their branch): rating mean and distribution, choice counts, texts without authors; no breakdown of a branch with fewer than 5 answers',
     auth: true,
@@ -214,6 +241,7 @@ export const voiceOperations: OperationDoc[] = [
   {
     method: 'post',
     path: '/suggestions',
+    operationId: 'createSuggestion',
     summary: 'Post a suggestion (建言献策; members)',
     auth: true,
     response: suggestionResponse,
@@ -223,6 +251,7 @@ export const voiceOperations: OperationDoc[] = [
   {
     method: 'get',
     path: '/suggestions',
+    operationId: 'listSuggestions',
     summary:
       'Suggestions, newest first: officers, the chair, admins and delegates every one, others their own',
     auth: true,
@@ -237,6 +266,7 @@ export const voiceOperations: OperationDoc[] = [
   {
     method: 'get',
     path: '/suggestions/{id}',
+    operationId: 'getSuggestion',
     summary: 'One suggestion (its author, officers, delegates), with the proposal made of it',
     auth: true,
     response: suggestionResponse,
@@ -246,6 +276,7 @@ export const voiceOperations: OperationDoc[] = [
   {
     method: 'post',
     path: '/suggestions/{id}/convert',
+    operationId: 'convertSuggestion',
     summary:
       "Turn a suggestion into a proposal draft of the caller's own (delegates); title and content default to the suggestion's",
     auth: true,

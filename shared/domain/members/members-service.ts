@@ -9,8 +9,15 @@ import type { EmployeeHired, HrEvent } from '../../../events/hr.ts';
 import { MEMBERS_SOURCE } from '../../../events/members.ts';
 import { Conflict, Forbidden, InvalidInput, NotFound } from '../errors.ts';
 import { hasAnyRole, type Principal } from '../principal.ts';
-import { type ApplyDeps, applyHrEvents } from './apply-hr-events.ts';
-import { type Branch, type Member, type MemberStatus, stampOf } from './member.ts';
+import { type ApplyDeps, applyHrEvents, type MemberRepository } from './apply-hr-events.ts';
+import {
+  addHistory,
+  type Branch,
+  branchOfDepartment,
+  type Member,
+  type MemberStatus,
+  stampOf,
+} from './member.ts';
 
 export interface DepartmentMapping {
   departmentCode: string;
@@ -35,6 +42,11 @@ export interface MemberDirectory {
   byMemberId(memberId: string): Promise<Member | undefined>;
   list(query: MemberQuery): Promise<{ items: Member[]; cursor?: string }>;
   departments(): Promise<DepartmentMapping[]>;
+  /**
+   * Departments of current members (active, retired) whom no mapping placed: they sit under the
+   * school union by default. Read from the school union's own members, not the whole table.
+   */
+  placedByDefault(): Promise<Array<{ code: string; name: string; members: number }>>;
   putDepartment(mapping: DepartmentMapping): Promise<void>;
 }
 
@@ -42,8 +54,37 @@ export interface MembersDeps extends ApplyDeps {
   directory: MemberDirectory;
 }
 
-/** What the API shows of a member: no internal stamps or keys. */
-export const memberView = (m: Member) => ({
+/**
+ * Where a transfer HR announced ahead will place the member on its effective date: the new
+ * department, the branch that department maps to (as apply-transfers will map it, were the date
+ * today), and the date. Null when none is pending: a later placement or the transfer itself
+ * settles it.
+ */
+export const pendingTransferOf = (m: Member, branches: ReadonlyMap<string, Branch>) =>
+  m.pendingPlacement
+    ? {
+        department: m.pendingPlacement.department,
+        branch: branchOfDepartment(m.pendingPlacement.department.code, branches),
+        effectiveDate: m.pendingPlacement.effectiveDate,
+      }
+    : null;
+
+/** The branches of the departments announced transfers lead to, in one read (none when none). */
+export const pendingBranches = async (
+  members: readonly Member[],
+  repo: Pick<MemberRepository, 'branchesFor'>,
+): Promise<ReadonlyMap<string, Branch>> => {
+  const codes = [
+    ...new Set(members.flatMap((m) => (m.pendingPlacement ? [m.pendingPlacement.department.code] : []))),
+  ];
+  return codes.length > 0 ? repo.branchesFor(codes) : new Map();
+};
+
+/**
+ * What the API shows of a member: no internal stamps or keys. `branches` maps the department of
+ * a pending transfer (pendingBranches).
+ */
+export const memberView = (m: Member, branches: ReadonlyMap<string, Branch>) => ({
   memberId: m.memberId,
   employeeId: m.employeeId,
   membershipNumber: m.membershipNumber ?? null,
@@ -59,9 +100,14 @@ export const memberView = (m: Member) => ({
   womenFederation: m.womenFederation ?? false,
   hireDate: m.hireDate ?? null,
   joinedOn: m.joinedOn ?? null,
+  pendingTransfer: pendingTransferOf(m, branches),
   version: m.version,
 });
 export type MemberView = ReturnType<typeof memberView>;
+
+/** The view of one member, with its pending transfer's branch read. */
+export const viewOf = async (m: Member, deps: Pick<MembersDeps, 'repo'>) =>
+  memberView(m, await pendingBranches([m], deps.repo));
 
 const isManager = (p: Principal) => hasAnyRole(p, 'chair', 'admin');
 const isOfficerOf = (p: Principal, branch: string | undefined) =>
@@ -74,14 +120,45 @@ const canSee = (p: Principal, m: Member) =>
 export const myMembership = async (p: Principal, deps: MembersDeps) => {
   const m = await deps.directory.byEmployee(p.sub);
   if (!m?.enrolled) throw new NotFound('您还不是工会会员 / You are not a member of the union');
-  return memberView(m);
+  return viewOf(m, deps);
 };
 
 export const getMember = async (p: Principal, memberId: string, deps: MembersDeps) => {
   const m = await deps.directory.byMemberId(memberId);
   if (!m?.enrolled) throw new NotFound('会员不存在 / No such member');
   if (!canSee(p, m)) throw new Forbidden('无权查看该会员 / You may not see this member');
-  return memberView(m);
+  return viewOf(m, deps);
+};
+
+/**
+ * A member's history of status and placement, oldest first, with where they stand now. Members
+ * stored before the history was kept have only the facts that arrived since: `current` still
+ * says since when the status and the placement hold.
+ */
+export const memberHistory = async (p: Principal, memberId: string, deps: MembersDeps) => {
+  const m = await deps.directory.byMemberId(memberId);
+  if (!m?.enrolled) throw new NotFound('会员不存在 / No such member');
+  if (!canSee(p, m)) throw new Forbidden('无权查看该会员 / You may not see this member');
+  return {
+    memberId: m.memberId,
+    current: {
+      status: m.status ?? null,
+      statusSince: m.statusSince ?? null,
+      department: m.department ?? null,
+      branch: m.branch ?? null,
+      placementSince: m.placementSince ?? null,
+      joinedOn: m.joinedOn ?? null,
+    },
+    items: (m.history ?? []).map((e) => ({
+      kind: e.kind,
+      on: e.on,
+      at: e.at,
+      status: e.status ?? null,
+      department: e.department ?? null,
+      branch: e.branch ?? null,
+      reason: e.reason ?? null,
+    })),
+  };
 };
 
 /**
@@ -102,7 +179,11 @@ export const listMembers = async (p: Principal, queryInput: Input<MemberQuery>, 
     query = { ...query, branch: p.branch };
   }
   const page = await deps.directory.list(query);
-  return { items: page.items.map(memberView), ...(page.cursor ? { cursor: page.cursor } : {}) };
+  const branches = await pendingBranches(page.items, deps.repo);
+  return {
+    items: page.items.map((m) => memberView(m, branches)),
+    ...(page.cursor ? { cursor: page.cursor } : {}),
+  };
 };
 
 export type ManualEnrolment = Omit<EmployeeHired, 'eventId' | 'occurredAt'>;
@@ -136,7 +217,7 @@ export const enrolManually = async (p: Principal, enrolment: Input<ManualEnrolme
   await applyHrEvents([event], deps, 'manual');
   const m = await deps.directory.byEmployee(input.employeeId);
   if (!m?.enrolled) throw new Conflict('入会未完成，请重试 / The enrolment did not complete; try again');
-  return memberView(m);
+  return viewOf(m, deps);
 };
 
 /** Leaving the union (退会): membership is voluntary. The member, their officer, the chair or an admin. */
@@ -166,6 +247,7 @@ export const leaveUnion = async (
     updatedAt: now.toISOString(),
     version: m.version + 1,
   };
+  addHistory(next, { kind: 'status', on: today, at: now.toISOString(), status: 'left', reason: 'withdrew' });
   const event: DomainEvent = {
     source: MEMBERS_SOURCE,
     detailType: 'MemberLeft',
@@ -183,12 +265,24 @@ export const leaveUnion = async (
   const saved = await deps.repo.save({ members: [next], counters: [], events: [event] });
   if (saved === 'conflict')
     throw new Conflict('会员信息刚被修改，请重试 / The member changed meanwhile; try again');
-  return memberView(next);
+  return viewOf(next, deps);
 };
 
 export const listDepartments = async (p: Principal, deps: MembersDeps) => {
   if (!isManager(p) && !p.roles.has('officer')) throw new Forbidden('仅工会干部可查看 / Officers only');
-  return { items: await deps.directory.departments() };
+  const [items, placed] = await Promise.all([deps.directory.departments(), deps.directory.placedByDefault()]);
+  const mapped = new Set(items.map((i) => i.departmentCode));
+  return {
+    items,
+    // Unknown departments first in the page: `mapped` ones were mapped after their members were
+    // placed (they stay under the school union until HR moves them); the others have no mapping.
+    unknownDepartments: placed
+      .map((d) => ({ ...d, mapped: mapped.has(d.code) }))
+      .sort(
+        (a, b) =>
+          Number(a.mapped) - Number(b.mapped) || b.members - a.members || a.code.localeCompare(b.code),
+      ),
+  };
 };
 
 export const mapDepartment = async (

@@ -6,7 +6,9 @@
 import type { DomainEvent } from '../../../events/domain.ts';
 import { PROPOSALS_SOURCE } from '../../../events/proposals.ts';
 import { Conflict, Forbidden, InvalidInput, NotFound, PreconditionFailed } from '../errors.ts';
+import type { Precondition } from '../precondition.ts';
 import { hasAnyRole, type Principal } from '../principal.ts';
+import { shanghaiDate } from '../time.ts';
 import {
   formatProposalNumber,
   isPublished,
@@ -149,32 +151,23 @@ export const proposalHistory = async (actor: Principal, id: string, deps: Propos
   return { items: await deps.store.history(id) };
 };
 
-/** `"v3"` ↔ 3; a weak or quoted tag is accepted as clients send it. */
+/** A proposal's ETag: its version, as a strong entity tag (`"v3"`). */
 export const etagOf = (p: Proposal) => `"v${p.version}"`;
-const versionFromIfMatch = (ifMatch: string | undefined): number | undefined => {
-  if (ifMatch === undefined || ifMatch.trim() === '*') return undefined;
-  const m = /^(?:W\/)?"?v?(\d+)"?$/.exec(ifMatch.trim());
-  if (!m)
-    throw new InvalidInput('If-Match 无效 / If-Match must be the ETag of the proposal', {
-      errors: [{ field: 'If-Match', message: 'invalid' }],
-    });
-  return Number(m[1]);
-};
 
 export const actOnProposal = async (
   actor: Principal,
   id: string,
   action: ProposalAction,
   body: Input<ActionInput>,
-  ifMatch: string | undefined,
+  ifMatch: Precondition | undefined,
   deps: ProposalDeps,
 ) => {
-  const expected = versionFromIfMatch(ifMatch);
   let input: ActionInput | undefined;
   for (let attempt = 1; ; attempt++) {
     const p = await loadVisible(actor, id, deps);
-    if (expected !== undefined && expected !== p.version) {
+    if (ifMatch && !ifMatch.holds(etagOf(p))) {
       throw new PreconditionFailed('提案已被修改，请刷新后重试 / The proposal changed since you read it', {
+        etag: etagOf(p),
         version: p.version,
         state: p.state,
       });
@@ -230,10 +223,8 @@ export const actOnProposal = async (
       ...(counter ? { counter } : {}),
     });
     if (saved === 'saved') return result.next;
-    // Someone else changed it (or took the number) meanwhile: with If-Match that is a 412, else try again.
-    if (expected !== undefined) {
-      throw new PreconditionFailed('提案已被修改，请刷新后重试 / The proposal changed since you read it');
-    }
+    // Someone else changed it (or took the number) meanwhile: load it again. An If-Match that
+    // named the version just replaced no longer holds (412 above); `*` or none tries again.
     if (attempt >= 5) throw new Conflict('提案正被频繁修改，请重试 / The proposal is busy; try again');
   }
 };
@@ -246,14 +237,14 @@ export const editDraft = async (
   actor: Principal,
   id: string,
   body: Input<{ title?: string; content?: string; category?: string | null }>,
-  ifMatch: string | undefined,
+  ifMatch: Precondition | undefined,
   deps: ProposalDeps,
 ) => {
-  const expected = versionFromIfMatch(ifMatch);
   const p = await loadVisible(actor, id, deps);
   if (p.author.id !== actor.sub) throw new Forbidden('仅提案人可修改 / Only the proposer edits a proposal');
-  if (expected !== undefined && expected !== p.version) {
+  if (ifMatch && !ifMatch.holds(etagOf(p))) {
     throw new PreconditionFailed('提案已被修改，请刷新后重试 / The proposal changed since you read it', {
+      etag: etagOf(p),
       version: p.version,
       state: p.state,
     });
@@ -355,16 +346,40 @@ export const listProposals = async (
 };
 
 const REPORT_ROLES = ['committee', 'chair', 'admin'] as const;
+/** The report's readers: the auditor (经审) reads reports too, and changes nothing. */
+const REPORT_READERS = [...REPORT_ROLES, 'auditor'] as const;
 
 /** End of the due date in Asia/Shanghai: an answer that day is on time. */
 const answeredOnTime = (p: Proposal, answerAt: string) =>
   p.assignment !== null && Date.parse(answerAt) < Date.parse(`${p.assignment.dueDate}T24:00:00+08:00`);
 
+/** A lead department's figures: what it was given, answered (on time), has overdue, and how it was rated. */
+const departmentFigures = (department: string, of: Proposal[], today: string) => {
+  const finalRatings = of.filter((p) => p.state === 'closed' && p.feedback).map((p) => p.feedback!.rating);
+  const count = (r: string) => finalRatings.filter((x) => x === r).length;
+  const rated = finalRatings.length;
+  return {
+    department,
+    assigned: of.length,
+    answered: of.filter((p) => p.answer !== null || p.ratings.length > 0).length,
+    answeredOnTime: of.filter((p) => p.answer && answeredOnTime(p, p.answer.at)).length,
+    overdue: of.filter((p) => p.state === 'assigned' && p.assignment!.dueDate < today).length,
+    rated,
+    satisfied: count('satisfied'),
+    basicallySatisfied: count('basically_satisfied'),
+    dissatisfied: count('dissatisfied'),
+    satisfiedShare: rated ? (count('satisfied') + count('basically_satisfied')) / rated : null,
+  };
+};
+
 export const proposalReport = async (actor: Principal, session: Input<string>, deps: ProposalDeps) => {
-  if (!hasAnyRole(actor, ...REPORT_ROLES))
-    throw new Forbidden('仅提案委员会、主席、管理员 / Committee, chair and admins only');
+  if (!hasAnyRole(actor, ...REPORT_READERS))
+    throw new Forbidden('仅提案委员会、主席、管理员、经审 / Committee, chair, admins and auditors only');
   const s = session();
   const all = await deps.store.session(s);
+  const today = shanghaiDate(deps.now());
+  const assigned = all.filter((p) => p.assignment !== null);
+  const departments = [...new Set(assigned.map((p) => p.assignment!.department))].sort();
   const byState = Object.fromEntries(
     PROPOSAL_STATES.filter((state) => isPublished(state)).map((state) => [
       state,
@@ -390,6 +405,14 @@ export const proposalReport = async (actor: Principal, session: Input<string>, d
       /** Share of closed proposals rated satisfied or basically satisfied. */
       satisfiedShare: rated ? (count('satisfied') + count('basically_satisfied')) / rated : null,
     },
+    /** Per lead department (承办单位), by the department a proposal is (last) assigned to. */
+    byDepartment: departments.map((d) =>
+      departmentFigures(
+        d,
+        assigned.filter((p) => p.assignment!.department === d),
+        today,
+      ),
+    ),
   };
 };
 
