@@ -26,6 +26,8 @@ import {
 import { fakeApi, mountWithApp, signInAs } from './support';
 
 enableAutoUnmount(afterEach);
+// The first mount of a file loads Element Plus's components: 8 s seen on a loaded machine, over the 5 s default.
+vi.setConfig({ testTimeout: 30_000 });
 afterEach(() => {
   vi.unstubAllGlobals();
   setAccessToken(null);

@@ -7,6 +7,7 @@
  * delegate answers, the member reads the answer and closes it; a member posts a suggestion and a
  * delegate turns it into a proposal draft. axe and screenshots on every page (browser.ts).
  */
+import { readFileSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api, hiredEvent, publish, token, uniqueId, waitIdle } from '../support.ts';
@@ -362,11 +363,25 @@ describe("the chair's mailbox in the browser", () => {
     await delegate.goto(`${baseUrl()}/letters/${secret.body.id}`);
     await delegate.getByText('没有找到该内容，或您无权查看').waitFor();
 
-    // The year's report.
+    // The year's report, and its CSV through the API's own route.
     await visit(chair, '/letters/report', 'letters-report');
     const services = chair.locator('[data-category="后勤保障"]');
-    expect(Number(await services.locator('td').first().textContent())).toBeGreaterThanOrEqual(1);
-    await Promise.all([chair, member, delegate].map((p) => p.context().close()));
+    const counted = Number(await services.locator('td').first().textContent());
+    expect(counted).toBeGreaterThanOrEqual(1);
+    const [download] = await Promise.all([
+      chair.waitForEvent('download'),
+      chair.getByTestId('report-csv').click(),
+    ]);
+    const year = shanghaiDay().slice(0, 4);
+    expect(download.suggestedFilename()).toBe(`letters-report-${year}.csv`);
+    const csv = readFileSync((await download.path())!, 'utf8');
+    expect(csv).toContain('类别_category');
+    expect(csv).toMatch(new RegExp(`${year},后勤保障,${counted},`));
+    // An auditor reads it too (counts and days, no letter).
+    const auditor = await signInAs(browser, { sub: uniqueId('VWU'), roles: ['auditor'] });
+    await visit(auditor, '/letters/report', 'letters-report-auditor');
+    await auditor.getByTestId('letter-report').waitFor();
+    await Promise.all([chair, member, delegate, auditor].map((p) => p.context().close()));
   });
 });
 

@@ -46,8 +46,10 @@ export const LETTER_STATES: readonly LetterState[] = ['open', 'answered', 'close
 export const QUESTION_KINDS: readonly QuestionKind[] = ['rating', 'choice', 'text'];
 /** Who reads every suggestion (the others read their own): shared/domain/voice/suggestions.ts. */
 export const SUGGESTION_READERS = ['officer', 'chair', 'admin', 'delegate'] as const;
-/** Who drafts, publishes and closes surveys, and reads the mailbox settings and report. */
+/** Who drafts, publishes and closes surveys, and reads the mailbox settings. */
 export const SURVEY_MANAGERS = ['chair', 'admin'] as const;
+/** Who reads the letters report (counts and days, no letter's text): shared/domain/voice/letters.ts. */
+export const REPORT_READERS = ['chair', 'admin', 'auditor'] as const;
 /** Below this many answers a branch shows no breakdown (shared/domain/voice/surveys.ts). */
 export const MIN_BREAKDOWN = 5;
 
@@ -82,6 +84,22 @@ export const saveMailboxSettings = (body: { delegates: string[]; reminderDays?: 
   call(api.PUT('/letters/settings', { body }));
 export const letterReport = (year: string) =>
   call(api.GET('/reports/letters', { params: { query: { year } } }));
+/** The same report as CSV, through the client (it carries the token a plain link would not). */
+export const letterReportCsv = async (year: string) =>
+  (await call(api.GET('/reports/letters.csv', { params: { query: { year } }, parseAs: 'blob' })))
+    .data as unknown as Blob;
+
+/** Hands a file to the browser's download (an object URL clicked, then released). */
+export const saveFile = (blob: Blob, filename: string) => {
+  const url = URL.createObjectURL(blob);
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = filename;
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+};
 
 // --- Surveys -----------------------------------------------------------------------------------
 

@@ -7,7 +7,7 @@
  */
 import { defineArea, page } from '../app/area';
 import { ROLES } from '../app/auth/roles';
-import { SUGGESTION_READERS } from './api';
+import { REPORT_READERS, SUGGESTION_READERS } from './api';
 import { messages } from './messages';
 
 const EVERYONE = ROLES;
@@ -43,7 +43,7 @@ export default defineArea({
     page('/letters/settings', 'letters-settings', () => import('./pages/MailboxSettingsPage.vue'), MANAGERS, {
       title: 'voice.settings.title',
     }),
-    page('/letters/report', 'letters-report', () => import('./pages/LetterReportPage.vue'), MANAGERS, {
+    page('/letters/report', 'letters-report', () => import('./pages/LetterReportPage.vue'), REPORT_READERS, {
       title: 'voice.report.title',
     }),
     page('/letters/:id', 'letter', () => import('./pages/LetterPage.vue'), EVERYONE, {

@@ -265,6 +265,7 @@ export const messages = {
       max: '最长天数',
       total: '合计',
       daysHint: '天数：从来信到首次答复，精确到 0.1 天，只计已答复的信；“—”表示没有已答复的信。',
+      csv: '下载 {year} 年统计（CSV）',
     },
     suggestions: {
       title: '建言献策',
@@ -580,6 +581,7 @@ export const messages = {
       total: 'Total',
       daysHint:
         'Days from writing to the first answer, to a tenth of a day, over answered letters only; “—” means none is answered.',
+      csv: 'Download {year} as CSV',
     },
     suggestions: {
       title: 'Suggestions',
