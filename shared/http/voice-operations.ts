@@ -6,15 +6,28 @@ import type { OperationDoc } from './openapi.ts';
 import {
   answerLetterBody,
   closeLetterBody,
+  convertedSuggestionResponse,
   convertSuggestionBody,
   delegateLetterBody,
   emptyBody,
   letterBody,
+  letterListResponse,
+  letterReportResponse,
   letterResponse,
+  letterWithAnswersResponse,
   mailboxSettingsBody,
+  mailboxSettingsResponse,
   suggestionBody,
+  suggestionListResponse,
+  suggestionResponse,
   surveyAnswerBody,
+  surveyAnsweredResponse,
   surveyBody,
+  surveyListResponse,
+  surveyOfMineResponse,
+  surveyResponse,
+  surveyResultsResponse,
+  surveyViewResponse,
 } from './voice-schemas.ts';
 
 const surveyId = { name: 'id', in: 'path' as const, required: true, description: 'survey id' };
@@ -30,7 +43,7 @@ export const voiceOperations: OperationDoc[] = [
       'Write to the chair (主席信箱; members): subject, text, category (教学科研, 后勤保障, 薪酬福利, 工会工作, 其他), chairOnly hides it from all but the chair',
     auth: true,
     request: letterBody,
-    response: letterResponse,
+    response: letterWithAnswersResponse,
     responses: { '201': 'Written', '400': 'Invalid body (the failing fields)', '403': 'Not a member' },
   },
   {
@@ -40,6 +53,7 @@ export const voiceOperations: OperationDoc[] = [
     summary:
       "Letters, newest first: the chair every one, the chair's delegates all but chair-only ones, everyone else their own",
     auth: true,
+    response: letterListResponse,
     parameters: [
       { name: 'year', in: 'query' },
       { name: 'category', in: 'query' },
@@ -57,6 +71,7 @@ export const voiceOperations: OperationDoc[] = [
     operationId: 'getMailboxSettings',
     summary: "The mailbox settings: the chair's delegates and the reminder's days (chair, admin)",
     auth: true,
+    response: mailboxSettingsResponse,
   },
   {
     method: 'put',
@@ -65,6 +80,7 @@ export const voiceOperations: OperationDoc[] = [
     summary:
       "Name the chair's delegates (工号) and the days before an unanswered letter is reminded (default 7); the chair, whose work email gets the reminders",
     auth: true,
+    response: mailboxSettingsResponse,
     request: mailboxSettingsBody,
     responses: { '400': 'Invalid body (the failing fields)' },
   },
@@ -74,6 +90,7 @@ export const voiceOperations: OperationDoc[] = [
     operationId: 'getLetter',
     summary: 'One letter with its answers (its writer, the chair, the chair’s delegates unless chair-only)',
     auth: true,
+    response: letterWithAnswersResponse,
     parameters: [letterId],
     responses: { '404': 'No such letter, or not one the caller may see' },
   },
@@ -123,6 +140,7 @@ export const voiceOperations: OperationDoc[] = [
     summary:
       'The year’s letters by category: count, answered, median and maximum days to the first answer (chair, admin, auditor)',
     auth: true,
+    response: letterReportResponse,
     parameters: [{ name: 'year', in: 'query', required: true }],
   },
   {
@@ -143,6 +161,7 @@ export const voiceOperations: OperationDoc[] = [
     summary:
       'Draft a survey (会员评家; chair, admin): rating (1–5), choice and text questions, an open window opensOn–closesOn',
     auth: true,
+    response: surveyResponse,
     request: surveyBody,
     responses: { '201': 'Drafted', '400': 'Invalid body (the failing fields)' },
   },
@@ -153,6 +172,7 @@ export const voiceOperations: OperationDoc[] = [
     summary:
       'Surveys, newest first, with their window (not_open | open | closed); drafts only for the chair and admins',
     auth: true,
+    response: surveyListResponse,
   },
   {
     method: 'get',
@@ -160,6 +180,7 @@ export const voiceOperations: OperationDoc[] = [
     operationId: 'getSurvey',
     summary: 'One survey, with its window and whether the caller has answered it',
     auth: true,
+    response: surveyOfMineResponse,
     parameters: [surveyId],
     responses: { '404': 'No such survey (a draft for anyone but the chair and admins)' },
   },
@@ -169,6 +190,7 @@ export const voiceOperations: OperationDoc[] = [
     operationId: 'publishSurvey',
     summary: 'Publish a draft (chair, admin): members answer it within its window',
     auth: true,
+    response: surveyViewResponse,
     request: emptyBody,
     parameters: [surveyId],
     responses: { '404': 'No such survey', '409': 'Not a draft' },
@@ -179,6 +201,7 @@ export const voiceOperations: OperationDoc[] = [
     operationId: 'closeSurvey',
     summary: 'Close a published survey before its closing date (chair, admin); its results can then be read',
     auth: true,
+    response: surveyViewResponse,
     request: emptyBody,
     parameters: [surveyId],
     responses: { '404': 'No such survey', '409': 'Not published' },
@@ -190,6 +213,7 @@ export const voiceOperations: OperationDoc[] = [
     summary:
       'Answer a survey, once (members). Stored anonymously: the answer without the member, apart from the marker that they answered; nothing of it comes back',
     auth: true,
+    response: surveyAnsweredResponse,
     request: surveyAnswerBody,
     parameters: [surveyId],
     responses: {
@@ -207,6 +231,7 @@ export const voiceOperations: OperationDoc[] = [
     summary:
       'Aggregate results per branch once the survey is closed (chair, admin; officers their branch): rating mean and distribution, choice counts, texts without authors; no breakdown of a branch with fewer than 5 answers',
     auth: true,
+    response: surveyResultsResponse,
     parameters: [
       surveyId,
       { name: 'branch', in: 'query', description: 'One branch (officers: only their own)' },
@@ -219,6 +244,7 @@ export const voiceOperations: OperationDoc[] = [
     operationId: 'createSuggestion',
     summary: 'Post a suggestion (建言献策; members)',
     auth: true,
+    response: suggestionResponse,
     request: suggestionBody,
     responses: { '201': 'Posted', '400': 'Invalid body (the failing fields)', '403': 'Not a member' },
   },
@@ -229,6 +255,7 @@ export const voiceOperations: OperationDoc[] = [
     summary:
       'Suggestions, newest first: officers, the chair, admins and delegates every one, others their own',
     auth: true,
+    response: suggestionListResponse,
     parameters: [
       { name: 'mine', in: 'query', description: 'true: only the caller’s own' },
       { name: 'limit', in: 'query', description: '1–200, default 50' },
@@ -242,6 +269,7 @@ export const voiceOperations: OperationDoc[] = [
     operationId: 'getSuggestion',
     summary: 'One suggestion (its author, officers, delegates), with the proposal made of it',
     auth: true,
+    response: suggestionResponse,
     parameters: [suggestionId],
     responses: { '404': 'No such suggestion' },
   },
@@ -252,6 +280,7 @@ export const voiceOperations: OperationDoc[] = [
     summary:
       "Turn a suggestion into a proposal draft of the caller's own (delegates); title and content default to the suggestion's",
     auth: true,
+    response: convertedSuggestionResponse,
     request: convertSuggestionBody,
     parameters: [suggestionId],
     responses: {

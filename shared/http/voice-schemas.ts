@@ -1,7 +1,8 @@
 /** Request schemas of the members' voice API (mailbox, surveys, suggestions): validation and the OpenAPI document share them. */
 import * as z from 'zod/mini';
 import { LETTER_CATEGORIES, LETTER_STATES } from '../domain/voice/letters.ts';
-import { QUESTION_KINDS } from '../domain/voice/surveys.ts';
+import { QUESTION_KINDS, SURVEY_STATES } from '../domain/voice/surveys.ts';
+import { proposalResponse } from './proposals-schemas.ts';
 
 const text = (max: number) => z.string().check(z.trim(), z.minLength(1), z.maxLength(max));
 const employeeId = z.string().check(z.regex(/^[\w.-]{1,64}$/));
@@ -39,6 +40,7 @@ export const mailboxSettingsBody = z.strictObject({
 
 export const letterReportQuery = z.strictObject({ year });
 
+/** A letter as the API shows it (shared/domain/voice/letters.ts), for the OpenAPI document. */
 export const letterResponse = z.object({
   id: z.string(),
   writer: z.string(),
@@ -48,11 +50,50 @@ export const letterResponse = z.object({
   chairOnly: z.boolean(),
   state: z.enum(LETTER_STATES),
   delegatedTo: z.nullable(z.string()),
+  delegatedAt: z.nullable(z.string()),
   answerCount: z.number(),
   year: z.number(),
   createdAt: z.string(),
   firstAnsweredAt: z.nullable(z.string()),
+  lastAnsweredAt: z.nullable(z.string()),
+  closedAt: z.nullable(z.string()),
+  closedBy: z.nullable(z.string()),
+  closingNote: z.nullable(z.string()),
+  updatedAt: z.string(),
   version: z.number(),
+});
+
+export const letterWithAnswersResponse = z.object({
+  ...letterResponse.shape,
+  answers: z.array(
+    z.object({ letterId: z.string(), seq: z.number(), text: z.string(), by: z.string(), at: z.string() }),
+  ),
+});
+
+export const letterListResponse = z.object({
+  items: z.array(letterResponse),
+  cursor: z.optional(z.string()),
+  /** Which reader the caller is: the chair (every letter), a delegate of the chair, or a writer (their own). */
+  reader: z.enum(['chair', 'delegate', 'writer']),
+});
+
+export const mailboxSettingsResponse = z.object({
+  chair: z.nullable(z.string()),
+  delegates: z.array(z.string()),
+  reminderDays: z.number(),
+  updatedAt: z.nullable(z.string()),
+});
+
+const categoryFigures = {
+  count: z.number(),
+  answered: z.number(),
+  medianDaysToFirstAnswer: z.nullable(z.number()),
+  maxDaysToFirstAnswer: z.nullable(z.number()),
+};
+export const letterReportResponse = z.object({
+  year: z.number(),
+  categories: z.array(z.object({ category: z.enum(LETTER_CATEGORIES), ...categoryFigures })),
+  total: z.object(categoryFigures),
 });
 
 // --- Surveys (会员评家) -------------------------------------------------------------------------
@@ -108,4 +149,111 @@ export const convertSuggestionBody = z.strictObject({
   title: z.optional(text(200)),
   content: z.optional(text(20_000)),
   category: z.optional(text(64)),
+});
+
+// --- Responses of the surveys and suggestions, for the OpenAPI document -------------------------
+
+const surveyQuestion = z.object({
+  id: z.string(),
+  kind: z.enum(QUESTION_KINDS),
+  prompt: z.string(),
+  options: z.optional(z.array(z.string())),
+  required: z.boolean(),
+});
+const surveyFields = {
+  id: z.string(),
+  title: z.string(),
+  description: z.nullable(z.string()),
+  questions: z.array(surveyQuestion),
+  opensOn: z.string(),
+  closesOn: z.string(),
+  state: z.enum(SURVEY_STATES),
+  createdBy: z.string(),
+  createdAt: z.string(),
+  publishedAt: z.nullable(z.string()),
+  closedAt: z.nullable(z.string()),
+  updatedAt: z.string(),
+  version: z.number(),
+};
+export const surveyResponse = z.object(surveyFields);
+/** With where its window stands today (Asia/Shanghai). */
+const surveyWindowField = { window: z.enum(['not_open', 'open', 'closed']) };
+export const surveyViewResponse = z.object({ ...surveyFields, ...surveyWindowField });
+export const surveyListResponse = z.object({ items: z.array(surveyViewResponse) });
+export const surveyOfMineResponse = z.object({
+  ...surveyFields,
+  ...surveyWindowField,
+  /** Whether the caller has answered it (the marker; never their answer). */
+  answeredByMe: z.boolean(),
+});
+export const surveyAnsweredResponse = z.object({ surveyId: z.string(), answered: z.boolean() });
+
+const questionResult = z.union([
+  z.object({
+    question: z.string(),
+    kind: z.literal('rating'),
+    prompt: z.string(),
+    answered: z.number(),
+    mean: z.nullable(z.number()),
+    distribution: z.object({ 1: z.number(), 2: z.number(), 3: z.number(), 4: z.number(), 5: z.number() }),
+  }),
+  z.object({
+    question: z.string(),
+    kind: z.literal('choice'),
+    prompt: z.string(),
+    answered: z.number(),
+    counts: z.record(z.string(), z.number()),
+  }),
+  z.object({
+    question: z.string(),
+    kind: z.literal('text'),
+    prompt: z.string(),
+    answered: z.number(),
+    texts: z.array(z.string()),
+  }),
+]);
+const branchResult = z.object({
+  branch: z.string(),
+  answers: z.number(),
+  suppressed: z.boolean(),
+  /** Present when the branch has the minimum of answers. */
+  questions: z.optional(z.array(questionResult)),
+  /** Present when it has not: why nothing is broken down. */
+  note: z.optional(z.string()),
+});
+/** Every branch's results (the chair, admins), or one branch's (an officer, or `?branch=`): then only `branches`. */
+export const surveyResultsResponse = z.object({
+  surveyId: z.string(),
+  title: z.string(),
+  minimumForBreakdown: z.number(),
+  branches: z.array(branchResult),
+  total: z.optional(z.number()),
+  smallBranchesPooled: z.optional(
+    z.nullable(
+      z.object({ branches: z.array(z.string()), answers: z.number(), questions: z.array(questionResult) }),
+    ),
+  ),
+  overall: z.optional(z.nullable(z.object({ answers: z.number(), questions: z.array(questionResult) }))),
+  unreported: z.optional(z.number()),
+  note: z.optional(z.string()),
+});
+
+export const suggestionResponse = z.object({
+  id: z.string(),
+  author: z.string(),
+  title: z.string(),
+  text: z.string(),
+  createdAt: z.string(),
+  proposalId: z.nullable(z.string()),
+  convertedBy: z.nullable(z.string()),
+  convertedAt: z.nullable(z.string()),
+});
+export const suggestionListResponse = z.object({
+  items: z.array(suggestionResponse),
+  cursor: z.optional(z.string()),
+});
+/** A suggestion turned into a proposal draft: both, as they now stand. */
+export const convertedSuggestionResponse = z.object({
+  suggestion: suggestionResponse,
+  proposal: proposalResponse,
 });

@@ -96,6 +96,14 @@ describe("the chair's mailbox", () => {
         (l) => l.id,
       );
     expect(await listed(chair)).toEqual(expect.arrayContaining([open.id, secret.id]));
+    // The list says which reader the caller is (delegates are named by 工号, not by a role).
+    const readerOf = async (who: string) =>
+      (await api('GET', '/letters?limit=1', { token: who })).body.reader as string;
+    expect([await readerOf(chair), await readerOf(deputy), await readerOf(writer)]).toEqual([
+      'chair',
+      'delegate',
+      'writer',
+    ]);
     const byDeputy = await listed(deputy);
     expect(byDeputy).toContain(open.id);
     expect(byDeputy).not.toContain(secret.id);

@@ -230,19 +230,26 @@ export type LetterFilters = Pick<LetterListQuery, 'year' | 'category' | 'state' 
 };
 
 /**
- * The chair lists every letter, the chair's delegates every letter but the chair-only ones,
- * everyone else their own.
+ * How the caller reads the mailbox: the chair every letter, the chair's delegates every letter
+ * but the chair-only ones, everyone else (a writer) their own. Delegates are named by 工号 in the
+ * settings, not by a role in the token: the list says which reader the caller is, so a page can
+ * offer a delegate the letters to handle.
  */
+export type LetterReader = 'chair' | 'delegate' | 'writer';
+export const letterReader = (actor: Principal, settings: MailboxSettings): LetterReader =>
+  isChair(actor) ? 'chair' : isDelegate(actor, settings) ? 'delegate' : 'writer';
+
 export const listLetters = async (actor: Principal, filters: Input<LetterFilters>, deps: LetterDeps) => {
   const settings = await deps.store.settings();
   const f = filters();
   const { mine, assignedToMe, ...rest } = f;
+  const reader = letterReader(actor, settings);
   let query: LetterListQuery = rest;
-  if (mine || (!isChair(actor) && !isDelegate(actor, settings))) query = { ...query, writer: actor.sub };
-  else if (!isChair(actor)) query = { ...query, excludeChairOnly: true };
+  if (mine || reader === 'writer') query = { ...query, writer: actor.sub };
+  else if (reader === 'delegate') query = { ...query, excludeChairOnly: true };
   if (assignedToMe) query = { ...query, delegatedTo: actor.sub };
   const page = await deps.store.list(query);
-  return { items: page.items, ...(page.cursor ? { cursor: page.cursor } : {}) };
+  return { items: page.items, ...(page.cursor ? { cursor: page.cursor } : {}), reader };
 };
 
 type LetterWrite = Parameters<LetterStore['save']>[0];

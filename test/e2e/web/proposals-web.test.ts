@@ -186,10 +186,11 @@ describe('proposals in the browser', () => {
     await page.getByTestId('forbidden').waitFor();
     expect(await page.getByTestId('forbidden').textContent()).toContain('提案委员会');
     expect(apiCalls).toEqual([]);
-    // Navigation shows only what a member may use.
-    expect(await page.getByRole('navigation').first().getByRole('link').allTextContents()).toEqual([
-      '我的会籍',
-    ]);
+    // Navigation shows only what a member may use: their pages (other areas add theirs), none of the proposals'.
+    const links = await page.getByRole('navigation').first().getByRole('link').allTextContents();
+    expect(links).toEqual(expect.arrayContaining(['我的会籍', '会员评家', '主席信箱', '建言献策']));
+    for (const other of ['提案', '提案审查', '交办本单位的提案', '来信处理'])
+      expect(links).not.toContain(other);
 
     await page.getByRole('button', { name: '切换语言' }).click();
     await expect.poll(() => page.locator('html').getAttribute('lang')).toBe('en');

@@ -7,6 +7,7 @@ import {
   daysToFirstAnswer,
   daysWaiting,
   type Letter,
+  letterReader,
   letterStatistics,
   type MailboxSettings,
   median,
@@ -61,6 +62,13 @@ describe('who sees and answers a letter', () => {
     expect(canAnswer(who('D2'), handed)).toBe(false);
     expect(canAnswer(who('W1'), handed)).toBe(false);
     expect(canAnswer(who('D1'), letter())).toBe(false);
+  });
+
+  it('names the reader a caller is: the chair by role, a delegate by 工号 in the settings, else a writer', () => {
+    expect(letterReader(who('C9', 'chair'), settings)).toBe('chair');
+    expect(letterReader(who('D2', 'member'), settings)).toBe('delegate');
+    expect(letterReader(who('X1', 'member', 'admin', 'officer'), settings)).toBe('writer');
+    expect(letterReader(who('D1'), NO_MAILBOX_SETTINGS)).toBe('writer');
   });
 });
 
