@@ -98,6 +98,9 @@ const statusOf = async (page: Page) => {
   return { status: await el.getAttribute('data-status'), text: (await el.textContent())?.trim() ?? '' };
 };
 
+/** A poll with room for a loaded machine (vitest's default gives up after one second). */
+const eventually = <T>(read: () => Promise<T> | T) => expect.poll(read, { timeout: 20_000, interval: 100 });
+
 /** Opens a page already checked in another state or for another person (checkPage costs seconds). */
 const open = async (page: Page, path: string) => {
   await page.goto(`${baseUrl()}${path}`);
@@ -153,7 +156,7 @@ describe('union life in the browser', () => {
     await checkPage(a, 'activity-register-family-error');
     await a.getByLabel('家属 1 姓名').fill('李梅');
     await a.getByRole('button', { name: '报名', exact: true }).click();
-    await expect.poll(async () => (await statusOf(a)).status).toBe('confirmed');
+    await eventually(async () => (await statusOf(a)).status).toBe('confirmed');
     expect(await a.getByTestId('my-registration').textContent()).toContain('李梅（配偶）');
     await checkPage(a, 'activity-confirmed');
 
@@ -163,13 +166,13 @@ describe('union life in the browser', () => {
     expect(await b.getByTestId('places').textContent()).toContain('已满');
     await b.getByText('名额已不足').waitFor();
     await b.getByRole('button', { name: '报名（进入候补）' }).click();
-    await expect.poll(async () => (await statusOf(b)).status).toBe('waiting');
+    await eventually(async () => (await statusOf(b)).status).toBe('waiting');
     expect(await b.getByTestId('my-position').textContent()).toBe('候补第 1 位');
     await checkPage(b, 'activity-waiting');
     const c = await member(ids.c!);
     await open(c, `/life/activities/${id}`);
     await c.getByRole('button', { name: '报名（进入候补）' }).click();
-    await expect.poll(async () => (await statusOf(c)).status).toBe('waiting');
+    await eventually(async () => (await statusOf(c)).status).toBe('waiting');
     expect(await c.getByTestId('my-position').textContent()).toBe('候补第 2 位');
     await visit(c, '/life/activities', 'activities-list-full');
     const row = c.locator(`[data-activity="${id}"]`);
@@ -198,19 +201,19 @@ describe('union life in the browser', () => {
 
     // A cancels: two places free; B is promoted first, then C (one place each fits).
     await a.getByTestId('cancel').click();
-    await expect.poll(async () => (await statusOf(a)).status).toBe('none');
+    await eventually(async () => (await statusOf(a)).status).toBe('none');
     await a.getByText('已取消报名').waitFor();
     await checkPage(a, 'activity-cancelled');
     await b.reload();
-    await expect.poll(async () => (await statusOf(b)).status).toBe('confirmed');
+    await eventually(async () => (await statusOf(b)).status).toBe('confirmed');
     expect(await b.getByTestId('my-registration').textContent()).toContain('已由候补转为正式报名');
     await checkPage(b, 'activity-promoted');
     await c.goto(`${baseUrl()}/life/activities/${id}`);
-    await expect.poll(async () => (await statusOf(c)).status).toBe('confirmed');
+    await eventually(async () => (await statusOf(c)).status).toBe('confirmed');
 
     // A registers again alone: now the one waiting, first in line.
     await a.getByRole('button', { name: '报名（进入候补）' }).click();
-    await expect.poll(async () => (await statusOf(a)).status).toBe('waiting');
+    await eventually(async () => (await statusOf(a)).status).toBe('waiting');
     expect(await a.getByTestId('my-position').textContent()).toBe('候补第 1 位');
 
     // A member of another branch is refused, and says why; a member cannot open the organisers' pages.
@@ -230,7 +233,9 @@ describe('union life in the browser', () => {
     const chair = await signInAs(browser, { sub: uniqueId('LWCH'), roles: ['chair'] });
     await visit(chair, `/life/manage/mutual-aid?year=${year}`, 'mutual-aid-manage-empty');
     await chair.getByTestId('no-window').waitFor();
-    await chair.getByLabel('登记截止日').fill(day(7));
+    // Not the mutual-aid API test's dates (its reminder mails are counted by their close date).
+    await chair.getByLabel('登记截止日').fill(day(9));
+    await chair.getByLabel('提醒（截止前天数）').fill('4');
     await chair.getByLabel('每人费用').fill('30.555');
     expect(await chair.getByTestId('yuan-hint').textContent()).toBe('请输入金额（元），最多两位小数');
     await chair.getByRole('button', { name: '开放登记' }).last().click();
@@ -241,7 +246,10 @@ describe('union life in the browser', () => {
     await chair.getByLabel('每人费用').fill('３０．５');
     expect(await chair.getByTestId('yuan-hint').textContent()).toBe('即每人 30.50 元');
     await chair.getByRole('button', { name: '开放登记' }).last().click();
-    await expect.poll(() => chair.getByTestId('current-fee').textContent()).toBe('每人 30.50 元');
+    await eventually(() => chair.getByTestId('current-fee').textContent()).toBe('每人 30.50 元');
+    expect(await chair.getByTestId('window-current').textContent()).toContain(
+      '截止前 4 天提醒尚未选择的会员',
+    );
     await checkPage(chair, 'mutual-aid-manage-open');
 
     // M1 opts in; M2 opts in, then changes their mind.
@@ -250,18 +258,18 @@ describe('union life in the browser', () => {
     expect(await m1.getByTestId('fee').textContent()).toBe('每人 30.50 元');
     expect(await m1.getByTestId('my-choice').getAttribute('data-choice')).toBe('none');
     await m1.getByTestId('opt-in').click();
-    await expect.poll(() => m1.getByTestId('my-choice').getAttribute('data-choice')).toBe('in');
+    await eventually(() => m1.getByTestId('my-choice').getAttribute('data-choice')).toBe('in');
     await checkPage(m1, 'mutual-aid-in');
     const m2 = await member(ids.m2!);
     await open(m2, `/life/mutual-aid?year=${year}`);
     await m2.getByTestId('opt-in').click();
-    await expect.poll(() => m2.getByTestId('my-choice').getAttribute('data-choice')).toBe('in');
+    await eventually(() => m2.getByTestId('my-choice').getAttribute('data-choice')).toBe('in');
     await m2.getByRole('button', { name: '改为不参加' }).click();
-    await expect.poll(() => m2.getByTestId('my-choice').getAttribute('data-choice')).toBe('out');
+    await eventually(() => m2.getByTestId('my-choice').getAttribute('data-choice')).toBe('out');
     expect(await m2.getByTestId('my-choice').textContent()).toContain('已更改 1 次');
     await checkPage(m2, 'mutual-aid-changed');
     await m2.reload();
-    await expect.poll(() => m2.getByTestId('my-choice').getAttribute('data-choice')).toBe('out');
+    await eventually(() => m2.getByTestId('my-choice').getAttribute('data-choice')).toBe('out');
 
     // The chair downloads the insurer's list: M1, not M2, with the fee in yuan.
     const csv = await download(chair, 'download-enrolled');
