@@ -24,6 +24,7 @@ import {
   choose,
   enrolledRows,
   getWindow,
+  listWindows,
   putWindow,
 } from '../shared/domain/mutual-aid/mutual-aid-service.ts';
 import {
@@ -120,6 +121,7 @@ export const handler = httpApi({
         deps.mutualAid,
       ),
     ),
+  'GET /mutual-aid': async (req) => json(200, await listWindows(principalOf(req.event), deps.mutualAid)),
   'GET /mutual-aid/{year}': async (req) =>
     json(200, await getWindow(principalOf(req.event), req.path.year!, deps.mutualAid)),
   'POST /mutual-aid/{year}/choice': async (req) =>

@@ -6,10 +6,12 @@ import { stringify } from 'csv-stringify/sync';
 import { dynamoDocumentClient } from '../shared/adapters/aws-clients.ts';
 import { dynamoCareRequestStore } from '../shared/adapters/care-request-store-dynamodb.ts';
 import { dynamoCareSettings } from '../shared/adapters/care-settings-dynamodb.ts';
-import { dynamoCareStore, queryLedger } from '../shared/adapters/care-store-dynamodb.ts';
+import { dynamoCareStore, queryLedger, queryMemberGrants } from '../shared/adapters/care-store-dynamodb.ts';
+import { dynamoMemberDirectory } from '../shared/adapters/member-directory-dynamodb.ts';
 import { readEnv } from '../shared/config/config.ts';
 import { ENV } from '../shared/config/env-names.ts';
 import { type LedgerReader, readLedger } from '../shared/domain/care/ledger.ts';
+import { type MemberCareReader, memberCare } from '../shared/domain/care/member-care.ts';
 import {
   decideRequest,
   listRequests,
@@ -18,7 +20,13 @@ import {
 } from '../shared/domain/care/requests.ts';
 import { newId } from '../shared/domain/ids.ts';
 import { httpApi } from '../shared/http/api.ts';
-import { careRequestBody, decisionBody, ledgerQuery, requestListQuery } from '../shared/http/care-schemas.ts';
+import {
+  careRequestBody,
+  decisionBody,
+  ledgerQuery,
+  memberCareQuery,
+  requestListQuery,
+} from '../shared/http/care-schemas.ts';
 import { careSettingsRoutes } from '../shared/http/care-settings-routes.ts';
 import { principalOf } from '../shared/http/principal.ts';
 import { json } from '../shared/http/responses.ts';
@@ -39,6 +47,13 @@ const requests: RequestDeps = {
 };
 
 const settings = { settings: dynamoCareSettings(db, tableName), now: () => new Date() };
+
+const directory = dynamoMemberDirectory(db, tableName);
+const memberCareReader: MemberCareReader = {
+  memberById: (id) => directory.byMemberId(id),
+  grantsOf: (employeeId, year) => queryMemberGrants(db, tableName, employeeId, year),
+  policies: () => store.policies(),
+};
 
 const yuan = (fen: number) => (fen / 100).toFixed(2);
 
@@ -68,6 +83,14 @@ export const handler = httpApi({
       ),
     );
   },
+  'GET /members/{id}/care': async (req) =>
+    json(
+      200,
+      await memberCare(principalOf(req.event), req.path.id!, () => memberCareQuery.parse(req.query).year, {
+        reader: memberCareReader,
+        now: () => new Date(),
+      }),
+    ),
   'GET /care/ledger': async (req) =>
     json(200, await readLedger(principalOf(req.event), () => ledgerQuery.parse(req.query), reader)),
   'GET /care/ledger.csv': async (req) => {

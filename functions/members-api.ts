@@ -6,6 +6,7 @@ import { readEnv } from '../shared/config/config.ts';
 import { ENV } from '../shared/config/env-names.ts';
 import { newId } from '../shared/domain/ids.ts';
 import { acceptInvitation } from '../shared/domain/members/accept-invitation.ts';
+import { importMembers, importTemplate } from '../shared/domain/members/import-members.ts';
 import {
   enrolManually,
   getMember,
@@ -14,6 +15,7 @@ import {
   listMembers,
   type MembersDeps,
   mapDepartment,
+  memberHistory,
   myMembership,
 } from '../shared/domain/members/members-service.ts';
 import { httpApi } from '../shared/http/api.ts';
@@ -21,6 +23,7 @@ import { invitationPage } from '../shared/http/invitation-page.ts';
 import {
   acceptInvitationBody,
   departmentBody,
+  importBody,
   leaveBody,
   manualEnrolmentBody,
   memberListQuery,
@@ -61,6 +64,20 @@ export const handler = httpApi({
     return json(201, await enrolManually(principal, () => manualEnrolmentBody.parse(req.json({})), deps));
   },
   'GET /members/{id}': async (req) => json(200, await getMember(principalOf(req.event), req.path.id!, deps)),
+  'GET /members/{id}/history': async (req) =>
+    json(200, await memberHistory(principalOf(req.event), req.path.id!, deps)),
+  'POST /members/import': async (req) =>
+    json(200, await importMembers(principalOf(req.event), () => importBody.parse(req.json({})).rows, deps)),
+  // The header of the import file, with a BOM so that spreadsheet programs read it as UTF-8.
+  'GET /members/import/template.csv': async (req) => ({
+    statusCode: 200,
+    headers: {
+      'content-type': 'text/csv; charset=utf-8',
+      'content-disposition': 'attachment; filename="members-import-template.csv"',
+      'cache-control': 'no-store',
+    },
+    body: `\uFEFF${importTemplate(principalOf(req.event)).join(',')}\r\n`,
+  }),
   'POST /members/{id}/leave': async (req) => {
     const principal = principalOf(req.event);
     return json(200, await leaveUnion(principal, req.path.id!, () => leaveBody.parse(req.json({})), deps));

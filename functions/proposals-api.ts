@@ -20,6 +20,7 @@ import {
 } from '../shared/domain/proposals/proposals-service.ts';
 import type { ActionInput } from '../shared/domain/proposals/transitions.ts';
 import { httpApi } from '../shared/http/api.ts';
+import { csvResponse } from '../shared/http/csv.ts';
 import { principalOf } from '../shared/http/principal.ts';
 import {
   actionBodies,
@@ -80,6 +81,37 @@ export const handler = httpApi({
   'GET /reports/proposals': async (req) => {
     const session = () => sessionQuery.parse(req.query).session;
     return json(200, await proposalReport(principalOf(req.event), session, deps));
+  },
+  'GET /reports/proposals.csv': async (req) => {
+    const session = () => sessionQuery.parse(req.query).session;
+    const r = await proposalReport(principalOf(req.event), session, deps);
+    const share = (x: number | null) => (x === null ? '' : (x * 100).toFixed(1));
+    const row = (name: string, f: (typeof r.byDepartment)[number]) => ({
+      承办单位_department: name,
+      交办_assigned: f.assigned,
+      已答复_answered: f.answered,
+      按期答复_answeredOnTime: f.answeredOnTime,
+      逾期未答复_overdue: f.overdue,
+      已评价_rated: f.rated,
+      满意_satisfied: f.satisfied,
+      基本满意_basicallySatisfied: f.basicallySatisfied,
+      不满意_dissatisfied: f.dissatisfied,
+      满意率_satisfiedPercent: share(f.satisfiedShare),
+    });
+    const total = {
+      department: '',
+      assigned: r.byDepartment.reduce((s, d) => s + d.assigned, 0),
+      answered: r.answered,
+      answeredOnTime: r.answeredOnTime,
+      overdue: r.byDepartment.reduce((s, d) => s + d.overdue, 0),
+      rated: r.satisfaction.rated,
+      satisfied: r.satisfaction.satisfied,
+      basicallySatisfied: r.satisfaction.basicallySatisfied,
+      dissatisfied: r.satisfaction.dissatisfied,
+      satisfiedShare: r.satisfaction.satisfiedShare,
+    };
+    const rows = [...r.byDepartment.map((d) => row(d.department, d)), row(`合计 total (${r.total})`, total)];
+    return csvResponse(`proposals-report-${r.session}.csv`, rows);
   },
   'GET /proposals/export.csv': async (req) => {
     const session = () => exportQuery.parse(req.query).session;

@@ -41,6 +41,7 @@ import {
   type SurveyDeps,
 } from '../shared/domain/voice/surveys.ts';
 import { httpApi } from '../shared/http/api.ts';
+import { csvResponse } from '../shared/http/csv.ts';
 import { principalOf } from '../shared/http/principal.ts';
 import { json } from '../shared/http/responses.ts';
 import {
@@ -141,6 +142,25 @@ export const handler = httpApi({
         letters,
       ),
     ),
+  'GET /reports/letters.csv': async (req) => {
+    const r = await letterReport(
+      principalOf(req.event),
+      () => letterReportQuery.parse(req.query).year,
+      letters,
+    );
+    const row = (category: string, f: typeof r.total) => ({
+      年度_year: r.year,
+      类别_category: category,
+      来信_count: f.count,
+      已答复_answered: f.answered,
+      首次答复天数中位数_medianDaysToFirstAnswer: f.medianDaysToFirstAnswer ?? '',
+      首次答复最长天数_maxDaysToFirstAnswer: f.maxDaysToFirstAnswer ?? '',
+    });
+    return csvResponse(`letters-report-${r.year}.csv`, [
+      ...r.categories.map((c) => row(c.category, c)),
+      row('合计 total', r.total),
+    ]);
+  },
   'GET /reports/letters': async (req) =>
     json(
       200,

@@ -162,7 +162,7 @@ export interface ScheduleTrigger {
   kind: 'schedule';
   id: string;
   description: string;
-  /** Cron fields in TIME_ZONE; only minute and hour vary: the jobs are daily. */
+  /** Cron fields in TIME_ZONE; only minute and hour vary (daily jobs, and one every ten minutes). */
   cron: { minute: string; hour: string };
   /** Payload; `<aws.scheduler.scheduled-time>` is replaced by the fire time (ISO 8601 UTC). */
   input: Record<string, unknown>;
@@ -316,7 +316,7 @@ export const functions = {
   'members-api': {
     entry: 'functions/members-api.ts',
     description:
-      'Members API: my membership, member lists for officers, manual enrolment, leaving, branch mapping',
+      'Members API: my membership, member lists and histories for officers, manual enrolment and the initial import, leaving, branch mapping',
     memoryMb: 512,
     timeoutSeconds: 10,
     environment: [...common, ENV.tableName, ENV.membershipPrefix],
@@ -326,7 +326,10 @@ export const functions = {
       { kind: 'route', method: 'GET', path: '/members', auth: 'jwt' },
       { kind: 'route', method: 'POST', path: '/members', auth: 'jwt' },
       { kind: 'route', method: 'GET', path: '/members/{id}', auth: 'jwt' },
+      { kind: 'route', method: 'GET', path: '/members/{id}/history', auth: 'jwt' },
       { kind: 'route', method: 'POST', path: '/members/{id}/leave', auth: 'jwt' },
+      { kind: 'route', method: 'POST', path: '/members/import', auth: 'jwt' },
+      { kind: 'route', method: 'GET', path: '/members/import/template.csv', auth: 'jwt' },
       // Confirm mode: the invited person has no account of ours yet; the link's token is the proof.
       { kind: 'route', method: 'GET', path: '/invitations', auth: 'none' },
       { kind: 'route', method: 'POST', path: '/invitations/{id}/accept', auth: 'none' },
@@ -350,6 +353,7 @@ export const functions = {
       { kind: 'route', method: 'GET', path: '/proposals/{id}/history', auth: 'jwt' },
       { kind: 'route', method: 'POST', path: '/proposals/{id}/{action}', auth: 'jwt' },
       { kind: 'route', method: 'GET', path: '/reports/proposals', auth: 'jwt' },
+      { kind: 'route', method: 'GET', path: '/reports/proposals.csv', auth: 'jwt' },
     ],
   },
   'apply-transfers': {
@@ -418,6 +422,7 @@ export const functions = {
       { kind: 'route', method: 'PUT', path: '/care/workdays/{year}', auth: 'jwt' },
       { kind: 'route', method: 'GET', path: '/care/ledger', auth: 'jwt' },
       { kind: 'route', method: 'GET', path: '/care/ledger.csv', auth: 'jwt' },
+      { kind: 'route', method: 'GET', path: '/members/{id}/care', auth: 'jwt' },
       { kind: 'route', method: 'POST', path: '/care/requests', auth: 'jwt' },
       { kind: 'route', method: 'GET', path: '/care/requests', auth: 'jwt' },
       { kind: 'route', method: 'POST', path: '/care/requests/{id}/{decision}', auth: 'jwt' },
@@ -465,6 +470,7 @@ export const functions = {
       { kind: 'route', method: 'POST', path: '/letters/{id}/answer', auth: 'jwt' },
       { kind: 'route', method: 'POST', path: '/letters/{id}/close', auth: 'jwt' },
       { kind: 'route', method: 'GET', path: '/reports/letters', auth: 'jwt' },
+      { kind: 'route', method: 'GET', path: '/reports/letters.csv', auth: 'jwt' },
       { kind: 'route', method: 'POST', path: '/surveys', auth: 'jwt' },
       { kind: 'route', method: 'GET', path: '/surveys', auth: 'jwt' },
       { kind: 'route', method: 'GET', path: '/surveys/{id}', auth: 'jwt' },
@@ -502,6 +508,7 @@ export const functions = {
       { kind: 'route', method: 'POST', path: '/activities/{id}/register', auth: 'jwt' },
       { kind: 'route', method: 'POST', path: '/activities/{id}/cancel', auth: 'jwt' },
       { kind: 'route', method: 'GET', path: '/activities/{id}/participants', auth: 'jwt' },
+      { kind: 'route', method: 'GET', path: '/mutual-aid', auth: 'jwt' },
       { kind: 'route', method: 'PUT', path: '/mutual-aid/{year}', auth: 'jwt' },
       { kind: 'route', method: 'GET', path: '/mutual-aid/{year}', auth: 'jwt' },
       { kind: 'route', method: 'POST', path: '/mutual-aid/{year}/choice', auth: 'jwt' },
@@ -514,6 +521,37 @@ export const functions = {
       { kind: 'route', method: 'POST', path: '/awards/{id}/shortlist', auth: 'jwt' },
       { kind: 'route', method: 'POST', path: '/awards/{id}/vote', auth: 'jwt' },
       { kind: 'route', method: 'GET', path: '/awards/{id}/results', auth: 'jwt' },
+    ],
+  },
+  'reports-api': {
+    entry: 'functions/reports-api.ts',
+    description:
+      "The chair's dashboard: members by branch and status, the year's care against the caps, proposals and letters waiting, the next holidays and whom they reach",
+    // CPU follows memory on Lambda: the dashboard unmarshals every member's few projected attributes.
+    memoryMb: 1024,
+    timeoutSeconds: 30,
+    environment: [...common, ENV.tableName, ENV.congressSession],
+    // Read-only: every read is a Query (members through the branch index, the care tallies, the
+    // settings, a session's proposals, the unanswered letters).
+    access: { table: ['Query'] },
+    triggers: [{ kind: 'route', method: 'GET', path: '/reports/dashboard', auth: 'jwt' }],
+  },
+  'compact-tallies': {
+    entry: 'functions/compact-tallies.ts',
+    description:
+      "Every ten minutes: rolls this year's and last year's care tallies into their yearly rollup (the dashboard's care figures)",
+    memoryMb: 256,
+    timeoutSeconds: 120,
+    environment: [...common, ENV.tableName],
+    access: { table: ['Query', 'PutItem'] },
+    triggers: [
+      {
+        kind: 'schedule',
+        id: 'CareTalliesCompaction',
+        description: 'Every ten minutes',
+        cron: { minute: '*/10', hour: '*' },
+        input: { scheduledTime: '<aws.scheduler.scheduled-time>' },
+      },
     ],
   },
   'remind-activities': {

@@ -10,6 +10,7 @@ import {
 import type { CareRequest, RequestStatus, RequestStore } from '../domain/care/requests.ts';
 import { ENTITY, keyFits, keys, withoutKeys } from './keys.ts';
 import { dynamoMemberDirectory } from './member-directory-dynamodb.ts';
+import { batchGet, memberFromItem } from './member-repository-dynamodb.ts';
 import { outboxPut } from './outbox.ts';
 
 const item = (r: CareRequest) => ({
@@ -96,5 +97,9 @@ export const dynamoCareRequestStore = (db: DynamoDBDocumentClient, tableName: st
     },
     memberById: (id) => members.byMemberId(id),
     memberByEmployee: (id) => members.byEmployee(id),
+    async membersByEmployee(ids) {
+      const items = await batchGet(db, tableName, ids.map(keys.memberByEmployee));
+      return new Map(items.map((i) => [i.employeeId as string, memberFromItem(i)]));
+    },
   };
 };

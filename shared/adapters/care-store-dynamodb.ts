@@ -12,6 +12,8 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import type { DomainEvent } from '../../events/domain.ts';
 import type { CareStore, GrantOutcome, GrantRecord } from '../domain/care/grants.ts';
+import { tallyOf } from '../domain/care/tally.ts';
+import { newId } from '../domain/ids.ts';
 import type { Member } from '../domain/members/member.ts';
 import { SCHOOL_UNION } from '../domain/members/member.ts';
 import { dynamoCareSettings } from './care-settings-dynamodb.ts';
@@ -76,7 +78,8 @@ export const dynamoCareStore = (db: DynamoDBDocumentClient, tableName: string): 
   const settings = dynamoCareSettings(db, tableName);
 
   /**
-   * Many grants in one transaction (at most 33: three items each). When it is cancelled, the
+   * Many grants in one transaction (at most 33: three items each, and a tally per year of the
+   * grants, so 99 items and one tally at most). When it is cancelled, the
    * reasons say which grants failed their condition (granted already, or the member changed):
    * those get their outcome and the rest go again, so one member never holds back the others.
    */
@@ -86,8 +89,21 @@ export const dynamoCareStore = (db: DynamoDBDocumentClient, tableName: string): 
     while (pending.length) {
       const now = new Date();
       const parts = pending.map((i) => grantItems(tableName, entries[i]!, now));
+      // The tallies go last, so that a cancellation's reasons still line up with `parts`.
+      const tallies = [...tallyOf(pending.map((i) => entries[i]!.record))].map(([year, rows]) => ({
+        Put: {
+          TableName: tableName,
+          Item: {
+            ...keys.careTally(year, newId()),
+            entity: ENTITY.careTally,
+            year,
+            rows,
+            createdAt: now.toISOString(),
+          },
+        },
+      }));
       try {
-        await db.send(new TransactWriteCommand({ TransactItems: parts.flat() }));
+        await db.send(new TransactWriteCommand({ TransactItems: [...parts.flat(), ...tallies] }));
         for (const i of pending) outcomes[i] = 'granted';
         break;
       } catch (error) {
@@ -212,6 +228,31 @@ export const queryLedger = async (
           ':pk': `LEDGER#${q.year}#${q.branch}`,
           ...(q.occasion ? { ':o': `${q.occasion}#` } : {}),
         },
+        ExclusiveStartKey: start,
+      }),
+    );
+    for (const i of out.Items ?? []) items.push(withoutKeys<GrantRecord>(i));
+    start = out.LastEvaluatedKey;
+  } while (start);
+  return items;
+};
+
+/** One member's grants of a year: their own partition (`GRANT#<year>#…` beside the member). */
+export const queryMemberGrants = async (
+  db: DynamoDBDocumentClient,
+  tableName: string,
+  employeeId: string,
+  year: number,
+): Promise<GrantRecord[]> => {
+  const key = keys.careGrant(employeeId, year, '');
+  const items: GrantRecord[] = [];
+  let start: Record<string, unknown> | undefined;
+  do {
+    const out = await db.send(
+      new QueryCommand({
+        TableName: tableName,
+        KeyConditionExpression: 'PK = :pk AND begins_with(SK, :sk)',
+        ExpressionAttributeValues: { ':pk': key.PK, ':sk': key.SK },
         ExclusiveStartKey: start,
       }),
     );

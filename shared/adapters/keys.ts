@@ -13,6 +13,8 @@ export const ENTITY = {
   proposalHistory: 'ProposalHistory',
   proposalCounter: 'ProposalCounter',
   careGrant: 'CareGrant',
+  careTally: 'CareTally',
+  careTallyRollup: 'CareTallyRollup',
   careRequest: 'CareRequest',
   branch: 'Branch',
   setting: 'Setting',
@@ -60,6 +62,14 @@ export const keys = {
     GSI2PK: `LEDGER#${year}#${branch}`,
     GSI2SK: `${occasion}#${date}#${employeeId}`,
   }),
+  /**
+   * What one grant transaction granted, summed by branch, month, category and occasion: written
+   * in the same transaction as its grants (so counted once, exactly when they are), a new item
+   * each time (no counter to fight over). A year's tallies are the dashboard's care figures.
+   */
+  careTally: (year: number, id: string) => ({ PK: `CARETALLY#${year}`, SK: `TALLY#${id}` }),
+  /** A year's tallies rolled up (compact-tallies): the dashboard reads it and the tallies after it. */
+  careTallyRollup: (year: number) => ({ PK: `CARETALLY#${year}`, SK: 'ROLLUP' }),
   /** Every branch code that ever had members mapped to it (the care fan-out's units). */
   branchRegistry: (code: string) => ({ PK: 'BRANCHES', SK: `BRANCH#${code}` }),
   /** A life-event care request; GSI1 lists them by status. */

@@ -18,7 +18,7 @@ import { ENTITY, keyFits, keys, withoutKeys } from './keys.ts';
 import { encodeCursor, queryPage } from './member-directory-dynamodb.ts';
 import { emitOnce, outboxPut } from './outbox.ts';
 
-const letterItem = (l: Letter) => ({
+export const letterItem = (l: Letter) => ({
   ...keys.letter(l.id),
   ...keys.lettersByWriter(l.writer, l.id),
   ...keys.allLetters(l.year, l.id),

@@ -12,6 +12,7 @@ import {
   TransactWriteCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { InvalidInput } from '../domain/errors.ts';
+import { SCHOOL_UNION } from '../domain/members/member.ts';
 import type { DepartmentMapping, MemberDirectory } from '../domain/members/members-service.ts';
 import { ENTITY, KEY_ATTRIBUTES, keyFits, keys } from './keys.ts';
 import { memberFromItem } from './member-repository-dynamodb.ts';
@@ -103,7 +104,10 @@ export const dynamoMemberDirectory = (db: DynamoDBDocumentClient, tableName: str
       values[':status'] = query.status;
     }
     if (query.text) {
-      filters.push('contains(#name, :text)');
+      // Name or 工号 or membership number: what an officer types into the search box.
+      filters.push(
+        '(contains(#name, :text) OR begins_with(employeeId, :text) OR contains(membershipNumber, :text))',
+      );
       names['#name'] = 'name';
       values[':text'] = query.text;
     }
@@ -151,6 +155,39 @@ export const dynamoMemberDirectory = (db: DynamoDBDocumentClient, tableName: str
       start = out.LastEvaluatedKey;
     } while (start);
     return items;
+  },
+
+  async placedByDefault() {
+    const counts = new Map<string, { code: string; name: string; members: number }>();
+    let start: Record<string, unknown> | undefined;
+    do {
+      const out = await db.send(
+        new QueryCommand({
+          TableName: tableName,
+          IndexName: 'GSI2',
+          KeyConditionExpression: 'GSI2PK = :pk',
+          FilterExpression: 'branchAssignedByDefault = :yes AND #status IN (:active, :retired)',
+          ProjectionExpression: 'department',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: {
+            ':pk': `BRANCH#${SCHOOL_UNION.code}`,
+            ':yes': true,
+            ':active': 'active',
+            ':retired': 'retired',
+          },
+          ExclusiveStartKey: start,
+        }),
+      );
+      for (const i of out.Items ?? []) {
+        const d = i.department as { code: string; name: string } | undefined;
+        if (!d) continue;
+        const c = counts.get(d.code) ?? { code: d.code, name: d.name, members: 0 };
+        c.members++;
+        counts.set(d.code, c);
+      }
+      start = out.LastEvaluatedKey;
+    } while (start);
+    return [...counts.values()];
   },
 
   async putDepartment(mapping) {

@@ -16,7 +16,7 @@ import { ENTITY, keyFits, keys, withoutKeys } from './keys.ts';
 import { encodeCursor, queryPage } from './member-directory-dynamodb.ts';
 import { emitOnce, outboxPut } from './outbox.ts';
 
-const proposalItem = (p: Proposal) => ({
+export const proposalItem = (p: Proposal) => ({
   ...keys.proposal(p.id),
   ...keys.proposalsByAuthor(p.author.id, p.id),
   ...(isPublished(p.state) ? keys.publishedProposals(p.session, p.id) : {}),

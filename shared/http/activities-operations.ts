@@ -25,7 +25,13 @@ import {
   voteBody,
   voteResponse,
 } from './awards-schemas.ts';
-import { choiceBody, choiceResponse, windowBody, windowResponse } from './mutual-aid-schemas.ts';
+import {
+  choiceBody,
+  choiceResponse,
+  windowBody,
+  windowListResponse,
+  windowResponse,
+} from './mutual-aid-schemas.ts';
 import type { OperationDoc } from './openapi.ts';
 
 const activityId = { name: 'id', in: 'path' as const, required: true, description: 'activity id' };
@@ -100,6 +106,14 @@ export const activityOperations: OperationDoc[] = [
 const year = { name: 'year', in: 'path' as const, required: true, description: 'YYYY' };
 
 export const mutualAidOperations: OperationDoc[] = [
+  {
+    method: 'get',
+    path: '/mutual-aid',
+    operationId: 'listMutualAidWindows',
+    summary: "Every year's mutual-aid window, the latest first, with its state today (everyone)",
+    auth: true,
+    response: windowListResponse,
+  },
   {
     method: 'put',
     path: '/mutual-aid/{year}',

@@ -1,12 +1,26 @@
 /** Every operation of the HTTP API, for the OpenAPI document. API modules add theirs here. */
 import * as z from 'zod/mini';
 import { activityOperations, awardOperations, mutualAidOperations } from './activities-operations.ts';
-import { careRequestBody, decisionBody, occasionBody, policyBody, workdaysBody } from './care-schemas.ts';
+import {
+  careRequestBody,
+  careRequestListResponse,
+  decisionBody,
+  ledgerResponse,
+  memberCareResponse,
+  occasionBody,
+  policyBody,
+  policyResponse,
+  workdaysBody,
+} from './care-schemas.ts';
 import {
   acceptInvitationBody,
   departmentBody,
+  departmentsResponse,
+  importBody,
+  importResponse,
   leaveBody,
   manualEnrolmentBody,
+  memberHistoryResponse,
   memberListResponse,
   memberResponse,
 } from './members-schemas.ts';
@@ -19,6 +33,7 @@ import {
   proposalListResponse,
   proposalResponse,
 } from './proposals-schemas.ts';
+import { dashboardResponse } from './reports-schemas.ts';
 import { voiceOperations } from './voice-operations.ts';
 
 export const healthResponse = z.object({
@@ -73,7 +88,11 @@ export const apiOperations: OperationDoc[] = [
     parameters: [
       { name: 'branch', in: 'query' },
       { name: 'status', in: 'query', description: 'active | retired | left | transferred_out | expelled' },
-      { name: 'q', in: 'query', description: 'Text in the name' },
+      {
+        name: 'q',
+        in: 'query',
+        description: 'Text in the name, the start of the 工号, or part of the membership number',
+      },
       { name: 'limit', in: 'query', description: '1–200, default 50' },
       { name: 'cursor', in: 'query', description: 'From the previous page' },
     ],
@@ -101,6 +120,51 @@ export const apiOperations: OperationDoc[] = [
     response: memberResponse,
     parameters: [id],
     responses: { '404': 'No such member' },
+  },
+  {
+    method: 'get',
+    path: '/members/{id}/history',
+    operationId: 'getMemberHistory',
+    summary:
+      'A member’s history of status and placement, in the order it took effect, and where they stand now (themself, their officer, the chair, admins)',
+    auth: true,
+    response: memberHistoryResponse,
+    parameters: [id],
+    responses: { '404': 'No such member' },
+  },
+  {
+    method: 'get',
+    path: '/members/{id}/care',
+    operationId: 'getMemberCare',
+    summary:
+      'The care a member received in a year (default this year, Shanghai): every grant, also those the cap reduced or skipped, and the totals against the caps (themself, their officer, the chair, admins, auditors)',
+    auth: true,
+    response: memberCareResponse,
+    parameters: [id, { name: 'year', in: 'query', description: 'YYYY, default this year' }],
+    responses: { '400': 'Invalid year', '404': 'No such member' },
+  },
+  {
+    method: 'post',
+    path: '/members/import',
+    operationId: 'importMembers',
+    summary:
+      'The initial load of existing staff: up to 100 rows of the staff CSV per request (the columns of GET /members/import/template.csv, each row with its line in the file), each enrolled through the same use case as HR’s hires, with a result per row (enrolled, already_member, rejected with reasons). Re-running is safe: members already enrolled are reported, not changed. Officers import into their branch, the chair and admins anywhere',
+    auth: true,
+    request: importBody,
+    response: importResponse,
+    responses: {
+      '400': 'Not a chunk of rows (the failing fields)',
+      '413': 'Body over 64 KiB: send fewer rows',
+    },
+  },
+  {
+    method: 'get',
+    path: '/members/import/template.csv',
+    operationId: 'getMemberImportTemplate',
+    summary:
+      'The import file’s header as CSV (UTF-8 with BOM): employeeId, name, gender (female|male), birthDate, email, mobile, departmentCode, departmentName, position, category (teaching|administrative|support|research), employmentType (permanent|contract|dispatched), hireDate; dates YYYY-MM-DD (officers, chair, admin)',
+    auth: true,
+    produces: 'text/csv',
   },
   {
     method: 'post',
@@ -135,7 +199,14 @@ export const apiOperations: OperationDoc[] = [
       '409': 'Expired, or HR says the person is no longer active',
     },
   },
-  { method: 'get', path: '/departments', summary: 'Department → branch union mapping', auth: true },
+  {
+    method: 'get',
+    path: '/departments',
+    summary:
+      'Department → branch union mapping, and the unknown departments: those of current members whom no mapping placed (they sit under the school union; `mapped` when a mapping came later) (officers, chair, admin)',
+    auth: true,
+    response: departmentsResponse,
+  },
   {
     method: 'put',
     path: '/departments/{code}',
@@ -208,8 +279,9 @@ export const apiOperations: OperationDoc[] = [
     method: 'get',
     path: '/care/policy',
     summary:
-      'The care policy in force on a date (default today, Shanghai), every stored version, and the shipped default (chair, admin)',
+      'The care policy in force on a date (default today, Shanghai), every stored version with its state (superseded, in_force, scheduled) and whether it may still be replaced (`editable`: effective today or later), and the shipped default (chair, admin)',
     auth: true,
+    response: policyResponse,
     parameters: [{ name: 'date', in: 'query', description: 'YYYY-MM-DD' }],
   },
   {
@@ -277,6 +349,7 @@ export const apiOperations: OperationDoc[] = [
     summary:
       'The care ledger of a year with totals per branch and occasion (officers: their branch; chair, admin, auditor)',
     auth: true,
+    response: ledgerResponse,
     parameters: [
       { name: 'year', in: 'query', required: true },
       { name: 'branch', in: 'query' },
@@ -288,6 +361,7 @@ export const apiOperations: OperationDoc[] = [
     path: '/care/ledger.csv',
     summary: 'The same as CSV, with subtotals and a total',
     auth: true,
+    produces: 'text/csv',
     parameters: [
       { name: 'year', in: 'query', required: true },
       { name: 'branch', in: 'query' },
@@ -305,8 +379,9 @@ export const apiOperations: OperationDoc[] = [
   {
     method: 'get',
     path: '/care/requests',
-    summary: 'Life-event requests (officers: their branch)',
+    summary: 'Life-event requests, with whom each is for (officers: their branch; chair, admin)',
     auth: true,
+    response: careRequestListResponse,
     parameters: [{ name: 'status', in: 'query' }],
   },
   ...(['approve', 'reject'] as const).map(
@@ -323,9 +398,36 @@ export const apiOperations: OperationDoc[] = [
   {
     method: 'get',
     path: '/reports/proposals',
-    summary: 'Counts per state, answered on time, satisfaction (committee, chair, admins)',
+    summary:
+      'Counts per state, answered on time, satisfaction, and per lead department (committee, chair, admins, auditors)',
     auth: true,
     parameters: [{ name: 'session', in: 'query', required: true }],
+  },
+  {
+    method: 'get',
+    path: '/reports/proposals.csv',
+    operationId: 'getProposalReportCsv',
+    summary:
+      'The report as CSV: one row per lead department (assigned, answered, on time, overdue, ratings, satisfied %) and a total row (committee, chair, admins, auditors)',
+    auth: true,
+    produces: 'text/csv',
+    parameters: [{ name: 'session', in: 'query', required: true }],
+    responses: { '400': 'Invalid session' },
+  },
+  {
+    method: 'get',
+    path: '/reports/dashboard',
+    operationId: 'getDashboard',
+    summary:
+      "The chair's dashboard: members by branch and status; the year's care against the caps by category, month, branch and occasion; the session's proposals by state and the overdue ones; letters waiting for a first answer and their age; the next holidays with their dispatch day (调休-aware) and how many members each reaches. Chair, admins, auditors: the union (or `branch`); officers: their branch, without proposals and letters",
+    auth: true,
+    response: dashboardResponse,
+    parameters: [
+      { name: 'year', in: 'query', description: 'YYYY, default this year (Shanghai)' },
+      { name: 'branch', in: 'query', description: 'One branch (officers: their own only)' },
+      { name: 'session', in: 'query', description: 'Congress session, default the current one' },
+    ],
+    responses: { '400': 'Invalid query' },
   },
   ...voiceOperations,
   ...activityOperations,

@@ -96,3 +96,115 @@ export const workdaysYear = z.coerce.number().check(z.int(), z.minimum(2000), z.
 export const workdaysBody = z.strictObject({
   days: z.array(z.strictObject({ date: z.iso.date(), work: z.boolean() })).check(z.maxLength(366)),
 });
+
+// ---- responses (the web app's types are generated from them) ----
+
+const category = z.enum(['holiday', 'birthday', 'life']);
+const occasionRule = z.object({
+  enabled: z.boolean(),
+  category,
+  amountFen: z.number(),
+  gift: z.optional(z.string()),
+  workingDaysAhead: z.number(),
+  statuses: z.array(z.string()),
+  minMembershipDays: z.number(),
+});
+const carePolicy = z.object({
+  effectiveFrom: z.string(),
+  caps: z.object({ holiday: z.number(), birthday: z.number(), life: z.number() }),
+  occasions: z.record(z.string(), occasionRule),
+  lifeEvents: z.record(z.string(), z.object({ amountFen: z.number() })),
+});
+
+export const policyResponse = z.object({
+  /** The date asked about (default today). */
+  date: z.string(),
+  /** Today in Asia/Shanghai: versions before it are the past. */
+  today: z.string(),
+  inForce: carePolicy,
+  source: z.enum(['default', 'stored']),
+  versions: z.array(
+    z.object({
+      ...carePolicy.shape,
+      updatedAt: z.string(),
+      updatedBy: z.string(),
+      /** superseded: took effect and was followed by another; in_force: in force today; scheduled: from a later day. */
+      state: z.enum(['superseded', 'in_force', 'scheduled']),
+      /** Whether PUT /care/policy may still replace it (effective today or later). */
+      editable: z.boolean(),
+    }),
+  ),
+  default: carePolicy,
+});
+
+export const ledgerEntryResponse = z.object({
+  memberId: z.string(),
+  employeeId: z.string(),
+  membershipNumber: z.string(),
+  branch: z.string(),
+  branchName: z.string(),
+  occasion: z.string(),
+  occasionName: z.string(),
+  category,
+  year: z.number(),
+  date: z.string(),
+  amountFen: z.number(),
+  gift: z.nullable(z.string()),
+  reason: z.enum(['full', 'reduced_by_cap', 'skipped_cap_reached']),
+  policyEffectiveFrom: z.string(),
+  recordedAt: z.string(),
+});
+
+export const ledgerResponse = z.object({
+  year: z.number(),
+  entries: z.array(ledgerEntryResponse),
+  totals: z.array(
+    z.object({ branch: z.string(), occasion: z.string(), entries: z.number(), amountFen: z.number() }),
+  ),
+  totalFen: z.number(),
+});
+
+export const memberCareQuery = z.strictObject({
+  year: z.optional(z.coerce.number().check(z.int(), z.minimum(2000), z.maximum(2100))),
+});
+
+export const memberCareResponse = z.object({
+  memberId: z.string(),
+  employeeId: z.string(),
+  year: z.number(),
+  /** The day whose policy gave the caps (today for this year, 31 December for a past one). */
+  capsAsOf: z.string(),
+  entries: z.array(ledgerEntryResponse),
+  totals: z.array(z.object({ category, spentFen: z.number(), capFen: z.number(), remainingFen: z.number() })),
+  totalFen: z.number(),
+});
+
+export const careRequestResponse = z.object({
+  id: z.string(),
+  memberId: z.string(),
+  employeeId: z.string(),
+  branch: z.string(),
+  kind: z.enum(['wedding', 'birth', 'hospital', 'bereavement', 'bereavement_relative', 'retirement']),
+  date: z.string(),
+  note: z.nullable(z.string()),
+  status: z.enum(['pending', 'approved', 'rejected']),
+  reportedBy: z.string(),
+  decidedBy: z.nullable(z.string()),
+  decisionReason: z.nullable(z.string()),
+  amountFen: z.nullable(z.number()),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  version: z.number(),
+});
+
+export const careRequestListResponse = z.object({
+  items: z.array(
+    z.object({
+      ...careRequestResponse.shape,
+      /** Who it is for (null if the member record is gone). */
+      member: z.nullable(
+        z.object({ name: z.nullable(z.string()), membershipNumber: z.nullable(z.string()) }),
+      ),
+    }),
+  ),
+});

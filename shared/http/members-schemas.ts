@@ -1,6 +1,7 @@
 /** Request and response schemas of the members API: validation and the OpenAPI document share them. */
 import * as z from 'zod/mini';
 import { employeeHiredDetail } from '../../events/hr.ts';
+import { MAX_IMPORT_ROWS } from '../domain/members/import-members.ts';
 
 const { eventId: _e, occurredAt: _o, ...hireFields } = employeeHiredDetail.shape;
 export const manualEnrolmentBody = z.strictObject(hireFields);
@@ -51,4 +52,110 @@ export const memberResponse = z.object({
 export const memberListResponse = z.object({
   items: z.array(memberResponse),
   cursor: z.optional(z.string()),
+});
+
+const branchRef = z.object({ code: z.string(), name: z.string() });
+const departmentRef = z.object({ code: z.string(), name: z.string() });
+const statuses = z.enum(['active', 'retired', 'left', 'transferred_out', 'expelled']);
+
+/** A chunk of the staff CSV, as the browser parsed it: each row by column name, with its line in the file. */
+const cell = z.optional(z.string().check(z.maxLength(256)));
+export const importRow = z.object({
+  /** The row's line in the file (the header is line 1): results name it. */
+  line: z.number().check(z.int(), z.minimum(2), z.maximum(1_000_000)),
+  employeeId: cell,
+  name: cell,
+  gender: cell,
+  birthDate: cell,
+  email: cell,
+  mobile: cell,
+  departmentCode: cell,
+  departmentName: cell,
+  position: cell,
+  category: cell,
+  employmentType: cell,
+  hireDate: cell,
+});
+export const importBody = z.strictObject({
+  rows: z.array(importRow).check(z.minLength(1), z.maxLength(MAX_IMPORT_ROWS)),
+});
+
+const reason = z.object({ field: z.string(), message: z.string() });
+export const importResponse = z.object({
+  rows: z.number(),
+  enrolled: z.number(),
+  alreadyMembers: z.number(),
+  rejected: z.number(),
+  results: z.array(
+    z.union([
+      z.object({
+        line: z.number(),
+        employeeId: z.string(),
+        outcome: z.literal('enrolled'),
+        memberId: z.string(),
+        membershipNumber: z.string(),
+        branch: branchRef,
+        branchAssignedByDefault: z.boolean(),
+      }),
+      z.object({
+        line: z.number(),
+        employeeId: z.string(),
+        outcome: z.literal('already_member'),
+        memberId: z.string(),
+        membershipNumber: nullableString,
+        status: nullableString,
+        branch: z.nullable(branchRef),
+      }),
+      z.object({
+        line: z.number(),
+        employeeId: nullableString,
+        outcome: z.literal('rejected'),
+        reasons: z.array(reason),
+      }),
+    ]),
+  ),
+});
+
+export const memberHistoryResponse = z.object({
+  memberId: z.string(),
+  current: z.object({
+    status: z.nullable(statuses),
+    statusSince: nullableString,
+    department: z.nullable(departmentRef),
+    branch: z.nullable(branchRef),
+    placementSince: nullableString,
+    joinedOn: nullableString,
+  }),
+  items: z.array(
+    z.object({
+      kind: z.enum(['enrolled', 'status', 'placement']),
+      on: z.string(),
+      at: z.string(),
+      status: z.nullable(statuses),
+      department: z.nullable(departmentRef),
+      branch: z.nullable(branchRef),
+      reason: nullableString,
+    }),
+  ),
+});
+
+export const departmentsResponse = z.object({
+  items: z.array(
+    z.object({
+      departmentCode: z.string(),
+      departmentName: z.string(),
+      branch: branchRef,
+      contactEmail: z.optional(z.string()),
+      updatedAt: z.string(),
+      updatedBy: z.string(),
+    }),
+  ),
+  unknownDepartments: z.array(
+    z.object({
+      code: z.string(),
+      name: z.string(),
+      members: z.number(),
+      mapped: z.boolean(),
+    }),
+  ),
 });

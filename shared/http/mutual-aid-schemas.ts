@@ -27,3 +27,5 @@ export const windowResponse = z.object({
   /** GET: the caller's choice (null: not decided). */
   mine: z.optional(z.nullable(choiceResponse)),
 });
+
+export const windowListResponse = z.object({ items: z.array(windowResponse) });

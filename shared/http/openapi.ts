@@ -7,10 +7,14 @@ import * as z from 'zod/mini';
 export interface OperationDoc {
   method: 'get' | 'post' | 'put' | 'patch' | 'delete';
   path: string;
+  /** lowerCamelCase verb + noun (`getDashboard`): the name the web app's generated client calls. */
+  operationId?: string;
   summary: string;
   auth: boolean;
   request?: z.ZodMiniType;
   response?: z.ZodMiniType;
+  /** A 200 that is not JSON (a CSV download): its media type, the body a string. */
+  produces?: 'text/csv';
   responses?: Record<string, string>;
   parameters?: Array<{
     name: string;
@@ -31,7 +35,11 @@ export const buildOpenApi = (operations: OperationDoc[], info: { title: string; 
     for (const [code, description] of Object.entries(op.responses ?? {})) responses[code] = { description };
     responses[success] = {
       description: op.responses?.[success] ?? 'OK',
-      ...(op.response ? { content: { 'application/json': { schema: schema(op.response) } } } : {}),
+      ...(op.produces
+        ? { content: { [op.produces]: { schema: { type: 'string' } } } }
+        : op.response
+          ? { content: { 'application/json': { schema: schema(op.response) } } }
+          : {}),
     };
     if (op.auth) {
       responses['401'] ??= { description: 'Missing or invalid token' };
@@ -39,6 +47,7 @@ export const buildOpenApi = (operations: OperationDoc[], info: { title: string; 
     }
     paths[op.path] ??= {};
     paths[op.path]![op.method] = {
+      ...(op.operationId ? { operationId: op.operationId } : {}),
       summary: op.summary,
       ...(op.auth ? { security: [{ bearerAuth: [] }] } : { security: [] }),
       ...(op.parameters

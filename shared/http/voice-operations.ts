@@ -112,9 +112,20 @@ export const voiceOperations: OperationDoc[] = [
     method: 'get',
     path: '/reports/letters',
     summary:
-      'The year’s letters by category: count, answered, median and maximum days to the first answer (chair, admin)',
+      'The year’s letters by category: count, answered, median and maximum days to the first answer (chair, admin, auditor)',
     auth: true,
     parameters: [{ name: 'year', in: 'query', required: true }],
+  },
+  {
+    method: 'get',
+    path: '/reports/letters.csv',
+    operationId: 'getLetterReportCsv',
+    summary:
+      'The same report as CSV: one row per category and a total row, days to the first answer (chair, admin, auditor)',
+    auth: true,
+    produces: 'text/csv',
+    parameters: [{ name: 'year', in: 'query', required: true }],
+    responses: { '400': 'Invalid year' },
   },
   {
     method: 'post',

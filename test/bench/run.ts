@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { benchApiLatency } from './api-latency.ts';
 import { benchCare } from './care.ts';
+import { benchDashboard } from './dashboard.ts';
 import { benchFunctionInit } from './function-init.ts';
 import { benchHires } from './hires.ts';
 import { machine } from './machine.ts';
@@ -22,6 +23,7 @@ const benches: Record<string, Bench> = {
   care: benchCare,
   api: benchApiLatency,
   web: benchWeb,
+  dashboard: benchDashboard,
 };
 
 const selected = process.argv.slice(2).filter((a) => benches[a]);

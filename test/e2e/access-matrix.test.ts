@@ -117,6 +117,26 @@ const ROWS: Row[] = [
     request: (c) => ({ path: `/members/${c.memberId}` }),
   },
   {
+    op: 'GET /members/{id}/history',
+    allowed: ['member', 'officer', 'chair', 'admin'],
+    request: (c) => ({ path: `/members/${c.memberId}/history` }),
+  },
+  {
+    op: 'GET /members/{id}/care',
+    allowed: ['member', 'officer', 'chair', 'admin', 'auditor'],
+    request: (c) => ({ path: `/members/${c.memberId}/care` }),
+  },
+  {
+    op: 'POST /members/import',
+    allowed: OFFICERS,
+    request: () => ({ path: '/members/import', body: INVALID }),
+  },
+  {
+    op: 'GET /members/import/template.csv',
+    allowed: OFFICERS,
+    request: () => ({ path: '/members/import/template.csv' }),
+  },
+  {
     op: 'POST /members/{id}/leave',
     allowed: ['member', 'officer', 'chair', 'admin'],
     request: (c) => ({ path: `/members/${c.memberId}/leave`, body: { reason: 42 } }),
@@ -206,8 +226,25 @@ const ROWS: Row[] = [
   proposalAction('feedback', ['author']),
   {
     op: 'GET /reports/proposals',
-    allowed: PROPOSAL_MANAGERS,
+    allowed: [...PROPOSAL_MANAGERS, 'auditor'],
     request: (c) => ({ path: `/reports/proposals?session=${c.session}` }),
+  },
+  {
+    op: 'GET /reports/proposals.csv',
+    allowed: [...PROPOSAL_MANAGERS, 'auditor'],
+    request: (c) => ({ path: `/reports/proposals.csv?session=${c.session}` }),
+  },
+  // The dashboard: officers their branch (proposals and letters left out), the chair, admins, auditors.
+  {
+    op: 'GET /reports/dashboard',
+    allowed: [...OFFICERS, 'auditor'],
+    request: () => ({ path: '/reports/dashboard' }),
+  },
+  {
+    op: 'GET /reports/dashboard',
+    variant: "another branch's dashboard",
+    allowed: ['officer', 'chair', 'admin', 'auditor'],
+    request: (c) => ({ path: `/reports/dashboard?branch=${c.branch}` }),
   },
   { op: 'POST /care/requests', allowed: OFFICERS, request: () => ({ path: '/care/requests', body: {} }) },
   { op: 'GET /care/requests', allowed: OFFICERS, request: () => ({ path: '/care/requests' }) },
@@ -321,8 +358,13 @@ const ROWS: Row[] = [
   },
   {
     op: 'GET /reports/letters',
-    allowed: ['chair', 'admin'],
+    allowed: ['chair', 'admin', 'auditor'],
     request: () => ({ path: '/reports/letters?year=2026' }),
+  },
+  {
+    op: 'GET /reports/letters.csv',
+    allowed: ['chair', 'admin', 'auditor'],
+    request: () => ({ path: '/reports/letters.csv?year=2026' }),
   },
   // The survey (会员评家): the chair and admins manage it; members (a member record) answer it.
   { op: 'POST /surveys', allowed: ['chair', 'admin'], request: () => ({ path: '/surveys', body: INVALID }) },
@@ -402,6 +444,7 @@ const ROWS: Row[] = [
   },
   // Mutual aid: the chair and admins open the window and read the insurer's list; members choose.
   // The year 2033 has an open window (made in beforeAll); INVALID bodies change nothing.
+  { op: 'GET /mutual-aid', allowed: CALLERS, request: () => ({ path: '/mutual-aid' }) },
   {
     op: 'PUT /mutual-aid/{year}',
     allowed: ['chair', 'admin'],

@@ -55,6 +55,7 @@ import {
 import {
   acceptInvitationBody,
   departmentBody,
+  importBody,
   leaveBody,
   manualEnrolmentBody,
   memberListQuery,
@@ -68,6 +69,7 @@ import {
   proposalListQuery,
   sessionQuery,
 } from '../../shared/http/proposals-schemas.ts';
+import { dashboardQuery } from '../../shared/http/reports-schemas.ts';
 import {
   answerLetterBody,
   closeLetterBody,
@@ -458,6 +460,15 @@ const BODY_ROUTES: BodyRoute[] = [
     expected: [400],
   },
   {
+    op: 'POST /members/import',
+    method: 'POST',
+    path: () => '/members/import',
+    who: () => ctx.admin,
+    forbidden: () => ctx.member,
+    schema: importBody,
+    expected: [400],
+  },
+  {
     op: 'POST /members/{id}/leave',
     method: 'POST',
     path: () => `/members/${ctx.memberId}/leave`,
@@ -818,6 +829,27 @@ const QUERY_ROUTES: QueryRoute[] = [
     schema: sessionQuery,
   },
   {
+    op: 'GET /reports/proposals.csv',
+    path: '/reports/proposals.csv',
+    who: () => ctx.admin,
+    forbidden: () => ctx.delegate,
+    schema: sessionQuery,
+  },
+  {
+    op: 'GET /reports/dashboard',
+    path: '/reports/dashboard',
+    who: () => ctx.chair,
+    forbidden: () => ctx.member,
+    schema: dashboardQuery,
+  },
+  {
+    op: 'GET /members/import/template.csv',
+    path: '/members/import/template.csv',
+    who: () => ctx.officer,
+    forbidden: () => ctx.member,
+  },
+  { op: 'GET /mutual-aid', path: '/mutual-aid', who: () => ctx.member },
+  {
     op: 'GET /care/requests',
     path: '/care/requests',
     who: () => ctx.admin,
@@ -860,6 +892,13 @@ const QUERY_ROUTES: QueryRoute[] = [
     forbidden: () => ctx.member,
     schema: letterReportQuery,
   },
+  {
+    op: 'GET /reports/letters.csv',
+    path: '/reports/letters.csv',
+    who: () => ctx.chair,
+    forbidden: () => ctx.member,
+    schema: letterReportQuery,
+  },
   { op: 'GET /surveys', path: '/surveys', who: () => ctx.member },
   { op: 'GET /suggestions', path: '/suggestions', who: () => ctx.member, schema: suggestionListQuery },
   { op: 'GET /activities', path: '/activities', who: () => ctx.member },
@@ -895,6 +934,20 @@ const PATH_ROUTES: PathRoute[] = [
     op: 'GET /members/{id}',
     method: 'GET',
     path: (id) => `/members/${id}`,
+    who: () => ctx.admin,
+    expected: [404],
+  },
+  {
+    op: 'GET /members/{id}/history',
+    method: 'GET',
+    path: (id) => `/members/${id}/history`,
+    who: () => ctx.admin,
+    expected: [404],
+  },
+  {
+    op: 'GET /members/{id}/care',
+    method: 'GET',
+    path: (id) => `/members/${id}/care`,
     who: () => ctx.admin,
     expected: [404],
   },

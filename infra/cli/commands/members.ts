@@ -1,39 +1,28 @@
 /**
  * `gonghui members import FILE.csv` (the initial load of existing staff) and
- * `gonghui members list --json`. The import goes through the same use case as HR's hires, in
- * batches; re-running it changes nothing for rows already enrolled.
+ * `gonghui members list --json`. The import is the use case `POST /members/import` runs (the same
+ * rows, the same checks, the hire's use case underneath), a chunk at a time; re-running it
+ * changes nothing for rows already enrolled.
  */
 import { readFileSync } from 'node:fs';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { parse as parseCsv } from 'csv-parse/sync';
-import { employeeHiredDetail, type HrEvent } from '../../../events/hr.ts';
 import {
   dynamoMemberRepository,
   memberFromItem,
 } from '../../../shared/adapters/member-repository-dynamodb.ts';
 import { newId } from '../../../shared/domain/ids.ts';
-import { applyHrEvents } from '../../../shared/domain/members/apply-hr-events.ts';
+import {
+  IMPORT_COLUMNS,
+  type ImportRow,
+  importMembers as importUseCase,
+  MAX_IMPORT_ROWS,
+} from '../../../shared/domain/members/import-members.ts';
 import { CliError, loadRuntimeInfo, localClientConfig } from '../runtime-info.ts';
 
-/** Columns of the import file, in the order the template has them. */
-export const IMPORT_COLUMNS = [
-  'employeeId',
-  'name',
-  'gender',
-  'birthDate',
-  'email',
-  'mobile',
-  'departmentCode',
-  'departmentName',
-  'position',
-  'category',
-  'employmentType',
-  'hireDate',
-] as const;
-
-/** Rows per transaction: 1 counter + 2 items per row stays well under DynamoDB's 100. */
-const BATCH = 25;
+/** Rows per call of the import use case: the chunk the API takes too. */
+const CHUNK = MAX_IMPORT_ROWS;
 
 const dbFor = (opts: { aws?: boolean; table?: string }) => {
   if (opts.aws) {
@@ -80,73 +69,32 @@ export const importMembers = async (
   } catch (error) {
     throw new CliError(`${file}: not a CSV file (${(error as Error).message})`);
   }
-  const [header, ...rows] = records;
+  const [header, ...cells] = records;
   const missing = IMPORT_COLUMNS.filter((c) => !header?.includes(c));
   if (!header || missing.length) throw new CliError(`${file}: the header lacks ${missing.join(', ')}`);
-  const col = (row: string[], name: (typeof IMPORT_COLUMNS)[number]) => row[header.indexOf(name)] ?? '';
-
-  const summary: ImportSummary = { rows: rows.length, enrolled: 0, alreadyMembers: 0, rejected: [] };
-  const valid: Array<{ line: number; event: HrEvent }> = [];
-  const seen = new Map<string, number>();
-  const occurredAt = new Date().toISOString();
-  rows.forEach((row, i) => {
-    const line = i + 2;
-    const employeeId = col(row, 'employeeId');
-    const detail = {
-      eventId: `import-${employeeId}`,
-      occurredAt,
-      employeeId,
-      name: col(row, 'name'),
-      gender: col(row, 'gender'),
-      birthDate: col(row, 'birthDate'),
-      email: col(row, 'email'),
-      ...(col(row, 'mobile') ? { mobile: col(row, 'mobile') } : {}),
-      department: { code: col(row, 'departmentCode'), name: col(row, 'departmentName') },
-      ...(col(row, 'position') ? { position: col(row, 'position') } : {}),
-      category: col(row, 'category'),
-      employmentType: col(row, 'employmentType'),
-      hireDate: col(row, 'hireDate'),
-    };
-    const parsed = employeeHiredDetail.safeParse(detail);
-    if (!parsed.success) {
-      const reason = parsed.error.issues.map((x) => `${x.path.join('.')}: ${x.message}`).join('; ');
-      summary.rejected.push({ line, reason });
-      return;
-    }
-    if (seen.has(employeeId)) {
-      summary.rejected.push({
-        line,
-        reason: `employeeId ${employeeId} repeats line ${seen.get(employeeId)}`,
-      });
-      return;
-    }
-    seen.set(employeeId, line);
-    valid.push({
-      line,
-      event: {
-        version: '0',
-        id: detail.eventId,
-        source: 'university.hr',
-        'detail-type': 'EmployeeHired',
-        detail: parsed.data,
-      },
-    });
-  });
+  const rows: ImportRow[] = cells.map((row, i) => ({
+    line: i + 2,
+    ...Object.fromEntries(IMPORT_COLUMNS.map((c) => [c, row[header.indexOf(c)] ?? ''])),
+  }));
 
   const { db, table } = dbFor(opts);
   const repo = dynamoMemberRepository(db, table);
   const deps = { repo, membershipPrefix: opts.prefix ?? 'GLU', now: () => new Date(), newId };
-  progress(0, valid.length);
-  for (let i = 0; i < valid.length; i += BATCH) {
-    const batch = valid.slice(i, i + BATCH);
-    const result = await applyHrEvents(
-      batch.map((b) => b.event),
-      deps,
-      'import',
-    );
+  // The operator's import: the whole union, as the chair's or an admin's would be.
+  const operator = { sub: 'cli', roles: new Set(['admin'] as const) };
+  const summary: ImportSummary = { rows: rows.length, enrolled: 0, alreadyMembers: 0, rejected: [] };
+  progress(0, rows.length);
+  for (let i = 0; i < rows.length; i += CHUNK) {
+    const result = await importUseCase(operator, () => rows.slice(i, i + CHUNK), deps);
     summary.enrolled += result.enrolled;
-    summary.alreadyMembers += batch.length - result.enrolled;
-    progress(Math.min(i + BATCH, valid.length), valid.length);
+    summary.alreadyMembers += result.alreadyMembers;
+    for (const r of result.results)
+      if (r.outcome === 'rejected')
+        summary.rejected.push({
+          line: r.line,
+          reason: r.reasons.map((x) => `${x.field}: ${x.message}`).join('; '),
+        });
+    progress(Math.min(i + CHUNK, rows.length), rows.length);
   }
   return summary;
 };

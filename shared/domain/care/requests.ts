@@ -51,6 +51,8 @@ export interface RequestStore {
   list(status: RequestStatus | undefined, branch: string | undefined): Promise<CareRequest[]>;
   memberById(memberId: string): Promise<Member | undefined>;
   memberByEmployee(employeeId: string): Promise<Member | undefined>;
+  /** Many members at once, by 工号 (a list of requests names who each is for). */
+  membersByEmployee(employeeIds: string[]): Promise<Map<string, Member>>;
 }
 
 export interface RequestDeps {
@@ -148,10 +150,23 @@ export const listRequests = async (
   status: () => RequestStatus | undefined,
   deps: RequestDeps,
 ) => {
-  if (isManager(actor)) return { items: await deps.requests.list(status(), undefined) };
-  if (actor.roles.has('officer') && actor.branch)
-    return { items: await deps.requests.list(status(), actor.branch) };
-  throw new Forbidden('仅工会干部可查看 / Officers only');
+  let items: CareRequest[];
+  if (isManager(actor)) items = await deps.requests.list(status(), undefined);
+  else if (actor.roles.has('officer') && actor.branch)
+    items = await deps.requests.list(status(), actor.branch);
+  else throw new Forbidden('仅工会干部可查看 / Officers only');
+  if (items.length === 0) return { items: [] };
+  // Who each request is for, so the page's table needs no request per row.
+  const members = await deps.requests.membersByEmployee([...new Set(items.map((r) => r.employeeId))]);
+  return {
+    items: items.map((r) => {
+      const m = members.get(r.employeeId);
+      return {
+        ...r,
+        member: m ? { name: m.name ?? null, membershipNumber: m.membershipNumber ?? null } : null,
+      };
+    }),
+  };
 };
 
 export const decideRequest = async (

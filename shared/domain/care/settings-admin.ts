@@ -48,14 +48,30 @@ export interface PolicyInput {
 
 export const readPolicy = async (actor: Principal, date: () => string | undefined, deps: SettingsDeps) => {
   requireManager(actor);
-  const on = date() ?? today(deps);
+  const now = today(deps);
+  const on = date() ?? now;
   const s = await deps.settings.settings();
   const inForce = policyOn(on, s.policies);
+  const current = policyOn(now, s.policies);
   return {
     date: on,
+    today: now,
     inForce,
     source: inForce === DEFAULT_CARE_POLICY ? 'default' : 'stored',
-    versions: [...s.policies].sort((a, b) => a.effectiveFrom.localeCompare(b.effectiveFrom)),
+    // The API's rule as the page's rule: a version that took effect before today is never
+    // changed (PUT answers 409), so the page shows it read-only before anyone tries.
+    versions: [...s.policies]
+      .sort((a, b) => a.effectiveFrom.localeCompare(b.effectiveFrom))
+      .map((p) => ({
+        ...p,
+        state:
+          p.effectiveFrom > now
+            ? ('scheduled' as const)
+            : p === current
+              ? ('in_force' as const)
+              : ('superseded' as const),
+        editable: p.effectiveFrom >= now,
+      })),
     default: DEFAULT_CARE_POLICY,
   };
 };

@@ -8,7 +8,7 @@ import { Conflict, Forbidden, NotFound } from '../errors.ts';
 import { shanghaiDate, shanghaiYear } from '../time.ts';
 import { enrolledEvent } from './apply-hr-events.ts';
 import { invitationTokenMatches } from './invitation-token.ts';
-import { formatMembershipNumber, type Member } from './member.ts';
+import { addHistory, formatMembershipNumber, type Member } from './member.ts';
 import { type MembersDeps, memberView } from './members-service.ts';
 
 const MAX_ATTEMPTS = 20;
@@ -52,6 +52,7 @@ export const acceptInvitation = async (
       updatedAt: now.toISOString(),
       version: m.version + 1,
     };
+    addHistory(next, { kind: 'enrolled', on: today, at: now.toISOString(), reason: 'invitation' });
     const event = enrolledEvent(next, 'invitation', {
       eventId: deps.newId(),
       occurredAt: now.toISOString(),

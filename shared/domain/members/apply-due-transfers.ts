@@ -9,7 +9,7 @@
 import type { DomainEvent } from '../../../events/domain.ts';
 import { transferNow } from './apply-hr-event.ts';
 import { type ApplyDeps, type MemberRepository, toDomainEvents } from './apply-hr-events.ts';
-import type { Member } from './member.ts';
+import { addHistory, type Member } from './member.ts';
 
 export interface DueTransfers {
   /** 工号 of members whose announced transfer is effective on or before `date`. */
@@ -49,6 +49,15 @@ export const applyDueTransfers = async (
         const next = structuredClone(m);
         const { department, effectiveDate } = m.pendingPlacement!;
         const change = transferNow(next, department, effectiveDate, branches);
+        // When HR announced it: the stamp the announcement left on the placement.
+        const announced = m.stamps.placement?.split('#')[0] ?? now.toISOString();
+        addHistory(next, {
+          kind: 'placement',
+          on: effectiveDate,
+          at: announced,
+          department,
+          ...(next.branch ? { branch: next.branch } : {}),
+        });
         next.updatedAt = now.toISOString();
         next.version = m.version + 1;
         members.push(next);

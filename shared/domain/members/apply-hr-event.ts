@@ -7,6 +7,7 @@ import type { HrEvent } from '../../../events/hr.ts';
 import { shanghaiDate } from '../time.ts';
 import {
   AUTOMATIC_ENROLMENT,
+  addHistory,
   type Branch,
   type EnrolmentSettings,
   INVITATION_VALID_DAYS,
@@ -102,6 +103,7 @@ export const applyHrEvent = (
 ): { member: Member; changes: MemberChange[] } => {
   const d = event.detail;
   const stamp = stampOf(d.occurredAt, d.eventId);
+  const at = new Date(d.occurredAt).toISOString();
   const m: Member = structuredClone(current ?? blank(d.employeeId, ctx));
   const changes: MemberChange[] = [];
   /** Sets a stamped field group if this event is later than the one that last set it. */
@@ -141,6 +143,17 @@ export const applyHrEvent = (
   switch (event['detail-type']) {
     case 'EmployeeHired': {
       const h = event.detail;
+      addHistory(
+        m,
+        { kind: 'status', on: h.hireDate, at, status: 'active' },
+        {
+          kind: 'placement',
+          on: h.hireDate,
+          at,
+          department: h.department,
+          branch: ctx.branches.get(h.department.code) ?? SCHOOL_UNION,
+        },
+      );
       profile({ name: h.name, email: h.email, mobile: h.mobile, birthDate: h.birthDate, gender: h.gender });
       if (later('placement')) {
         place(h.department, h.hireDate);
@@ -173,6 +186,7 @@ export const applyHrEvent = (
           const occurredOn = shanghaiDate(new Date(h.occurredAt));
           // The later of the hire date and the day HR announced it (ISO dates sort as strings).
           m.joinedOn = [h.hireDate, occurredOn].sort().at(-1)!;
+          addHistory(m, { kind: 'enrolled', on: m.joinedOn, at, reason: ctx.origin });
           changes.push({ kind: 'enrolled', origin: ctx.origin });
         }
       }
@@ -180,6 +194,7 @@ export const applyHrEvent = (
     }
     case 'EmployeeDeparted': {
       const x = event.detail;
+      addHistory(m, { kind: 'status', on: x.departureDate, at, status: 'left', reason: x.reason });
       if (setStatus('left', x.departureDate)) {
         m.departureReason = x.reason;
         changes.push({ kind: 'left', reason: x.reason, departureDate: x.departureDate });
@@ -188,12 +203,23 @@ export const applyHrEvent = (
     }
     case 'EmployeeRetired': {
       const x = event.detail;
+      addHistory(m, { kind: 'status', on: x.retirementDate, at, status: 'retired' });
       if (setStatus('retired', x.retirementDate))
         changes.push({ kind: 'retired', retirementDate: x.retirementDate });
       break;
     }
     case 'EmployeeTransferred': {
       const x = event.detail;
+      // A transfer HR announced ahead is history once it takes effect (apply-transfers records it).
+      if (x.effectiveDate <= shanghaiDate(ctx.now)) {
+        addHistory(m, {
+          kind: 'placement',
+          on: x.effectiveDate,
+          at,
+          department: x.department,
+          branch: ctx.branches.get(x.department.code) ?? SCHOOL_UNION,
+        });
+      }
       if (later('placement')) {
         if (x.effectiveDate > shanghaiDate(ctx.now)) {
           // Announced ahead: the branch follows on the effective date (apply-transfers, daily).

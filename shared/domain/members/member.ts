@@ -48,12 +48,66 @@ export interface Member {
   /** Why HR's hire did not enrol this person (dispatched staff, when the setting says skip). */
   notEnrolledReason?: 'dispatched';
   stamps: Partial<Record<Stamped, string>>;
+  /**
+   * Every change of status and placement since HR first told of the person, in the order it took effect (addHistory):
+   * kept on the member, written with the change itself, a handful in a working life.
+   */
+  history?: MemberHistoryEntry[];
   /** Care granted, per year and category, in fen: the yearly caps are checked against it. */
   care?: Record<string, Partial<Record<'holiday' | 'birthday' | 'life', number>>>;
   createdAt: string;
   updatedAt: string;
   version: number;
 }
+
+/** A change of a member's status or placement, or the start of the membership, as the member's page shows it. */
+export interface MemberHistoryEntry {
+  kind: 'enrolled' | 'status' | 'placement';
+  /** The day it took effect: the joining day, the hire, departure or retirement date, the transfer's effective date. */
+  on: string;
+  /** When it was said: the HR event's occurredAt, or when the union recorded it (ISO instant, UTC). */
+  at: string;
+  /** The status from then on (status). */
+  status?: MemberStatus;
+  /** The placement from then on (placement). */
+  department?: { code: string; name: string };
+  branch?: Branch;
+  /** How a membership began (hr, manual, import, invitation) or why it ended (HR's reason, withdrew). */
+  reason?: string;
+}
+
+/** Entries kept per member: a working life has a handful; the oldest go first past this. */
+export const MAX_HISTORY_ENTRIES = 100;
+
+const KIND_ORDER = { status: 0, placement: 1, enrolled: 2 } as const;
+const historyKey = (e: MemberHistoryEntry) =>
+  [e.kind, e.on, e.status ?? '', e.department?.code ?? '', e.branch?.code ?? '', e.reason ?? ''].join('|');
+
+/**
+ * Adds what happened to a member's history, kept in the order it happened (by the day it took
+ * effect). Every status or placement fact is kept, also one a later event overtook (two
+ * transfers that arrived out of order both happened), and a fact already there is not added again:
+ * the history is the same whatever order HR's events arrive in, and a redelivery adds nothing.
+ */
+export const addHistory = (m: Member, ...entries: MemberHistoryEntry[]): void => {
+  const all = new Map((m.history ?? []).map((e) => [historyKey(e), e]));
+  let added = false;
+  for (const e of entries) {
+    if (all.has(historyKey(e))) continue;
+    all.set(historyKey(e), e);
+    added = true;
+  }
+  if (!added) return;
+  m.history = [...all.values()]
+    .sort(
+      (a, b) =>
+        a.on.localeCompare(b.on) ||
+        a.at.localeCompare(b.at) ||
+        KIND_ORDER[a.kind] - KIND_ORDER[b.kind] ||
+        historyKey(a).localeCompare(historyKey(b)),
+    )
+    .slice(-MAX_HISTORY_ENTRIES);
+};
 
 /** How HR's hires become members: the deployment's settings (ENROLMENT_MODE, DISPATCHED_STAFF). */
 export interface EnrolmentSettings {

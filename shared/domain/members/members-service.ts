@@ -10,7 +10,7 @@ import { MEMBERS_SOURCE } from '../../../events/members.ts';
 import { Conflict, Forbidden, InvalidInput, NotFound } from '../errors.ts';
 import { hasAnyRole, type Principal } from '../principal.ts';
 import { type ApplyDeps, applyHrEvents } from './apply-hr-events.ts';
-import { type Branch, type Member, type MemberStatus, stampOf } from './member.ts';
+import { addHistory, type Branch, type Member, type MemberStatus, stampOf } from './member.ts';
 
 export interface DepartmentMapping {
   departmentCode: string;
@@ -35,6 +35,11 @@ export interface MemberDirectory {
   byMemberId(memberId: string): Promise<Member | undefined>;
   list(query: MemberQuery): Promise<{ items: Member[]; cursor?: string }>;
   departments(): Promise<DepartmentMapping[]>;
+  /**
+   * Departments of current members (active, retired) whom no mapping placed: they sit under the
+   * school union by default. Read from the school union's own members, not the whole table.
+   */
+  placedByDefault(): Promise<Array<{ code: string; name: string; members: number }>>;
   putDepartment(mapping: DepartmentMapping): Promise<void>;
 }
 
@@ -82,6 +87,37 @@ export const getMember = async (p: Principal, memberId: string, deps: MembersDep
   if (!m?.enrolled) throw new NotFound('会员不存在 / No such member');
   if (!canSee(p, m)) throw new Forbidden('无权查看该会员 / You may not see this member');
   return memberView(m);
+};
+
+/**
+ * A member's history of status and placement, oldest first, with where they stand now. Members
+ * stored before the history was kept have only the facts that arrived since: `current` still
+ * says since when the status and the placement hold.
+ */
+export const memberHistory = async (p: Principal, memberId: string, deps: MembersDeps) => {
+  const m = await deps.directory.byMemberId(memberId);
+  if (!m?.enrolled) throw new NotFound('会员不存在 / No such member');
+  if (!canSee(p, m)) throw new Forbidden('无权查看该会员 / You may not see this member');
+  return {
+    memberId: m.memberId,
+    current: {
+      status: m.status ?? null,
+      statusSince: m.statusSince ?? null,
+      department: m.department ?? null,
+      branch: m.branch ?? null,
+      placementSince: m.placementSince ?? null,
+      joinedOn: m.joinedOn ?? null,
+    },
+    items: (m.history ?? []).map((e) => ({
+      kind: e.kind,
+      on: e.on,
+      at: e.at,
+      status: e.status ?? null,
+      department: e.department ?? null,
+      branch: e.branch ?? null,
+      reason: e.reason ?? null,
+    })),
+  };
 };
 
 /**
@@ -166,6 +202,7 @@ export const leaveUnion = async (
     updatedAt: now.toISOString(),
     version: m.version + 1,
   };
+  addHistory(next, { kind: 'status', on: today, at: now.toISOString(), status: 'left', reason: 'withdrew' });
   const event: DomainEvent = {
     source: MEMBERS_SOURCE,
     detailType: 'MemberLeft',
@@ -188,7 +225,19 @@ export const leaveUnion = async (
 
 export const listDepartments = async (p: Principal, deps: MembersDeps) => {
   if (!isManager(p) && !p.roles.has('officer')) throw new Forbidden('仅工会干部可查看 / Officers only');
-  return { items: await deps.directory.departments() };
+  const [items, placed] = await Promise.all([deps.directory.departments(), deps.directory.placedByDefault()]);
+  const mapped = new Set(items.map((i) => i.departmentCode));
+  return {
+    items,
+    // Unknown departments first in the page: `mapped` ones were mapped after their members were
+    // placed (they stay under the school union until HR moves them); the others have no mapping.
+    unknownDepartments: placed
+      .map((d) => ({ ...d, mapped: mapped.has(d.code) }))
+      .sort(
+        (a, b) =>
+          Number(a.mapped) - Number(b.mapped) || b.members - a.members || a.code.localeCompare(b.code),
+      ),
+  };
 };
 
 export const mapDepartment = async (

@@ -109,6 +109,13 @@ const loadWindow = async (year: number, deps: MutualAidDeps) => {
 
 const choiceView = (c: MutualAidChoice) => ({ enrol: c.enrol, decidedAt: c.decidedAt, changes: c.changes });
 
+/** Every year's window, the latest first: the chair's table of years (members read windows too). */
+export const listWindows = async (_actor: Principal, deps: MutualAidDeps) => {
+  const today = shanghaiDate(deps.now());
+  const windows = await deps.store.windows();
+  return { items: [...windows].sort((a, b) => b.year - a.year).map((w) => windowView(w, today)) };
+};
+
 /** The window and the caller's choice. */
 export const getWindow = async (actor: Principal, rawYear: string, deps: MutualAidDeps) => {
   const year = parseYear(rawYear);

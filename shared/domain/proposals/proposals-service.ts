@@ -7,6 +7,7 @@ import type { DomainEvent } from '../../../events/domain.ts';
 import { PROPOSALS_SOURCE } from '../../../events/proposals.ts';
 import { Conflict, Forbidden, InvalidInput, NotFound, PreconditionFailed } from '../errors.ts';
 import { hasAnyRole, type Principal } from '../principal.ts';
+import { shanghaiDate } from '../time.ts';
 import {
   formatProposalNumber,
   isPublished,
@@ -355,16 +356,40 @@ export const listProposals = async (
 };
 
 const REPORT_ROLES = ['committee', 'chair', 'admin'] as const;
+/** The report's readers: the auditor (经审) reads reports too, and changes nothing. */
+const REPORT_READERS = [...REPORT_ROLES, 'auditor'] as const;
 
 /** End of the due date in Asia/Shanghai: an answer that day is on time. */
 const answeredOnTime = (p: Proposal, answerAt: string) =>
   p.assignment !== null && Date.parse(answerAt) < Date.parse(`${p.assignment.dueDate}T24:00:00+08:00`);
 
+/** A lead department's figures: what it was given, answered (on time), has overdue, and how it was rated. */
+const departmentFigures = (department: string, of: Proposal[], today: string) => {
+  const finalRatings = of.filter((p) => p.state === 'closed' && p.feedback).map((p) => p.feedback!.rating);
+  const count = (r: string) => finalRatings.filter((x) => x === r).length;
+  const rated = finalRatings.length;
+  return {
+    department,
+    assigned: of.length,
+    answered: of.filter((p) => p.answer !== null || p.ratings.length > 0).length,
+    answeredOnTime: of.filter((p) => p.answer && answeredOnTime(p, p.answer.at)).length,
+    overdue: of.filter((p) => p.state === 'assigned' && p.assignment!.dueDate < today).length,
+    rated,
+    satisfied: count('satisfied'),
+    basicallySatisfied: count('basically_satisfied'),
+    dissatisfied: count('dissatisfied'),
+    satisfiedShare: rated ? (count('satisfied') + count('basically_satisfied')) / rated : null,
+  };
+};
+
 export const proposalReport = async (actor: Principal, session: Input<string>, deps: ProposalDeps) => {
-  if (!hasAnyRole(actor, ...REPORT_ROLES))
-    throw new Forbidden('仅提案委员会、主席、管理员 / Committee, chair and admins only');
+  if (!hasAnyRole(actor, ...REPORT_READERS))
+    throw new Forbidden('仅提案委员会、主席、管理员、经审 / Committee, chair, admins and auditors only');
   const s = session();
   const all = await deps.store.session(s);
+  const today = shanghaiDate(deps.now());
+  const assigned = all.filter((p) => p.assignment !== null);
+  const departments = [...new Set(assigned.map((p) => p.assignment!.department))].sort();
   const byState = Object.fromEntries(
     PROPOSAL_STATES.filter((state) => isPublished(state)).map((state) => [
       state,
@@ -390,6 +415,14 @@ export const proposalReport = async (actor: Principal, session: Input<string>, d
       /** Share of closed proposals rated satisfied or basically satisfied. */
       satisfiedShare: rated ? (count('satisfied') + count('basically_satisfied')) / rated : null,
     },
+    /** Per lead department (承办单位), by the department a proposal is (last) assigned to. */
+    byDepartment: departments.map((d) =>
+      departmentFigures(
+        d,
+        assigned.filter((p) => p.assignment!.department === d),
+        today,
+      ),
+    ),
   };
 };
 

@@ -428,7 +428,9 @@ export const letterStatistics = (year: number, letters: Letter[]) => {
 };
 
 export const letterReport = async (actor: Principal, year: Input<number>, deps: LetterDeps) => {
-  if (!hasAnyRole(actor, 'chair', 'admin')) throw new Forbidden('仅主席、管理员 / Chair and admins only');
+  // The auditor (经审) reads reports too: counts and days, no letter's text.
+  if (!hasAnyRole(actor, 'chair', 'admin', 'auditor'))
+    throw new Forbidden('仅主席、管理员、经审 / Chair, admins and auditors only');
   const y = year();
   return letterStatistics(y, await deps.store.year(y));
 };

@@ -8,6 +8,7 @@ import {
   runCareTask,
 } from '../../../shared/domain/care/grants.ts';
 import { calendarOf, dueOn, planCare } from '../../../shared/domain/care/planner.ts';
+import { DEFAULT_CARE_POLICY } from '../../../shared/domain/care/policy.ts';
 import {
   type CareSettings,
   type CareSettingsStore,
@@ -109,6 +110,34 @@ describe('care settings', () => {
     await expect(
       putPolicy(chair, () => ({ effectiveFrom: '2027-01-01', occasions: { nope: { amountFen: 1 } } }), d),
     ).rejects.toMatchObject({ name: 'InvalidInput', details: { errors: [{ field: 'occasions.nope' }] } });
+  });
+
+  it('says of each policy version whether it is the past, in force or scheduled, and whether it may be replaced', async () => {
+    const stored = (effectiveFrom: string) => ({
+      ...DEFAULT_CARE_POLICY,
+      effectiveFrom,
+      updatedAt: '2026-01-01T00:00:00Z',
+      updatedBy: 'chair-1',
+    });
+    const store = memoryStore({
+      ...NO_SETTINGS,
+      policies: ['2026-01-01', '2026-06-01', '2026-11-24', '2027-01-01'].map(stored),
+    });
+    const read = await readPolicy(chair, () => '2026-03-01', deps(store));
+    expect(read.today).toBe('2026-11-24');
+    expect(read.inForce.effectiveFrom).toBe('2026-01-01');
+    expect(read.versions.map((v) => [v.effectiveFrom, v.state, v.editable])).toEqual([
+      ['2026-01-01', 'superseded', false],
+      ['2026-06-01', 'superseded', false],
+      ['2026-11-24', 'in_force', true],
+      ['2027-01-01', 'scheduled', true],
+    ]);
+    // What `editable` says is what PUT does: 409 for a version before today.
+    await expect(
+      putPolicy(chair, () => ({ effectiveFrom: '2026-06-01' }), deps(store)),
+    ).rejects.toMatchObject({
+      name: 'Conflict',
+    });
   });
 
   it('adds and removes the union’s own occasions, never a built-in one', async () => {

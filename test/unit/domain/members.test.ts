@@ -186,6 +186,42 @@ describe('applyHrEvents', () => {
     });
   });
 
+  it('keeps the history of status and placement, the same whatever the order, once per fact', async () => {
+    const events = [
+      hired('T2'),
+      transferred('T2', '2026-11-01T09:00:00+08:00', 'EE'),
+      transferred('T2', '2026-12-01T09:00:00+08:00', 'MA'),
+      updated('T2', '2026-11-02T09:00:00+08:00', { email: 'new@example.edu.cn' }),
+      retired('T2', '2027-01-01T09:00:00+08:00'),
+    ];
+    const histories = [];
+    for (const order of [
+      [0, 1, 2, 3, 4],
+      [4, 2, 3, 1, 0],
+      [1, 0, 4, 2, 3],
+    ]) {
+      const m = memoryRepo();
+      for (const i of order) await applyHrEvents([events[i]!], deps(m.repo, '2027-02-01T02:00:00Z'));
+      // A redelivery, and a hire HR sends again under another id, add nothing.
+      await applyHrEvents(
+        [events[2]!, hired('T2', '2027-01-15T09:00:00+08:00')],
+        deps(m.repo, '2027-02-01T02:00:00Z'),
+      );
+      histories.push(m.members.get('T2')!.history);
+    }
+    expect(histories[1]).toEqual(histories[0]);
+    expect(histories[2]).toEqual(histories[0]);
+    // Both transfers happened, also when the later one arrived first.
+    expect(histories[0]!.map((e) => [e.kind, e.on, e.status ?? e.department?.code ?? e.reason])).toEqual([
+      ['status', '2026-09-01', 'active'],
+      ['placement', '2026-09-01', 'CS'],
+      ['enrolled', '2026-09-01', 'hr'],
+      ['placement', '2026-11-01', 'EE'],
+      ['placement', '2026-12-01', 'MA'],
+      ['status', '2027-01-01', 'retired'],
+    ]);
+  });
+
   it('announces departures, retirements, transfers and updates of members', async () => {
     const m = memoryRepo();
     await applyHrEvents([hired('T1')], deps(m.repo));
@@ -320,6 +356,23 @@ describe('transfers announced ahead', () => {
       placementSince: '2026-12-01',
     });
     expect(moved.pendingPlacement).toBeUndefined();
+    // The move is history from its effective date, dated when HR announced it.
+    expect(moved.history?.filter((e) => e.kind === 'placement')).toEqual([
+      {
+        kind: 'placement',
+        on: '2026-09-01',
+        at: '2026-08-25T02:00:00.000Z',
+        department: { code: 'CS', name: '计算机学院' },
+        branch: { code: 'SCHOOL', name: '校工会直属' },
+      },
+      {
+        kind: 'placement',
+        on: '2026-12-01',
+        at: '2026-11-01T01:00:00.000Z',
+        department: { code: 'EE', name: 'EE' },
+        branch: { code: 'B-EE', name: '电气分工会' },
+      },
+    ]);
     expect(events.map((e) => e.detailType)).toEqual(['MemberEnrolled', 'MemberTransferred']);
     expect(events[1]!.detail).toMatchObject({
       effectiveDate: '2026-12-01',
