@@ -6,8 +6,9 @@
 import { enableAutoUnmount, flushPromises, type VueWrapper } from '@vue/test-utils';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { setAccessToken } from '../../web/src/app/auth/session';
+import { formatYuan, parseYuan, yuanFromFen } from '../../web/src/app/money';
 import YuanInput from '../../web/src/life/components/YuanInput.vue';
-import { formatYuan, parseYuan, windowState } from '../../web/src/life/format';
+import { windowState } from '../../web/src/life/format';
 import MutualAidManagePage from '../../web/src/life/pages/MutualAidManagePage.vue';
 import MutualAidPage from '../../web/src/life/pages/MutualAidPage.vue';
 import { fakeApi, mountWithApp, signInAs } from './support';
@@ -41,6 +42,14 @@ describe('yuan', () => {
     expect(parseYuan('')).toBeNull();
     // The sum a float would get wrong stays exact: 0.1 + 0.2 is typed, not added.
     expect(formatYuan(parseYuan('0.30')!)).toBe('0.30 元');
+  });
+
+  it('turns the ledger’s fen into yuan without floating point', () => {
+    expect(yuanFromFen(3050)).toBe('30.50');
+    expect(yuanFromFen(5)).toBe('0.05');
+    expect(yuanFromFen(0)).toBe('0.00');
+    expect(yuanFromFen(220000)).toBe('2200.00');
+    expect(formatYuan(yuanFromFen(220000))).toBe('2,200.00 元');
   });
 
   it('tells today’s place in a window, both days included', () => {
