@@ -208,6 +208,11 @@ describe('union life in the browser', () => {
     await eventually(async () => (await statusOf(b)).status).toBe('confirmed');
     expect(await b.getByTestId('my-registration').textContent()).toContain('已由候补转为正式报名');
     await checkPage(b, 'activity-promoted');
+    // The same in English, one click away.
+    await b.getByRole('button', { name: '切换语言' }).click();
+    await b.getByText('Moved up from the waiting list').waitFor();
+    expect(await b.getByTestId('places').textContent()).toContain('Full (2 places)');
+    await checkPage(b, 'activity-promoted-en');
     await c.goto(`${baseUrl()}/life/activities/${id}`);
     await eventually(async () => (await statusOf(c)).status).toBe('confirmed');
 
