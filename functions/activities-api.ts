@@ -59,6 +59,7 @@ const PARTICIPANT_COLUMNS = [
   'name',
   'branch',
   'family',
+  'familyMembers',
   'places',
   'registeredAt',
   'promoted',
@@ -102,7 +103,12 @@ export const handler = httpApi({
     const list = await participants(principal, req.path.id!, deps.activities);
     const format = participantsQuery.parse(req.query).format ?? 'json';
     if (format === 'json') return json(200, list);
-    const rows = [...list.confirmed, ...list.waiting].map((r) => ({ ...r, position: r.position ?? '' }));
+    const rows = [...list.confirmed, ...list.waiting].map((r) => ({
+      ...r,
+      position: r.position ?? '',
+      // One cell: 张小明 (child); 李华 (spouse).
+      familyMembers: r.familyMembers.map((f) => `${f.name} (${f.relation})`).join('; '),
+    }));
     return csv(`activity-${list.activity.id}.csv`, PARTICIPANT_COLUMNS, rows);
   },
   'PUT /mutual-aid/{year}': async (req) =>

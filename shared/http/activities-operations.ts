@@ -1,14 +1,37 @@
 /** The union-life operations (activities, mutual aid, awards) for the OpenAPI document. */
 
 import {
+  activityDetailResponse,
+  activityListResponse,
   activityResponse,
   cancelBody,
+  cancelResponse,
   createActivityBody,
+  participantsResponse,
   registerBody,
   registrationResponse,
 } from './activities-schemas.ts';
-import { awardResponse, createAwardBody, nominationBody, shortlistBody, voteBody } from './awards-schemas.ts';
-import { choiceBody, windowBody, windowListResponse, windowResponse } from './mutual-aid-schemas.ts';
+import {
+  awardDetailResponse,
+  awardListResponse,
+  awardResponse,
+  createAwardBody,
+  nominationBody,
+  nominationListResponse,
+  nominationResponse,
+  resultsResponse,
+  shortlistBody,
+  shortlistResponse,
+  voteBody,
+  voteResponse,
+} from './awards-schemas.ts';
+import {
+  choiceBody,
+  choiceResponse,
+  windowBody,
+  windowListResponse,
+  windowResponse,
+} from './mutual-aid-schemas.ts';
 import type { OperationDoc } from './openapi.ts';
 
 const activityId = { name: 'id', in: 'path' as const, required: true, description: 'activity id' };
@@ -31,6 +54,7 @@ export const activityOperations: OperationDoc[] = [
     operationId: 'listActivities',
     summary: 'Activities from today on, by date, with places taken, free and waiting',
     auth: true,
+    response: activityListResponse,
   },
   {
     method: 'get',
@@ -38,7 +62,7 @@ export const activityOperations: OperationDoc[] = [
     operationId: 'getActivity',
     summary: "One activity, with the caller's registration (and waiting-list position)",
     auth: true,
-    response: activityResponse,
+    response: activityDetailResponse,
     parameters: [activityId],
     responses: { '404': 'No such activity' },
   },
@@ -53,6 +77,7 @@ export const activityOperations: OperationDoc[] = [
     response: registrationResponse,
     parameters: [activityId],
     responses: {
+      '201': 'Registered: confirmed, or on the waiting list with its position',
       '400': 'Invalid body (family on a members-only activity)',
       '403': 'Not a member, or not of the activity’s branch',
       '404': 'No such activity',
@@ -67,6 +92,7 @@ export const activityOperations: OperationDoc[] = [
       'Cancel one’s registration (until the day before); freed places go to the waiting list in order, in the same transaction',
     auth: true,
     request: cancelBody,
+    response: cancelResponse,
     parameters: [activityId],
     responses: { '404': 'No such activity', '409': 'Not registered, or the activity is today or over' },
   },
@@ -77,6 +103,7 @@ export const activityOperations: OperationDoc[] = [
     summary:
       'Participants and the waiting list for the organisers (chair, admin, the branch’s officer, the creator); format=csv for CSV',
     auth: true,
+    response: participantsResponse,
     parameters: [activityId, { name: 'format', in: 'query', description: 'json (default) | csv' }],
     responses: { '404': 'No such activity' },
   },
@@ -122,6 +149,7 @@ export const mutualAidOperations: OperationDoc[] = [
     summary: 'Opt in or out (members, inside the window; a later choice replaces the earlier)',
     auth: true,
     request: choiceBody,
+    response: choiceResponse,
     parameters: [year],
     responses: { '404': 'No window for the year', '409': 'Outside the window' },
   },
@@ -156,6 +184,7 @@ export const awardOperations: OperationDoc[] = [
     operationId: 'listAwards',
     summary: 'Every award with its phase',
     auth: true,
+    response: awardListResponse,
   },
   {
     method: 'get',
@@ -163,7 +192,7 @@ export const awardOperations: OperationDoc[] = [
     operationId: 'getAward',
     summary: 'One award, its shortlist once there is one, and whether the caller voted',
     auth: true,
-    response: awardResponse,
+    response: awardDetailResponse,
     parameters: [awardId],
     responses: { '404': 'No such award' },
   },
@@ -175,6 +204,7 @@ export const awardOperations: OperationDoc[] = [
       'Nominate a member inside the nomination window (officers: members of their branch; chair, admin: anyone)',
     auth: true,
     request: nominationBody,
+    response: nominationResponse,
     parameters: [awardId],
     responses: {
       '201': 'Nominated',
@@ -190,6 +220,7 @@ export const awardOperations: OperationDoc[] = [
     operationId: 'listAwardNominations',
     summary: 'The nominations (committee, chair, admin: all; officers: their branch’s)',
     auth: true,
+    response: nominationListResponse,
     parameters: [awardId],
     responses: { '404': 'No such award' },
   },
@@ -201,6 +232,7 @@ export const awardOperations: OperationDoc[] = [
       'The shortlist, between the nomination and the voting windows; again until voting opens (committee, chair)',
     auth: true,
     request: shortlistBody,
+    response: shortlistResponse,
     parameters: [awardId],
     responses: {
       '400': 'Invalid body, or an id that is not a nomination',
@@ -215,8 +247,10 @@ export const awardOperations: OperationDoc[] = [
     summary: 'Vote for a shortlisted nomination (members, once per award, inside the voting window)',
     auth: true,
     request: voteBody,
+    response: voteResponse,
     parameters: [awardId],
     responses: {
+      '201': 'Voted',
       '400': 'Invalid body, or not on the shortlist',
       '404': 'No such award',
       '409': 'Outside the voting window, or voted already',
@@ -228,6 +262,7 @@ export const awardOperations: OperationDoc[] = [
     operationId: 'getAwardResults',
     summary: 'After the voting window: the shortlisted with their vote counts, ranked, and who is awarded',
     auth: true,
+    response: resultsResponse,
     parameters: [awardId],
     responses: { '404': 'No such award', '409': 'Voting has not closed' },
   },

@@ -1,6 +1,11 @@
 /** Request schemas of the activities API: validation and the OpenAPI document share them. */
 import * as z from 'zod/mini';
-import { ACTIVITY_KINDS, ELIGIBILITIES, MAX_FAMILY } from '../domain/activities/activity.ts';
+import {
+  ACTIVITY_KINDS,
+  ELIGIBILITIES,
+  FAMILY_RELATIONS,
+  MAX_FAMILY,
+} from '../domain/activities/activity.ts';
 
 const text = (max: number) => z.string().check(z.trim(), z.minLength(1), z.maxLength(max));
 
@@ -18,9 +23,13 @@ export const createActivityBody = z.strictObject({
   branch: z.optional(z.string().check(z.regex(/^[\w.-]{1,32}$/))),
 });
 
+const familyMember = z.strictObject({ name: text(50), relation: z.enum(FAMILY_RELATIONS) });
+
 export const registerBody = z.strictObject({
   /** Family members coming along (members_with_family only); each takes a place. */
   family: z.optional(z.number().check(z.int(), z.minimum(0), z.maximum(MAX_FAMILY))),
+  /** The same, by name and relation (then `family`, if sent, must be their number). */
+  familyMembers: z.optional(z.array(familyMember).check(z.maxLength(MAX_FAMILY))),
 });
 
 export const cancelBody = z.strictObject({});
@@ -42,11 +51,60 @@ export const activityResponse = z.object({
   taken: z.number(),
   free: z.number(),
   waiting: z.number(),
+  createdBy: z.string(),
+  createdAt: z.string(),
 });
+
+const familyMemberView = z.object({ name: z.string(), relation: z.enum(FAMILY_RELATIONS) });
 
 export const registrationResponse = z.object({
   status: z.enum(['confirmed', 'waiting']),
   family: z.number(),
+  familyMembers: z.array(familyMemberView),
   places: z.number(),
+  registeredAt: z.string(),
+  confirmedAt: z.nullable(z.string()),
+  /** Confirmed from the waiting list. */
+  promoted: z.boolean(),
+  /** On the waiting list: 1 is next. */
   position: z.optional(z.number()),
+});
+
+export const activityListResponse = z.object({ items: z.array(activityResponse) });
+
+/** One activity with the caller's registration (null: not registered, or cancelled). */
+export const activityDetailResponse = z.object({
+  ...activityResponse.shape,
+  mine: z.nullable(registrationResponse),
+});
+
+export const cancelResponse = z.object({
+  status: z.literal('cancelled'),
+  /** Registrations the freed places confirmed from the waiting list. */
+  promoted: z.number(),
+});
+
+const participantRow = z.object({
+  status: z.enum(['confirmed', 'waiting']),
+  /** On the waiting list: 1 is next; null when confirmed. */
+  position: z.nullable(z.number()),
+  employeeId: z.string(),
+  name: z.string(),
+  branch: z.string(),
+  family: z.number(),
+  familyMembers: z.array(familyMemberView),
+  places: z.number(),
+  registeredAt: z.string(),
+  promoted: z.boolean(),
+});
+
+export const participantsResponse = z.object({
+  activity: activityResponse,
+  confirmed: z.array(participantRow),
+  waiting: z.array(participantRow),
+  totals: z.object({
+    confirmedRegistrations: z.number(),
+    confirmedPlaces: z.number(),
+    waiting: z.number(),
+  }),
 });

@@ -14,6 +14,9 @@ export const windowBody = z.strictObject({
 
 export const choiceBody = z.strictObject({ enrol: z.boolean() });
 
+/** A member's choice: in or out, when, and how many times they decided (1: the first choice). */
+export const choiceResponse = z.object({ enrol: z.boolean(), decidedAt: z.string(), changes: z.number() });
+
 export const windowResponse = z.object({
   year: z.number(),
   opensOn: z.string(),
@@ -21,6 +24,8 @@ export const windowResponse = z.object({
   feeYuan: z.string(),
   reminderDaysBefore: z.array(z.number()),
   state: z.enum(['not_open', 'open', 'closed']),
+  /** GET: the caller's choice (null: not decided). */
+  mine: z.optional(z.nullable(choiceResponse)),
 });
 
 export const windowListResponse = z.object({ items: z.array(windowResponse) });

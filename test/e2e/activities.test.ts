@@ -7,6 +7,13 @@
 import { parse as parseCsv } from 'csv-parse/sync';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { activityParticipants } from '../../infra/cli/commands/union-life.ts';
+import {
+  activityDetailResponse,
+  activityListResponse,
+  cancelResponse,
+  participantsResponse,
+  registrationResponse,
+} from '../../shared/http/activities-schemas.ts';
 import { api, hiredEvent, mailsTo, publish, runtime, token, uniqueId, waitIdle } from './support.ts';
 
 const day = (offset: number) =>
@@ -217,6 +224,61 @@ describe('activities', () => {
     expect((await activityMails(p4)).map((m) => m.subject.split(' | ')[0])).toContain(
       '候补成功：教职工趣味运动会',
     );
+  });
+
+  it('takes family members by name and relation (each a place), shows them to the organisers, and answers in the documented shapes', async () => {
+    const a = await create({ eligibility: 'members_with_family', capacity: 3, kind: 'family_sports' });
+    const [p1, p2] = people.slice(24, 26) as [string, string];
+    const family = [
+      { name: '张小明', relation: 'child' },
+      { name: '李华', relation: 'spouse' },
+    ];
+    const named = await reg(a.id, p1, { familyMembers: family });
+    expect(named.status).toBe(201);
+    expect(registrationResponse.parse(named.body)).toMatchObject({
+      status: 'confirmed',
+      family: 2,
+      places: 3,
+      familyMembers: family,
+    });
+    // A count that disagrees with the names, or a relation the API does not know: 400, nothing stored.
+    const mismatch = await reg(a.id, p2, { family: 1, familyMembers: [] });
+    expect(mismatch.status).toBe(400);
+    expect(mismatch.body.errors[0].field).toBe('family');
+    const cousin = await reg(a.id, p2, { familyMembers: [{ name: '王五', relation: 'cousin' }] });
+    expect(cousin.status).toBe(400);
+    expect(cousin.body.errors[0].field).toMatch(/^familyMembers/);
+    // Full: p2 and one family member wait, first in line.
+    const waiting = await reg(a.id, p2, { familyMembers: [{ name: '赵六', relation: 'parent' }] });
+    expect(waiting.body).toMatchObject({ status: 'waiting', position: 1, places: 2 });
+    const seen = activityDetailResponse.parse(
+      (await api('GET', `/activities/${a.id}`, { token: tok(p2) })).body,
+    );
+    expect(seen.mine).toMatchObject({ status: 'waiting', position: 1, familyMembers: [{ name: '赵六' }] });
+    expect(seen).toMatchObject({ taken: 3, free: 0, waiting: 1, createdBy: expect.any(String) });
+    const listed = activityListResponse.parse((await api('GET', '/activities', { token: tok(p2) })).body);
+    expect(listed.items.map((i) => i.id)).toContain(a.id);
+    const organisers = participantsResponse.parse(
+      (await api('GET', `/activities/${a.id}/participants`, { token: officer })).body,
+    );
+    expect(organisers.confirmed[0]).toMatchObject({ employeeId: p1, familyMembers: family });
+    const res = await fetch(`${runtime().apiUrl}/activities/${a.id}/participants?format=csv`, {
+      headers: { authorization: `Bearer ${officer}` },
+    });
+    const rows = parseCsv(await res.text(), { columns: true, bom: true }) as Array<Record<string, string>>;
+    expect(rows.map((r) => r.familyMembers)).toEqual(['张小明 (child); 李华 (spouse)', '赵六 (parent)']);
+    // Names on a members-only activity are refused on their field.
+    const membersOnly = await create();
+    const refused = await reg(membersOnly.id, p1, { familyMembers: [{ name: '张小明', relation: 'child' }] });
+    expect(refused.status).toBe(400);
+    expect(refused.body.errors[0].field).toBe('familyMembers');
+    // p1 cancels: p2 and their family fit.
+    const cancelled = cancelResponse.parse((await cancel(a.id, p1)).body);
+    expect(cancelled).toEqual({ status: 'cancelled', promoted: 1 });
+    expect((await api('GET', `/activities/${a.id}`, { token: tok(p2) })).body.mine).toMatchObject({
+      status: 'confirmed',
+      promoted: true,
+    });
   });
 
   it('registers only inside the window (409 outside), only members of the branch, and only organisers see the list', async () => {

@@ -12,6 +12,12 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { awardResults } from '../../infra/cli/commands/union-life.ts';
 import { LOCAL_UNION_CONTACT } from '../../infra/local/local-env.ts';
 import { keys } from '../../shared/adapters/keys.ts';
+import {
+  awardDetailResponse,
+  awardListResponse,
+  nominationListResponse,
+  resultsResponse,
+} from '../../shared/http/awards-schemas.ts';
 import { api, db, hiredEvent, mailsTo, publish, runtime, token, uniqueId, waitIdle } from './support.ts';
 
 const day = (offset: number) =>
@@ -130,7 +136,7 @@ describe('awards', () => {
     expect((await seen(officerOther)).body.items.map((n: { employeeId: string }) => n.employeeId)).toEqual([
       other,
     ]);
-    expect((await seen(committee)).body.items).toHaveLength(5);
+    expect(nominationListResponse.parse((await seen(committee)).body).items).toHaveLength(5);
     expect((await seen(tokens.get(voters[0]!)!)).status).toBe(403);
 
     // Not yet: shortlisting, voting, results.
@@ -161,7 +167,7 @@ describe('awards', () => {
     // The chair revises it before voting opens: `other` off, n3 on.
     expect((await shortlist(chair, [n1, n2, n3])).body).toEqual({ shortlisted: 3, changed: 2 });
     const award = await api('GET', `/awards/${awardId}`, { token: tokens.get(voters[0]!)! });
-    expect(award.body).toMatchObject({ phase: 'shortlisting', voted: false });
+    expect(awardDetailResponse.parse(award.body)).toMatchObject({ phase: 'shortlisting', voted: false });
     expect(award.body.shortlist.map((s: { employeeId: string }) => s.employeeId).sort()).toEqual(
       [n1, n2, n3].sort(),
     );
@@ -202,7 +208,7 @@ describe('awards', () => {
     const res = await api('GET', `/awards/${awardId}/results`, { token: tokens.get(voters[0]!)! });
     expect(res.status).toBe(200);
     const [n1, n2, n3, n4] = nominees as [string, string, string, string];
-    expect(res.body).toMatchObject({ totalVotes: 6, awarded: 2, tieAtCutoff: false });
+    expect(resultsResponse.parse(res.body)).toMatchObject({ totalVotes: 6, awarded: 2, tieAtCutoff: false });
     expect(
       res.body.results.map((r: { employeeId: string; votes: number; rank: number; awarded: boolean }) => [
         r.employeeId,
@@ -219,7 +225,9 @@ describe('awards', () => {
     const cli = await awardResults({ id: awardId });
     expect(cli.results.map((r) => r.votes)).toEqual([3, 2, 1]);
     const listed = await api('GET', '/awards', { token: tokens.get(voters[0]!)! });
-    expect(listed.body.items.find((a: { id: string }) => a.id === awardId)).toMatchObject({
+    expect(
+      awardListResponse.parse(listed.body).items.find((a: { id: string }) => a.id === awardId),
+    ).toMatchObject({
       phase: 'counting_closed',
     });
 

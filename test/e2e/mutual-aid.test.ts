@@ -6,6 +6,7 @@
 import { parse as parseCsv } from 'csv-parse/sync';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { mutualAidEnrolled } from '../../infra/cli/commands/union-life.ts';
+import { choiceResponse, windowResponse } from '../../shared/http/mutual-aid-schemas.ts';
 import { api, hiredEvent, mailsTo, publish, runtime, token, uniqueId, waitIdle } from './support.ts';
 
 const day = (offset: number) =>
@@ -70,14 +71,14 @@ describe('mutual medical aid', () => {
       state: 'open',
     });
     const got = await api('GET', `/mutual-aid/${YEAR}`, { token: tokens.a });
-    expect(got.body).toMatchObject({ feeYuan: '30.50', mine: null });
+    expect(windowResponse.parse(got.body)).toMatchObject({ feeYuan: '30.50', mine: null });
     expect((await api('GET', '/mutual-aid/2060', { token: tokens.a })).status).toBe(404);
   });
 
   it('lets members opt in or out inside the window, change their mind, and lists the enrolled for the insurer', async () => {
     expect((await choose('a', true)).body).toMatchObject({ enrol: true, changes: 1 });
     expect((await choose('b', true)).status).toBe(200);
-    expect((await choose('b', false)).body).toMatchObject({ enrol: false, changes: 2 });
+    expect(choiceResponse.parse((await choose('b', false)).body)).toMatchObject({ enrol: false, changes: 2 });
     expect((await choose('c', false)).status).toBe(200);
     expect((await choose('c', true)).status).toBe(200);
     expect((await api('GET', `/mutual-aid/${YEAR}`, { token: tokens.b })).body.mine).toMatchObject({

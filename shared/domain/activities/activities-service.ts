@@ -19,6 +19,8 @@ import {
   admit,
   dayAfter,
   type Eligibility,
+  type FamilyMember,
+  familyOf,
   freePlaces,
   promotions,
   type Registration,
@@ -166,6 +168,7 @@ const load = async (id: string, deps: ActivityDeps) => {
 const registrationView = (r: Registration, all?: Registration[]) => ({
   status: r.status,
   family: r.family,
+  familyMembers: r.familyMembers ?? [],
   places: r.places,
   registeredAt: r.registeredAt,
   confirmedAt: r.confirmedAt,
@@ -196,23 +199,40 @@ const participant = async (actor: Principal, deps: ActivityDeps) => {
   return member;
 };
 
+export interface RegisterInput {
+  /** How many family members come along (when they are not named). */
+  family?: number;
+  /** The family members by name and relation: each takes a place. */
+  familyMembers?: FamilyMember[];
+}
+
 export const register = async (
   actor: Principal,
   id: string,
-  body: Input<{ family?: number }>,
+  body: Input<RegisterInput>,
   deps: ActivityDeps,
 ) => {
   const member = await participant(actor, deps);
-  let input: { family?: number } | undefined;
+  let input: RegisterInput | undefined;
   for (let attempt = 1; ; attempt++) {
     const a = await load(id, deps);
     if (a.branch !== null && member.branch?.code !== a.branch)
       throw new Forbidden('该活动仅限本分工会会员 / This activity is for the members of its branch');
     input ??= body();
-    const family = input.family ?? 0;
+    const counted = familyOf(input);
+    if ('problem' in counted)
+      throw new InvalidInput('家属人数与名单不符 / The family count does not match the names', {
+        errors: [counted.problem],
+      });
+    const { family, familyMembers } = counted;
     if (family > 0 && a.eligibility !== 'members_with_family')
       throw new InvalidInput('该活动不可携带家属 / This activity is for members only', {
-        errors: [{ field: 'family', message: 'members only' }],
+        errors: [
+          {
+            field: input.familyMembers ? 'familyMembers' : 'family',
+            message: '该活动不可携带家属 / members only',
+          },
+        ],
       });
     const today = shanghaiDate(deps.now());
     const state = windowState(a, today);
@@ -243,6 +263,7 @@ export const register = async (
       name: member.name ?? null,
       branch: member.branch?.code ?? null,
       family,
+      familyMembers,
       places,
       status,
       seq: next.seq,
@@ -370,6 +391,7 @@ export const participants = async (actor: Principal, id: string, deps: ActivityD
     name: r.name ?? '',
     branch: r.branch ?? '',
     family: r.family,
+    familyMembers: r.familyMembers ?? [],
     places: r.places,
     registeredAt: r.registeredAt,
     promoted: r.promoted,

@@ -15,6 +15,14 @@ export type Eligibility = (typeof ELIGIBILITIES)[number];
 /** At most this many family members per registration. */
 export const MAX_FAMILY = 6;
 
+/** Who a family member is to the member (what organisers need for tickets and insurance). */
+export const FAMILY_RELATIONS = ['spouse', 'child', 'parent', 'other'] as const;
+export type FamilyRelation = (typeof FAMILY_RELATIONS)[number];
+export interface FamilyMember {
+  name: string;
+  relation: FamilyRelation;
+}
+
 export interface Activity {
   id: string;
   title: string;
@@ -52,6 +60,8 @@ export interface Registration {
   name: string | null;
   branch: string | null;
   family: number;
+  /** Who they are, when the member named them (registrations that gave only a count have none). */
+  familyMembers?: FamilyMember[];
   /** 1 + family. */
   places: number;
   status: RegistrationStatus;
@@ -99,6 +109,23 @@ export const promotions = <R extends Pick<Registration, 'status' | 'seq' | 'plac
   return promoted;
 };
 
+/**
+ * How many family members a registration brings: the named ones, or the count when none are
+ * named; a count that disagrees with the names is a failing `family` field.
+ */
+export const familyOf = (input: {
+  family?: number;
+  familyMembers?: FamilyMember[];
+}): { family: number; familyMembers: FamilyMember[] } | { problem: { field: string; message: string } } => {
+  const named = input.familyMembers ?? [];
+  if (input.family !== undefined && input.familyMembers !== undefined && input.family !== named.length)
+    return { problem: { field: 'family', message: '家属人数与名单不符 / does not match familyMembers' } };
+  return {
+    family: input.familyMembers !== undefined ? named.length : (input.family ?? 0),
+    familyMembers: named,
+  };
+};
+
 /** What is wrong with an activity's dates and numbers, as failing fields (empty: nothing). */
 export const activityProblems = (a: {
   date: string;
@@ -107,10 +134,12 @@ export const activityProblems = (a: {
   capacity: number;
 }): Array<{ field: string; message: string }> => {
   const problems: Array<{ field: string; message: string }> = [];
-  if (a.opensOn > a.closesOn) problems.push({ field: 'closesOn', message: 'before opensOn' });
-  if (a.closesOn > a.date) problems.push({ field: 'closesOn', message: 'after the activity date' });
+  if (a.opensOn > a.closesOn)
+    problems.push({ field: 'closesOn', message: '报名截止日不能早于开始日 / before opensOn' });
+  if (a.closesOn > a.date)
+    problems.push({ field: 'closesOn', message: '报名截止日不能晚于活动日期 / after the activity date' });
   if (!Number.isInteger(a.capacity) || a.capacity < 1)
-    problems.push({ field: 'capacity', message: 'at least 1' });
+    problems.push({ field: 'capacity', message: '名额至少为 1 / at least 1' });
   return problems;
 };
 

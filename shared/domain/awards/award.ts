@@ -65,12 +65,19 @@ export const awardProblems = (a: {
 }): Array<{ field: string; message: string }> => {
   const problems: Array<{ field: string; message: string }> = [];
   if (a.nominationOpensOn > a.nominationClosesOn)
-    problems.push({ field: 'nominationClosesOn', message: 'before nominationOpensOn' });
+    problems.push({
+      field: 'nominationClosesOn',
+      message: '提名截止日不能早于开始日 / before nominationOpensOn',
+    });
   if (a.votingOpensOn <= a.nominationClosesOn)
-    problems.push({ field: 'votingOpensOn', message: 'not after nominationClosesOn' });
+    problems.push({
+      field: 'votingOpensOn',
+      message: '投票须在提名截止后开始 / not after nominationClosesOn',
+    });
   if (a.votingOpensOn > a.votingClosesOn)
-    problems.push({ field: 'votingClosesOn', message: 'before votingOpensOn' });
-  if (!Number.isInteger(a.places) || a.places < 1) problems.push({ field: 'places', message: 'at least 1' });
+    problems.push({ field: 'votingClosesOn', message: '投票截止日不能早于开始日 / before votingOpensOn' });
+  if (!Number.isInteger(a.places) || a.places < 1)
+    problems.push({ field: 'places', message: '名额至少为 1 / at least 1' });
   return problems;
 };
 

@@ -171,7 +171,7 @@ export const nominate = async (
   const nominee = (await deps.members.many([input.employeeId])).get(input.employeeId);
   if (!isActiveMember(nominee) || !nominee.branch)
     throw new InvalidInput('被提名人不是在册会员 / The nominee is not a member', {
-      errors: [{ field: 'employeeId', message: 'not an active member' }],
+      errors: [{ field: 'employeeId', message: '该工号不是在册会员 / not an active member' }],
     });
   if (!chairOrAdmin && nominee.branch.code !== actor.branch)
     throw new Forbidden('只能提名本分工会会员 / Officers nominate members of their own branch');
@@ -247,7 +247,12 @@ export const shortlist = async (
     const unknown = [...chosen].filter((nid) => !nominations.some((n) => n.id === nid));
     if (unknown.length)
       throw new InvalidInput('候选名单中有未被提名的人 / Not every id is a nomination of this award', {
-        errors: [{ field: 'nominationIds', message: `not nominated: ${unknown.length}` }],
+        errors: [
+          {
+            field: 'nominationIds',
+            message: `有 ${unknown.length} 人未被提名 / not nominated: ${unknown.length}`,
+          },
+        ],
       });
     const changes = nominations
       .filter((n) => n.shortlisted !== chosen.has(n.id))
@@ -302,7 +307,7 @@ export const vote = async (
   if (phase !== 'voting') throw wrongPhase(a, phase, 'voting');
   const notOnList = () =>
     new InvalidInput('该提名不在候选名单中 / Not on the shortlist', {
-      errors: [{ field: 'nominationId', message: 'not shortlisted' }],
+      errors: [{ field: 'nominationId', message: '不在候选名单中 / not shortlisted' }],
     });
   if (await deps.store.hasVoted(a.id, actor.sub)) throw new Conflict('您已投票 / You have voted already');
   const nomination = await deps.store.nomination(a.id, input.nominationId);

@@ -77,8 +77,12 @@ export const putWindow = async (
   const feeFen = yuanToFen(input.feeYuan);
   const problems: Array<{ field: string; message: string }> = [];
   if (feeFen === undefined || feeFen <= 0)
-    problems.push({ field: 'feeYuan', message: 'yuan, up to 2 decimals, above 0' });
-  if (input.opensOn > input.closesOn) problems.push({ field: 'closesOn', message: 'before opensOn' });
+    problems.push({
+      field: 'feeYuan',
+      message: '请填写大于 0 的金额（元），最多两位小数 / yuan, up to 2 decimals, above 0',
+    });
+  if (input.opensOn > input.closesOn)
+    problems.push({ field: 'closesOn', message: '登记截止日不能早于开始日 / before opensOn' });
   if (problems.length) throw new InvalidInput('请求内容有误 / The request is invalid', { errors: problems });
   const today = shanghaiDate(deps.now());
   const existing = await deps.store.window(year);

@@ -5,6 +5,7 @@ import {
   admit,
   dayAfter,
   dayBefore,
+  familyOf,
   freePlaces,
   promotions,
   waitingList,
@@ -85,5 +86,22 @@ describe('the waiting list', () => {
       expect(promoted.reduce((n, r) => n + r.places, 0)).toBeLessThanOrEqual(free);
       expect(promoted.map((r) => r.seq)).toEqual([...promoted.map((r) => r.seq)].sort((a, b) => a - b));
     }
+  });
+});
+
+describe('family members', () => {
+  const kid = { name: '张小明', relation: 'child' as const };
+  it('counts the named ones, or takes the count when none are named', () => {
+    expect(familyOf({})).toEqual({ family: 0, familyMembers: [] });
+    expect(familyOf({ family: 2 })).toEqual({ family: 2, familyMembers: [] });
+    expect(familyOf({ familyMembers: [kid, kid] })).toEqual({ family: 2, familyMembers: [kid, kid] });
+    expect(familyOf({ family: 1, familyMembers: [kid] })).toEqual({ family: 1, familyMembers: [kid] });
+  });
+
+  it('refuses a count that disagrees with the names, on the family field', () => {
+    expect(familyOf({ family: 1, familyMembers: [] })).toEqual({
+      problem: { field: 'family', message: '家属人数与名单不符 / does not match familyMembers' },
+    });
+    expect(familyOf({ family: 0, familyMembers: [kid] })).toHaveProperty('problem');
   });
 });

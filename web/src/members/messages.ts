@@ -13,6 +13,16 @@ export const messages = {
       notMember: '系统中还没有您的会籍记录。新入职教职工由人事处信息自动入会；如有疑问请联系校工会。',
       none: '—',
     },
+    care: {
+      title: '{year} 年收到的慰问',
+      empty: '今年还没有慰问记录。节日、生日和婚育、住院等慰问发放后会列在这里。',
+      total: '共 {n} 次，合计 {amount}',
+      nothingGiven: '未发放',
+      reason: {
+        reduced_by_cap: '已接近年度慰问上限，按剩余额度发放。',
+        skipped_cap_reached: '年度慰问上限已用完，本次未发放。',
+      },
+    },
     status: {
       active: '在会',
       retired: '退休（保留会籍）',
@@ -35,6 +45,17 @@ export const messages = {
       notMember:
         'There is no membership on record for you yet. New staff are enrolled from HR automatically; ask the union office if this is wrong.',
       none: '—',
+    },
+    care: {
+      title: 'Care I received in {year}',
+      empty:
+        'No care this year yet. Holiday and birthday gifts, and care for weddings, births or hospital stays, are listed here once given.',
+      total: '{n} in all, {amount} in total',
+      nothingGiven: 'Not given',
+      reason: {
+        reduced_by_cap: "Close to the year's cap: given up to what was left.",
+        skipped_cap_reached: "The year's cap was reached: not given this time.",
+      },
     },
     status: {
       active: 'Active',
