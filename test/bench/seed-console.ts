@@ -4,7 +4,8 @@
  * shapes the stores write (their own item builders), as a year of the real system would leave it:
  *
  * - members: 90% active, 7% retired, 3% left; half women; joined over ten years; each with its
- *   history and its care totals of the year;
+ *   history and its care totals of the year, and the member census's tallies as their
+ *   transactions would have written them (rolled up as compact-tallies does);
  * - the ledger: every holiday of the year for whom it was due (women on 妇女节, retirees on 重阳),
  *   a birthday each, a life event for 2%, within the caps; the grants' tallies written per 25
  *   grants as grant-care's transactions write them, and rolled up as compact-tallies does;
@@ -18,6 +19,7 @@ import { randomUUID } from 'node:crypto';
 import { BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { grantItem } from '../../shared/adapters/care-store-dynamodb.ts';
 import { dynamoTallyStore } from '../../shared/adapters/care-tally-dynamodb.ts';
+import { censusTallyPut, dynamoCensusStore } from '../../shared/adapters/census-dynamodb.ts';
 import { ENTITY, keys } from '../../shared/adapters/keys.ts';
 import { letterItem } from '../../shared/adapters/letter-store-dynamodb.ts';
 import { dynamoMemberDirectory } from '../../shared/adapters/member-directory-dynamodb.ts';
@@ -30,6 +32,7 @@ import { LIFE_EVENT_NAMES } from '../../shared/domain/care/requests.ts';
 import { NO_SETTINGS } from '../../shared/domain/care/settings.ts';
 import { compactTallies, TALLY_SETTLE_MS, tallyOf } from '../../shared/domain/care/tally.ts';
 import { idTimePrefix, newId } from '../../shared/domain/ids.ts';
+import { censusChange, compactCensus, sumCensus } from '../../shared/domain/members/census.ts';
 import type { Member, MemberStatus } from '../../shared/domain/members/member.ts';
 import type { Proposal } from '../../shared/domain/proposals/proposal.ts';
 import type { Letter } from '../../shared/domain/voice/letters.ts';
@@ -105,6 +108,15 @@ export const rollUpTallies = (db: DynamoDBDocumentClient, tableName: string, yea
     store: dynamoTallyStore(db, tableName),
     now: () => new Date(Date.now() + TALLY_SETTLE_MS + 60_000),
     idBefore: idTimePrefix,
+  });
+
+/** Rolls the member census up as compact-tallies would once its tallies settled. */
+export const rollUpCensus = (db: DynamoDBDocumentClient, tableName: string) =>
+  compactCensus({
+    store: dynamoCensusStore(db, tableName),
+    now: () => new Date(Date.now() + TALLY_SETTLE_MS + 60_000),
+    idBefore: idTimePrefix,
+    today: new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10),
   });
 
 export const seedConsole = async (
@@ -252,6 +264,18 @@ export const seedConsole = async (
       });
   }
 
+  // The member census as enrolment's and grant-care's transactions leave it: a tally per 25
+  // members (each counted as it stands at the end of the seeded year).
+  const censusItems: Array<Record<string, unknown>> = [];
+  for (let i = 0; i < members.length; i += 25) {
+    const put = censusTallyPut(
+      tableName,
+      sumCensus(members.slice(i, i + 25).map((m) => censusChange(undefined, m))),
+      new Date(),
+    );
+    censusItems.push(...put.map((p) => p.Put.Item));
+  }
+
   // A session's proposals (one in ten assigned and overdue) and letters waiting for an answer.
   const session = opts.session ?? String(year);
   const proposalCount = opts.proposals ?? 300;
@@ -327,12 +351,14 @@ export const seedConsole = async (
     ...members.map(memberItem),
     ...(opts.ledgerEntries === false ? [] : grants.map(grantItem)),
     ...tallyItems,
+    ...censusItems,
     ...proposals.map(proposalItem),
     ...letters.map(letterItem),
   ] as Array<Record<string, unknown>>;
   await writeItems(db, tableName, items);
-  // What compact-tallies (every ten minutes) leaves: the year's tallies rolled up.
+  // What compact-tallies (every ten minutes) leaves: the year's tallies and the census rolled up.
   await rollUpTallies(db, tableName, year);
+  await rollUpCensus(db, tableName);
   return {
     run,
     branches,
