@@ -3,6 +3,7 @@
  * survey (会员评家) and suggestions (建言献策).
  */
 import type { OperationDoc } from './openapi.ts';
+import { letterReportResponse } from './reports-schemas.ts';
 import {
   answerLetterBody,
   closeLetterBody,
@@ -115,6 +116,7 @@ export const voiceOperations: OperationDoc[] = [
       'The year’s letters by category: count, answered, median and maximum days to the first answer (chair, admin, auditor)',
     auth: true,
     parameters: [{ name: 'year', in: 'query', required: true }],
+    response: letterReportResponse,
   },
   {
     method: 'get',
