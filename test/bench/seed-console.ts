@@ -119,12 +119,11 @@ export const rollUpCensus = (db: DynamoDBDocumentClient, tableName: string) =>
     today: new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10),
   });
 
-export const seedConsole = async (
-  db: DynamoDBDocumentClient,
-  tableName: string,
-  opts: SeedOptions = {},
-): Promise<SeedResult> => {
-  const started = Date.now();
+/**
+ * The console's bench data, made but not written: the seeding below writes it, and the web app's
+ * render bench (web-dashboard.ts) computes the dashboard of it in memory with the API's use case.
+ */
+export const generateConsole = (opts: SeedOptions = {}, tableName = 'gonghui') => {
   const total = opts.members ?? 20_000;
   const today = new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
   const year = opts.year ?? Number(today.slice(0, 4));
@@ -132,22 +131,11 @@ export const seedConsole = async (
   const run = randomUUID().slice(0, 4).toUpperCase();
   const at = new Date().toISOString();
 
-  // Departments mapped to their branches (this also registers each branch for the care fan-out).
-  const directory = dynamoMemberDirectory(db, tableName);
   const branches = SEED_BRANCH_SHARES.map((share, b) => ({
     code: `SB${run}${b}`,
     name: `第${b + 1}分工会`,
     members: Math.round(share * total),
   }));
-  for (const [b, branch] of branches.entries()) {
-    await directory.putDepartment({
-      departmentCode: `SD${run}${b}`,
-      departmentName: `学院${b + 1}`,
-      branch: { code: branch.code, name: branch.name },
-      updatedAt: at,
-      updatedBy: 'seed',
-    });
-  }
   const branchOf = (i: number) => {
     const p = (i + 0.5) / total;
     let sum = 0;
@@ -347,6 +335,28 @@ export const seedConsole = async (
     };
   });
 
+  return { run, year, at, branches, members, grants, tallyItems, censusItems, proposals, letters };
+};
+
+export const seedConsole = async (
+  db: DynamoDBDocumentClient,
+  tableName: string,
+  opts: SeedOptions = {},
+): Promise<SeedResult> => {
+  const started = Date.now();
+  const { run, year, at, branches, members, grants, tallyItems, censusItems, proposals, letters } =
+    generateConsole(opts, tableName);
+  // Departments mapped to their branches (this also registers each branch for the care fan-out).
+  const directory = dynamoMemberDirectory(db, tableName);
+  for (const [b, branch] of branches.entries()) {
+    await directory.putDepartment({
+      departmentCode: `SD${run}${b}`,
+      departmentName: `学院${b + 1}`,
+      branch: { code: branch.code, name: branch.name },
+      updatedAt: at,
+      updatedBy: 'seed',
+    });
+  }
   const items = [
     ...members.map(memberItem),
     ...(opts.ledgerEntries === false ? [] : grants.map(grantItem)),
