@@ -13,8 +13,21 @@ class LastFilesLast extends BaseSequencer {
   }
 }
 
-// Two projects: fast tests that need nothing running, and end-to-end tests that share one
-// embedded runtime (started once by test/e2e/global-setup.ts, stopped at the end of the run).
+// Three projects: fast tests that need nothing running; end-to-end tests that share one embedded
+// runtime (started once by test/e2e/global-setup.ts, stopped at the end of the run); and the
+// mail-relevant end-to-end files once more against a runtime whose mail goes through its local
+// SMTP server instead of the SES emulator (the smtp transport, as deployed in aws-cn).
+
+/** Run in both transports: welcome, care and proposal mails, then the run-wide checks. */
+const MAIL_FILES = [
+  'test/e2e/foundation.test.ts',
+  'test/e2e/care.test.ts',
+  'test/e2e/proposals.test.ts',
+  'test/e2e/zz-aws-actions.test.ts',
+  'test/e2e/zz-log-privacy.test.ts',
+];
+/** What only the smtp transport has (its server's replies and faults). */
+const SMTP_ONLY = 'test/e2e/smtp-*.test.ts';
 export default defineConfig({
   test: {
     silent: 'passed-only',
@@ -50,10 +63,22 @@ export default defineConfig({
         test: {
           name: 'e2e',
           include: ['test/e2e/**/*.test.ts'],
+          exclude: [SMTP_ONLY],
           globalSetup: ['test/e2e/global-setup.ts'],
           testTimeout: 120_000,
           hookTimeout: 120_000,
           // One runtime, many files: run them one after another so their figures stay readable.
+          fileParallelism: false,
+        },
+      },
+      {
+        test: {
+          // global-setup.ts starts this project's runtime with the smtp transport (by its name).
+          name: 'e2e-smtp',
+          include: [...MAIL_FILES, SMTP_ONLY],
+          globalSetup: ['test/e2e/global-setup.ts'],
+          testTimeout: 120_000,
+          hookTimeout: 120_000,
           fileParallelism: false,
         },
       },

@@ -1,15 +1,19 @@
 /**
- * enrol-member: the hr queue's consumer. Parses HR's events strictly; a malformed one is
- * reported as failed with its reason logged (after the queue's maxReceiveCount it rests in the
- * DLQ, intact, for a fix and a redrive). The valid events of the batch are applied together.
+ * enrol-member: the hr queue's consumer. Parses HR's events strictly; a malformed one goes to the
+ * hr DLQ at once, intact (for a fix and a redrive), with its reason and this function's name as
+ * message attributes. The valid events of the batch are applied together; if that fails
+ * (throttling, a timeout, a conflict) they are retried by the queue.
  */
-import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { type HrEvent, hrEventSchema } from '../events/hr.ts';
 import { dynamoDocumentClient } from '../shared/adapters/aws-clients.ts';
 import { dynamoMemberRepository } from '../shared/adapters/member-repository-dynamodb.ts';
+import { readBatch } from '../shared/adapters/sqs-consumer.ts';
 import { readEnumEnv, readEnv } from '../shared/config/config.ts';
+import { ownDeadLetterQueue } from '../shared/config/dead-letters.ts';
 import { ENV } from '../shared/config/env-names.ts';
 import { newId } from '../shared/domain/ids.ts';
+import { readMessage } from '../shared/domain/malformed.ts';
 import { applyHrEvents } from '../shared/domain/members/apply-hr-events.ts';
 import { newInvitationToken } from '../shared/domain/members/invitation-token.ts';
 import type { EnrolmentSettings } from '../shared/domain/members/member.ts';
@@ -23,46 +27,18 @@ const enrolment: EnrolmentSettings = {
   invitationUrl: readEnv(ENV.invitationUrl),
 };
 
-type Parsed = { ok: true; event: HrEvent } | { ok: false; reason: string };
-
-const parse = (record: SQSRecord): Parsed => {
-  let body: unknown;
-  try {
-    body = JSON.parse(record.body);
-  } catch {
-    return { ok: false, reason: 'body is not JSON' };
-  }
-  const parsed = hrEventSchema.safeParse(body);
-  if (!parsed.success) {
-    // Field paths and messages only: the values may be personal data.
-    const reason = parsed.error.issues
-      .map((i) => `${i.path.join('.') || '(event)'}: ${i.message}`)
-      .join('; ');
-    return { ok: false, reason };
-  }
-  return { ok: true, event: parsed.data };
-};
+const deadLetters = ownDeadLetterQueue();
+const readHrEvent = (body: string): HrEvent => readMessage(body, (value) => hrEventSchema.parse(value));
 
 export const handler = async (event: SQSEvent): Promise<SQSBatchResponse> => {
-  const failures: string[] = [];
-  const valid: Array<{ record: SQSRecord; event: HrEvent }> = [];
-  for (const record of event.Records) {
-    const parsed = parse(record);
-    if (parsed.ok) {
-      valid.push({ record, event: parsed.event });
-      continue;
-    }
-    logger.error('Rejected an HR event', {
-      messageId: record.messageId,
-      receiveCount: record.attributes.ApproximateReceiveCount,
-      reason: parsed.reason.slice(0, 1000),
-    });
-    failures.push(record.messageId);
-  }
+  // Events that fail HR's contract are in the DLQ now, with the reason; only those the DLQ did
+  // not take are reported as failed.
+  const { readable: valid, failed } = await readBatch(event.Records, readHrEvent, deadLetters);
+  const failures = [...failed];
   if (valid.length > 0) {
     try {
       const result = await applyHrEvents(
-        valid.map((v) => v.event),
+        valid.map((v) => v.message),
         { repo, membershipPrefix, now: () => new Date(), newId, enrolment, newInvitationToken },
       );
       logger.info('HR events applied', { events: valid.length, ...result });

@@ -1,8 +1,15 @@
-/** grant-care: the care queue's consumer; each message is a task (a page of members to grant). */
+/**
+ * grant-care: the care queue's consumer; each message is a task (a page of members to grant). A
+ * task that is not one (its schema below) goes to the care DLQ at once with the reason; a task
+ * that fails on the way (throttling, a timeout) is retried by the queue.
+ */
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import * as z from 'zod/mini';
+import { readBatch } from '../shared/adapters/sqs-consumer.ts';
 import { careDeps } from '../shared/config/care-deps.ts';
+import { ownDeadLetterQueue } from '../shared/config/dead-letters.ts';
 import { type CareTask, runCareTask } from '../shared/domain/care/grants.ts';
+import { readMessage } from '../shared/domain/malformed.ts';
 import { logger } from '../shared/observability/logger.ts';
 
 const deps = careDeps();
@@ -40,11 +47,14 @@ const taskSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('birthday'), date, cursor: z.optional(z.string()), plan }),
 ]);
 
+const deadLetters = ownDeadLetterQueue();
+const readTask = (body: string) => readMessage(body, (value) => taskSchema.parse(value) as CareTask);
+
 export const handler = async (event: SQSEvent): Promise<SQSBatchResponse> => {
-  const failures: string[] = [];
-  for (const record of event.Records) {
+  const { readable, failed } = await readBatch(event.Records, readTask, deadLetters);
+  const failures = [...failed];
+  for (const { record, message: task } of readable) {
     try {
-      const task = taskSchema.parse(JSON.parse(record.body)) as CareTask;
       const result = await runCareTask(task, deps);
       logger.info('Care task done', { kind: task.kind, date: task.date, ...result });
     } catch (error) {

@@ -1,6 +1,8 @@
 /**
  * open-bereavement: HR reported a member's death (MemberLeft, reason deceased): a bereavement
- * care request is opened for the chair, once, whatever the redeliveries.
+ * care request is opened for the chair, once, whatever the redeliveries. A message that is not a
+ * MemberLeft event goes to the care-events DLQ at once with the reason; a failure on the way is
+ * retried by the queue.
  */
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { eventBridgeEnvelope } from '../events/domain.ts';
@@ -8,10 +10,13 @@ import { MemberLeft } from '../events/members.ts';
 import { dynamoDocumentClient } from '../shared/adapters/aws-clients.ts';
 import { dynamoCareRequestStore } from '../shared/adapters/care-request-store-dynamodb.ts';
 import { dynamoCareStore } from '../shared/adapters/care-store-dynamodb.ts';
+import { readBatch } from '../shared/adapters/sqs-consumer.ts';
 import { readEnv } from '../shared/config/config.ts';
+import { ownDeadLetterQueue } from '../shared/config/dead-letters.ts';
 import { ENV } from '../shared/config/env-names.ts';
 import { openBereavement, type RequestDeps } from '../shared/domain/care/requests.ts';
 import { newId } from '../shared/domain/ids.ts';
+import { checkPart, readMessage } from '../shared/domain/malformed.ts';
 import { logger } from '../shared/observability/logger.ts';
 
 const tableName = readEnv(ENV.tableName);
@@ -23,11 +28,18 @@ const deps: RequestDeps = {
   newId,
 };
 
+const deadLetters = ownDeadLetterQueue();
+const readMemberLeft = (body: string) =>
+  readMessage(body, (value) => {
+    const { detail } = eventBridgeEnvelope.parse(value);
+    return checkPart('detail', () => MemberLeft.schema.parse(detail));
+  });
+
 export const handler = async (event: SQSEvent): Promise<SQSBatchResponse> => {
-  const failures: string[] = [];
-  for (const record of event.Records) {
+  const { readable, failed } = await readBatch(event.Records, readMemberLeft, deadLetters);
+  const failures = [...failed];
+  for (const { record, message: left } of readable) {
     try {
-      const left = MemberLeft.schema.parse(eventBridgeEnvelope.parse(JSON.parse(record.body)).detail);
       if (left.reason !== 'deceased') continue;
       const opened = await openBereavement(
         {

@@ -21,6 +21,7 @@ import {
 import type { ActionInput } from '../shared/domain/proposals/transitions.ts';
 import { httpApi } from '../shared/http/api.ts';
 import { csvResponse } from '../shared/http/csv.ts';
+import { ifMatchPrecondition } from '../shared/http/if-match.ts';
 import { principalOf } from '../shared/http/principal.ts';
 import {
   actionBodies,
@@ -65,7 +66,8 @@ export const handler = httpApi({
   },
   'PATCH /proposals/{id}': async (req) => {
     const body = () => editProposalBody.parse(req.json({}));
-    const p = await editDraft(principalOf(req.event), req.path.id!, body, req.headers['if-match'], deps);
+    const ifMatch = ifMatchPrecondition(req.headers['if-match']);
+    const p = await editDraft(principalOf(req.event), req.path.id!, body, ifMatch, deps);
     return json(200, p, { etag: etagOf(p) });
   },
   'GET /proposals/{id}/history': async (req) =>
@@ -75,7 +77,14 @@ export const handler = httpApi({
     const action = req.path.action;
     if (!isAction(action)) return json(404, { message: 'Not Found' });
     const body = () => ({ action, ...actionBodies[action].parse(req.json({})) }) as ActionInput;
-    const p = await actOnProposal(principal, req.path.id!, action, body, req.headers['if-match'], deps);
+    const p = await actOnProposal(
+      principal,
+      req.path.id!,
+      action,
+      body,
+      ifMatchPrecondition(req.headers['if-match']),
+      deps,
+    );
     return json(200, p, { etag: etagOf(p) });
   },
   'GET /reports/proposals': async (req) => {

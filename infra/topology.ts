@@ -8,6 +8,7 @@
 import { DOMAIN_SOURCE_PREFIX } from '../events/domain.ts';
 import { HR_SOURCE } from '../events/hr.ts';
 import { ENV, type EnvName } from '../shared/config/env-names.ts';
+import type { MailTransport } from '../shared/config/mail-transport.ts';
 import { MAIL_EVENT_TYPES } from '../shared/mail/mail-events.ts';
 
 export const APP_NAME = 'gonghui';
@@ -90,6 +91,17 @@ export const queues = {
 export type QueueKey = keyof typeof queues;
 
 export const dlqName = (queue: QueueSpec): string => `${queue.name}-dlq`;
+
+/**
+ * `enrol-member` → `EnrolMember`: the AWS stack's construct ids and output names come from the
+ * topology's names (so a deployed queue is `<stack>-<Name>Queue<hash>-<suffix>`).
+ */
+export const pascal = (name: string): string =>
+  name
+    .split(/[^A-Za-z0-9]+/)
+    .filter(Boolean)
+    .map((part) => part[0]!.toUpperCase() + part.slice(1))
+    .join('');
 
 // ---------------------------------------------------------------------------------------------
 // The event bus and its rules. Patterns use EventBridge's pattern syntax; the local bus applies
@@ -203,19 +215,38 @@ export interface Access {
   table?: readonly TableAction[];
   /** events:PutEvents on the bus. */
   putEvents?: boolean;
-  /** ses:SendEmail (the SES v1 SendEmail API; send-email never sends raw MIME). */
+  /**
+   * Sends mail through the deployment's transport (mailTransports below): with SES, ses:SendEmail
+   * (the v1 SendEmail API; never raw MIME) on the identity; with SMTP, reading the server's
+   * credentials (secretsmanager:GetSecretValue on that one secret), and the transport's variables.
+   */
   sendEmail?: boolean;
   /** Queues the function sends to (besides its trigger). */
   sendTo?: QueueKey[];
+  /**
+   * sqs:SendMessage on its own dead-letter queue, and on no other: a message that fails its
+   * contract goes there at once, with the reason (shared/adapters/dead-letters.ts). Which queue
+   * follows from the trigger (deadLetterQueueOf): never named here, so never another's.
+   */
+  deadLetters?: boolean;
 }
 
+/** What sending mail takes with each transport: the IAM actions, and the variables beyond MAIL_*. */
+export const mailTransports: Record<MailTransport, { actions: string[]; environment: EnvName[] }> = {
+  ses: { actions: ['ses:SendEmail'], environment: [] },
+  smtp: {
+    actions: ['secretsmanager:GetSecretValue'],
+    environment: [ENV.smtpHost, ENV.smtpPort, ENV.smtpTls, ENV.smtpSecretId],
+  },
+};
+
 /** The IAM actions an access grants on data (beyond the triggers' own), sorted. */
-export const dataActionsOf = (access: Access): string[] =>
+export const dataActionsOf = (access: Access, transport: MailTransport = 'ses'): string[] =>
   [
     ...(access.table ?? []).map((a) => `dynamodb:${a}`),
     ...(access.putEvents ? ['events:PutEvents'] : []),
-    ...(access.sendEmail ? ['ses:SendEmail'] : []),
-    ...((access.sendTo ?? []).length > 0 ? ['sqs:SendMessage'] : []),
+    ...(access.sendEmail ? mailTransports[transport].actions : []),
+    ...((access.sendTo ?? []).length > 0 || access.deadLetters ? ['sqs:SendMessage'] : []),
   ].sort();
 
 export interface FunctionSpec {
@@ -261,8 +292,9 @@ export const functions = {
       ENV.enrolmentMode,
       ENV.dispatchedStaff,
       ENV.invitationUrl,
+      ENV.deadLetterQueueUrl,
     ],
-    access: { table: ['GetItem', 'BatchGetItem', 'PutItem', 'UpdateItem', 'DeleteItem'] },
+    access: { table: ['GetItem', 'BatchGetItem', 'PutItem', 'UpdateItem', 'DeleteItem'], deadLetters: true },
     triggers: [
       // One transaction per batch, and every transaction moves the year's membership counter:
       // two instances with batches of 25 conflicted far less than ten with batches of 10
@@ -277,8 +309,8 @@ export const functions = {
     description: 'Publishes the outbox (domain events written with their state change) to the bus',
     memoryMb: 512,
     timeoutSeconds: 30,
-    environment: [...common, ENV.eventBusName],
-    access: { putEvents: true },
+    environment: [...common, ENV.eventBusName, ENV.deadLetterQueueUrl],
+    access: { putEvents: true, deadLetters: true },
     triggers: [
       {
         kind: 'stream',
@@ -293,19 +325,25 @@ export const functions = {
   'send-email': {
     entry: 'functions/send-email.ts',
     description:
-      'Renders and sends the mail for a domain event, paced to the SES rate, once per notification',
+      'Renders and sends the mail for a domain event (SES or SMTP), paced to the transport rate, once per notification',
     memoryMb: 512,
     timeoutSeconds: 120,
     environment: [
       ...common,
       ENV.tableName,
       ENV.mailFrom,
-      ENV.sesMaxSendRate,
+      ENV.mailTransport,
+      ENV.mailMaxSendRate,
       ENV.mailConcurrency,
       ENV.mailClaimLeaseSeconds,
       ENV.unionContactEmail,
+      ENV.deadLetterQueueUrl,
     ],
-    access: { table: ['PutItem', 'UpdateItem', 'DeleteItem', 'BatchWriteItem'], sendEmail: true },
+    access: {
+      table: ['PutItem', 'UpdateItem', 'DeleteItem', 'BatchWriteItem'],
+      sendEmail: true,
+      deadLetters: true,
+    },
     // Larger batches: the pacer's slots run on from one record to the next inside a batch, and
     // each batch boundary costs a delete and a receive. At the SES sandbox rate (1/s, two
     // instances) a batch of 25 still ends well within the timeout.
@@ -398,8 +436,12 @@ export const functions = {
       'Grants care to a page of members: one grant, ledger entry and mail per member, occasion and year',
     memoryMb: 512,
     timeoutSeconds: 90,
-    environment: [...common, ENV.tableName, ENV.careQueueUrl],
-    access: { table: ['GetItem', 'BatchGetItem', 'Query', 'PutItem', 'UpdateItem'], sendTo: ['care'] },
+    environment: [...common, ENV.tableName, ENV.careQueueUrl, ENV.deadLetterQueueUrl],
+    access: {
+      table: ['GetItem', 'BatchGetItem', 'Query', 'PutItem', 'UpdateItem'],
+      sendTo: ['care'],
+      deadLetters: true,
+    },
     triggers: [
       { kind: 'queue', queue: 'care', batchSize: 1, maxBatchingWindowSeconds: 0, maxConcurrency: 4 },
     ],
@@ -433,8 +475,8 @@ export const functions = {
     description: "Opens the bereavement care request when HR reports a member's death",
     memoryMb: 256,
     timeoutSeconds: 30,
-    environment: [...common, ENV.tableName],
-    access: { table: ['GetItem', 'BatchGetItem', 'Query', 'PutItem', 'UpdateItem'] },
+    environment: [...common, ENV.tableName, ENV.deadLetterQueueUrl],
+    access: { table: ['GetItem', 'BatchGetItem', 'Query', 'PutItem', 'UpdateItem'], deadLetters: true },
     triggers: [
       { kind: 'queue', queue: 'careEvents', batchSize: 10, maxBatchingWindowSeconds: 0, maxConcurrency: 2 },
     ],
@@ -575,6 +617,12 @@ export const functionNames = Object.keys(functions) as FunctionName[];
 
 export const functionSpec = (name: FunctionName): FunctionSpec => functions[name];
 
+/** A function's variables with the deployment's mail transport: its own, and the transport's if it mails. */
+export const environmentOf = (spec: FunctionSpec, transport: MailTransport): EnvName[] => [
+  ...spec.environment,
+  ...(spec.access.sendEmail ? mailTransports[transport].environment : []),
+];
+
 /** send-email's claim lease: its timeout and a minute (the notify queue's visibility is far longer). */
 export const mailClaimLeaseSeconds = (): number => functions['send-email'].timeoutSeconds + 60;
 
@@ -583,6 +631,29 @@ export const mailConcurrency = (): number => {
   const trigger = functions['send-email'].triggers[0];
   return trigger.maxConcurrency;
 };
+
+/**
+ * Where a function's dead letters go: a queue trigger's DLQ, or a stream trigger's on-failure
+ * queue (itself a dead-letter queue: nothing consumes it, an operator reads it). A function with
+ * `access.deadLetters` has exactly one such trigger (a test holds the topology to it).
+ */
+export const deadLetterQueueOf = (spec: FunctionSpec): { queue: QueueKey; dlq: boolean } => {
+  const sources = (spec.triggers as readonly Trigger[]).flatMap((t) =>
+    t.kind === 'queue'
+      ? [{ queue: t.queue, dlq: true }]
+      : t.kind === 'stream'
+        ? [{ queue: t.onFailure, dlq: false }]
+        : [],
+  );
+  if (sources.length !== 1)
+    throw new Error(`${spec.entry} needs exactly one queue or stream trigger for its dead letters`);
+  return sources[0]!;
+};
+
+/** Queues no function consumes (a stream's on-failure queue): what rests there waits for an operator. */
+export const deadLetterOnlyQueues = (): QueueKey[] => [
+  ...new Set(triggersOf('stream').map(({ trigger }) => trigger.onFailure)),
+];
 
 export const routes = (): Array<RouteTrigger & { function: FunctionName }> =>
   functionNames.flatMap((name) =>

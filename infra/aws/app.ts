@@ -6,10 +6,14 @@
  * Deployment parameters come from CDK context; deployment-props.ts lists and checks them
  * (import it, not this module, to parse parameters without building the app):
  *
+ *   region                   optional; a China region (cn-north-1, cn-northwest-1) means aws-cn:
+ *                            no Cognito, no SES (see README, "Deploy in the AWS China regions")
  *   jwtIssuer, jwtAudience   university SSO (OIDC); without them a Cognito user pool is created
  *   hrAccountId              account allowed to PutEvents (HR's source only) on the bus
+ *   mailTransport            ses (default) or smtp
  *   sesIdentity, mailFrom    SES identity (domain or address) and the sender within it
  *   sesMaxSendRate           SES account send rate, mails/s (default 14)
+ *   smtpHost, smtpPort, smtpTls, smtpSecret, smtpSecretKey, smtpMaxSendRate   the SMTP server
  *   membershipPrefix         membership number prefix (default GLU)
  *   unionContactEmail        address members are told to write to
  *   congressSession          current staff-congress session (proposals)

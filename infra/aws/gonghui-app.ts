@@ -35,6 +35,9 @@ export const buildApp = (options: BuildAppOptions = {}): GonghuiApp => {
   const deployment = parseDeploymentProps((key) => app.node.tryGetContext(key));
   const stack = new GonghuiStack(app, STACK_NAME, {
     description: 'Gonghui: trade union backend (HR enrolment, care, proposals, mail)',
+    // A region makes the template that region's (its partition's ARNs, only its services);
+    // without one it fits any region of the global partition. No account: synth stays offline.
+    ...(deployment.region ? { env: { region: deployment.region } } : {}),
     deployment,
     ...(options.topology ? { topology: options.topology } : {}),
   });

@@ -13,10 +13,16 @@
  *   trigger schedule      → EventBridge Scheduler schedule in TIME_ZONE (retries, DLQ)
  *   trigger route         → a route of the one HTTP API (JWT authorizer unless auth is 'none')
  *   access                → grants, and nothing else
+ *
+ * Partition-aware: every ARN is built from the stack's partition (formatArn, CDK's own grants),
+ * never written out, so the same code deploys to the global and the China (aws-cn) regions. What
+ * a region lacks is not created: the Cognito stand-in only without the university SSO (which
+ * deployment-props.ts requires in aws-cn), the SES identity only with the ses mail transport.
  */
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
+  ArnFormat,
   type CfnElement,
   CfnOutput,
   Duration,
@@ -66,9 +72,10 @@ import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { HR_SOURCE } from '../../events/hr.ts';
 import { ENV, type EnvName } from '../../shared/config/env-names.ts';
+import { partitionOf } from '../partition.ts';
 import type { BusRule, FunctionSpec, QueueKey, QueueSpec, Trigger } from '../topology.ts';
 import * as topology from '../topology.ts';
-import type { GonghuiDeploymentProps } from './deployment-props.ts';
+import type { GonghuiDeploymentProps, MailSettings } from './deployment-props.ts';
 import { GonghuiFunction, type LambdaDefaults, retentionOf } from './gonghui-function.ts';
 import { WEB_API_STAGE, WebApp } from './web-app.ts';
 
@@ -113,13 +120,8 @@ export const API_THROTTLE = { rateLimit: 100, burstLimit: 200 } as const;
 /** Scheduled jobs are idempotent per date: retry delivery for up to an hour, then the DLQ. */
 const SCHEDULE_RETRY = { retryAttempts: 3, maxEventAge: Duration.hours(1) } as const;
 
-/** `enrol-member` → `EnrolMember`: construct ids and output names from topology names. */
-export const pascal = (name: string): string =>
-  name
-    .split(/[^A-Za-z0-9]+/)
-    .filter(Boolean)
-    .map((part) => part[0]!.toUpperCase() + part.slice(1))
-    .join('');
+/** Construct ids and output names from topology names (the CLI finds deployed queues by them). */
+export const pascal = topology.pascal;
 
 /** Topology patterns use EventBridge's JSON keys; CDK's EventPattern wants camelCase ones. */
 const CDK_PATTERN_KEYS: Record<string, keyof CdkEventPattern> = {
@@ -283,30 +285,30 @@ export class GonghuiStack extends Stack {
     }
 
     // --- mail --------------------------------------------------------------------------------
-    const configurationSet = new ConfigurationSet(this, 'MailConfigurationSet', {
-      reputationMetrics: true,
-      suppressionReasons: SuppressionReasons.BOUNCES_AND_COMPLAINTS,
-    });
-    const identity = new EmailIdentity(this, 'MailIdentity', {
-      identity:
-        deployment.sesIdentity.kind === 'domain'
-          ? Identity.domain(deployment.sesIdentity.value)
-          : Identity.email(deployment.sesIdentity.value),
-      configurationSet,
-    });
-    const configurationSetArn = this.formatArn({
-      service: 'ses',
-      resource: 'configuration-set',
-      resourceName: configurationSet.configurationSetName,
-    });
+    const mail = deployment.mail;
+    const mailer =
+      mail.transport === 'ses' ? this.sesMailer(mail) : this.smtpMailer(mail, deployment.mailFrom);
 
     // --- functions ---------------------------------------------------------------------------
+    /** A function's own dead-letter queue (access.deadLetters): its trigger's DLQ, or its stream's on-failure queue. */
+    const deadLetterQueue = (spec: FunctionSpec): Queue | undefined => {
+      if (!spec.access.deadLetters) return undefined;
+      const target = topology.deadLetterQueueOf(spec);
+      const pair = this.queue(target.queue);
+      return target.dlq ? pair.dlq : pair.queue;
+    };
     const envValues = (functionName: string) =>
       ({
         [ENV.tableName]: this.table.tableName,
         [ENV.eventBusName]: this.bus.eventBusName,
         [ENV.mailFrom]: deployment.mailFrom,
-        [ENV.sesMaxSendRate]: String(deployment.sesMaxSendRate),
+        [ENV.mailTransport]: mail.transport,
+        [ENV.mailMaxSendRate]: String(mail.maxSendRate),
+        // Only functions that mail get these, and only with smtp (topology.environmentOf).
+        [ENV.smtpHost]: mail.transport === 'smtp' ? mail.host : '',
+        [ENV.smtpPort]: mail.transport === 'smtp' ? String(mail.port) : '',
+        [ENV.smtpTls]: mail.transport === 'smtp' ? mail.tls : '',
+        [ENV.smtpSecretId]: mail.transport === 'smtp' ? mail.secret : '',
         [ENV.mailConcurrency]: String(topology.mailConcurrency()),
         [ENV.mailClaimLeaseSeconds]: String(topology.mailClaimLeaseSeconds()),
         [ENV.unionContactEmail]: deployment.unionContactEmail,
@@ -314,12 +316,13 @@ export class GonghuiStack extends Stack {
         [ENV.enrolmentMode]: deployment.enrolmentMode,
         [ENV.dispatchedStaff]: deployment.dispatchedStaff,
         // Unused in automatic mode; the union's own domain is the natural home of the page.
-        [ENV.invitationUrl]:
-          deployment.invitationUrl ?? `https://${deployment.sesIdentity.value.split('@').pop()}/invitations`,
+        [ENV.invitationUrl]: deployment.invitationUrl ?? `https://${mailer.domain}/invitations`,
         [ENV.congressSession]: deployment.congressSession,
         [ENV.proposalSecondersRequired]: String(deployment.proposalSecondersRequired),
         [ENV.proposalMaxReassignments]: String(deployment.proposalMaxReassignments),
         [ENV.careQueueUrl]: this.queue('care').queue.queueUrl,
+        [ENV.deadLetterQueueUrl]: deadLetterQueue(topo.functions[functionName]!)?.queueUrl ?? '',
+
         [ENV.powertoolsServiceName]: functionName,
         [ENV.logLevel]: 'INFO',
       }) satisfies Record<EnvName, string>;
@@ -330,7 +333,9 @@ export class GonghuiStack extends Stack {
       const fn = new GonghuiFunction(this, pascal(name), {
         name,
         spec,
-        environment: Object.fromEntries(spec.environment.map((env) => [env, values[env]])),
+        environment: Object.fromEntries(
+          topology.environmentOf(spec, mail.transport).map((env) => [env, values[env]]),
+        ),
         defaults: topo.lambdaDefaults,
         projectRoot: PROJECT_ROOT,
       });
@@ -352,17 +357,20 @@ export class GonghuiStack extends Stack {
         this.acknowledgeTableGrant(fn);
       }
       if (access.putEvents) this.bus.grantPutEventsTo(fn.fn);
-      if (access.sendEmail) {
-        fn.role.addToPrincipalPolicy(
-          new PolicyStatement({
-            actions: ['ses:SendEmail'],
-            resources: [identity.emailIdentityArn, configurationSetArn],
-          }),
-        );
-      }
+      if (access.sendEmail)
+        for (const statement of mailer.statements) fn.role.addToPrincipalPolicy(statement);
       for (const key of access.sendTo ?? []) {
         this.queue(key).queue.grantSendMessages(fn.fn);
         this.acknowledgeKmsWildcards(fn);
+      }
+      const ownDlq = deadLetterQueue(spec);
+      if (ownDlq) {
+        // sqs:SendMessage on this one queue, nothing more (not CDK's grantSendMessages, which
+        // adds GetQueueAttributes and GetQueueUrl), and the queue key's data key to encrypt it.
+        fn.role.addToPrincipalPolicy(
+          new PolicyStatement({ actions: ['sqs:SendMessage'], resources: [ownDlq.queueArn] }),
+        );
+        this.messagingKey.grant(fn.fn, 'kms:Decrypt', 'kms:GenerateDataKey');
       }
     }
 
@@ -458,7 +466,10 @@ export class GonghuiStack extends Stack {
     if (routes.length > 0) {
       const { api, issuer, audience } = this.buildApi(routes, deployment);
       this.api = api;
-      if (props.webDist !== false) {
+      // Not in aws-cn: CloudFront there has neither origin access control nor CloudFront Functions,
+      // which the web hosting is built on (CDK's per-region check refuses both at synth). The API
+      // is deployed; the web app's hosting in China is a follow-up (README, China section).
+      if (props.webDist !== false && partitionOf(deployment.region) !== 'aws-cn') {
         this.web = new WebApp(this, 'Web', {
           api,
           distDir: props.webDist ?? resolve(PROJECT_ROOT, 'web', 'dist'),
@@ -488,15 +499,94 @@ export class GonghuiStack extends Stack {
       new CfnOutput(this, `${pascal(name)}DlqUrl`, { value: pair.dlq.queueUrl });
     }
     if (this.scheduleDlq) new CfnOutput(this, 'ScheduleDlqUrl', { value: this.scheduleDlq.queueUrl });
-    new CfnOutput(this, 'MailIdentityName', { value: identity.emailIdentityName });
-    if (deployment.sesIdentity.kind === 'domain') {
-      identity.dkimRecords.forEach((record, i) => {
-        new CfnOutput(this, `DkimCname${i + 1}`, {
-          description: 'Publish as a CNAME in the domain DNS for Easy DKIM',
-          value: `${record.name} CNAME ${record.value}`,
+    mailer.outputs();
+  }
+
+  /**
+   * SES: the identity the stack verifies (a domain gets its DKIM records as outputs), sent through
+   * a configuration set that suppresses bounces and complaints; mailing functions may SendEmail
+   * from that identity only.
+   */
+  private sesMailer(mail: Extract<MailSettings, { transport: 'ses' }>) {
+    const configurationSet = new ConfigurationSet(this, 'MailConfigurationSet', {
+      reputationMetrics: true,
+      suppressionReasons: SuppressionReasons.BOUNCES_AND_COMPLAINTS,
+    });
+    const identity = new EmailIdentity(this, 'MailIdentity', {
+      identity:
+        mail.sesIdentity.kind === 'domain'
+          ? Identity.domain(mail.sesIdentity.value)
+          : Identity.email(mail.sesIdentity.value),
+      configurationSet,
+    });
+    const configurationSetArn = this.formatArn({
+      service: 'ses',
+      resource: 'configuration-set',
+      resourceName: configurationSet.configurationSetName,
+    });
+    return {
+      domain: mail.sesIdentity.value.split('@').pop()!,
+      statements: [
+        new PolicyStatement({
+          actions: ['ses:SendEmail'],
+          resources: [identity.emailIdentityArn, configurationSetArn],
+        }),
+      ],
+      outputs: () => {
+        new CfnOutput(this, 'MailIdentityName', { value: identity.emailIdentityName });
+        if (mail.sesIdentity.kind === 'domain') {
+          identity.dkimRecords.forEach((record, i) => {
+            new CfnOutput(this, `DkimCname${i + 1}`, {
+              description: 'Publish as a CNAME in the domain DNS for Easy DKIM',
+              value: `${record.name} CNAME ${record.value}`,
+            });
+          });
+        }
+      },
+    };
+  }
+
+  /**
+   * SMTP: nothing is created (the server is the operator's). Mailing functions may read the one
+   * secret with the server's credentials, GetSecretValue only; and decrypt with its key only if
+   * it is a customer-managed one, and only through Secrets Manager in this region.
+   */
+  private smtpMailer(mail: Extract<MailSettings, { transport: 'smtp' }>, mailFrom: string) {
+    // A name or a partial ARN matches the secret's ARN with the six characters Secrets Manager
+    // appends; a complete ARN (it ends in them) is the secret itself.
+    const complete = /:secret:.+-[A-Za-z0-9]{6}$/.test(mail.secret) && mail.secret.startsWith('arn:');
+    const secretArn = mail.secret.startsWith('arn:')
+      ? complete
+        ? mail.secret
+        : `${mail.secret}-??????`
+      : this.formatArn({
+          service: 'secretsmanager',
+          resource: 'secret',
+          resourceName: `${mail.secret}-??????`,
+          arnFormat: ArnFormat.COLON_RESOURCE_NAME,
         });
-      });
+    const statements = [
+      new PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [secretArn] }),
+    ];
+    if (mail.secretKeyArn) {
+      statements.push(
+        new PolicyStatement({
+          actions: ['kms:Decrypt'],
+          resources: [mail.secretKeyArn],
+          conditions: {
+            StringEquals: { 'kms:ViaService': `secretsmanager.${this.region}.${this.urlSuffix}` },
+          },
+        }),
+      );
     }
+    return {
+      // The sender's domain: the union's own, where the invitation page naturally lives.
+      domain: (/@([^<>\s]+)>?\s*$/.exec(mailFrom)?.[1] ?? mail.host).toLowerCase(),
+      statements,
+      outputs: () => {
+        new CfnOutput(this, 'SmtpServer', { value: `${mail.host}:${mail.port} (${mail.tls})` });
+      },
+    };
   }
 
   /** Every trigger of one kind, with the function it belongs to. */

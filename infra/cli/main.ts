@@ -4,14 +4,15 @@
  */
 import { parseArgs } from 'node:util';
 import { calendarCommand, careLedger, carePlan } from './commands/care.ts';
-import { listDlq, redriveDlq } from './commands/dlq.ts';
+import { listDlq, redriveDlq, redriveDlqOnAws } from './commands/dlq.ts';
 import { hrPublish } from './commands/hr.ts';
 import { lettersReport, surveyResultsCommand } from './commands/letters.ts';
-import { listMail, uncertainMail } from './commands/mail.ts';
+import { failedMail, listMail, uncertainMail } from './commands/mail.ts';
 import { importMembers, listMembers } from './commands/members.ts';
 import { issueToken } from './commands/token.ts';
 import { activityParticipants, awardResults, mutualAidEnrolled } from './commands/union-life.ts';
 import { waitCommand } from './commands/wait.ts';
+import { exitWhenFlushed } from './exit.ts';
 import { CliError } from './runtime-info.ts';
 
 const USAGE = `gonghui — 工会 Gonghui command line
@@ -21,10 +22,14 @@ const USAGE = `gonghui — 工会 Gonghui command line
   gonghui token --sub ID --role ROLE[,ROLE] [--department CODE] [--branch CODE] [--expires 8h]
                                        a JWT from the local issuer
   gonghui wait [--timeout SECONDS]     return when every queue, the stream and the outbox are drained
-  gonghui mail list [--json]           mail the SES emulator received
-  gonghui mail uncertain [--json]      mails whose sender died in its SES call (never resent on their own)
+  gonghui mail list [--json]           mail the local runtime sent (the SES emulator's, or the SMTP server's)
+  gonghui mail uncertain [--json]      mails whose sender died in its send (never resent on their own)
+  gonghui mail failed [--json]         mails the SMTP server refused for good, with its reply
+        (mail uncertain and failed take --aws --table NAME for a deployed stack)
   gonghui dlq list [--queue NAME] [--json]
-  gonghui dlq redrive [--queue NAME]   move dead letters back to their queues
+  gonghui dlq redrive [--queue NAME]   move dead letters back to their queues (SQS's own redrive
+                                       where the region has it; receive → send → delete in aws-cn)
+        [--aws [--stack Gonghui]]      ... of a deployed stack (AWS_REGION, AWS_PROFILE as usual)
   gonghui members import FILE.csv [--prefix GLU]
                                        enrol existing staff (columns: see README); safe to re-run
   gonghui members list [--json]        every member
@@ -66,6 +71,7 @@ export const run = async (argv: string[]): Promise<number> => {
       expires: { type: 'string' },
       timeout: { type: 'string' },
       queue: { type: 'string' },
+      stack: { type: 'string' },
       table: { type: 'string' },
       prefix: { type: 'string' },
       year: { type: 'string' },
@@ -78,7 +84,8 @@ export const run = async (argv: string[]): Promise<number> => {
   const json = values.json ?? false;
   if (values.help || !group) {
     process.stdout.write(`${USAGE}\n`);
-    return group ? 0 : 2;
+    // Asked for, help is a success; no command at all is a usage error.
+    return values.help ? 0 : 2;
   }
   switch (`${group} ${action ?? ''}`.trim()) {
     case 'hr publish': {
@@ -114,13 +121,25 @@ export const run = async (argv: string[]): Promise<number> => {
       return 0;
     }
     case 'mail uncertain': {
-      const mails = await uncertainMail();
+      const mails = await uncertainMail(values);
       print(
         json,
         mails,
         () =>
           mails.map((m) => `${m.sendingSince}  ${m.to}  ${m.subject}  (${m.notificationId})`).join('\n') ||
           '(无 none)',
+      );
+      return 0;
+    }
+    case 'mail failed': {
+      const mails = await failedMail(values);
+      print(
+        json,
+        mails,
+        () =>
+          mails
+            .map((m) => `${m.failedAt}  ${m.to}  ${m.subject}  ${m.reply}  (${m.notificationId})`)
+            .join('\n') || '(无 none)',
       );
       return 0;
     }
@@ -131,12 +150,30 @@ export const run = async (argv: string[]): Promise<number> => {
         messages,
         () =>
           messages
-            .map((m) => `${m.queue}  ${m.messageId}  receives=${m.receiveCount}  ${m.sentAt}`)
+            .map(
+              (m) =>
+                `${m.in}  ${m.messageId}  receives=${m.receiveCount}  ${m.sentAt}\n` +
+                (m.reason
+                  ? `  ${m.consumer} 拒收 refused it: ${m.reason}`
+                  : '  超过最大接收次数 moved after maxReceiveCount (原因见日志 reason in the log)'),
+            )
             .join('\n') || '(死信队列为空 DLQs are empty)',
       );
       return 0;
     }
     case 'dlq redrive': {
+      if (values.aws) {
+        const reports = await redriveDlqOnAws(values);
+        print(json, reports, () =>
+          reports
+            .map(
+              (r) =>
+                `${r.queue}: ${r.moved} (${r.how === 'managed' ? 'SQS redrive' : `receive → send → delete; ${r.note}`})`,
+            )
+            .join('\n'),
+        );
+        return 0;
+      }
       const moved = await redriveDlq(values);
       print(json, moved, () =>
         Object.entries(moved)
@@ -167,7 +204,13 @@ export const run = async (argv: string[]): Promise<number> => {
         members,
         () =>
           members
-            .map((m) => `${m.membershipNumber}  ${m.employeeId}  ${m.name}  ${m.status}  ${m.branch}`)
+            .map(
+              (m) =>
+                `${m.membershipNumber}  ${m.employeeId}  ${m.name}  ${m.status}  ${m.branch}` +
+                (m.pendingTransfer
+                  ? `  → ${m.pendingTransfer.branch} 自 from ${m.pendingTransfer.effectiveDate}`
+                  : ''),
+            )
             .join('\n') || '(无会员 no members)',
       );
       return 0;
@@ -300,14 +343,14 @@ export const run = async (argv: string[]): Promise<number> => {
 const isMain = process.argv[1] && /(?:gonghui(?:\.js)?|cli[/\\]main\.ts)$/.test(process.argv[1]);
 if (isMain) {
   run(process.argv.slice(2)).then(
-    (code) => process.exit(code),
+    (code) => exitWhenFlushed(code),
     (error: unknown) => {
       if (error instanceof CliError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
         process.stderr.write(`gonghui: ${(error as Error).message}\n`);
-        process.exit(2);
+        return exitWhenFlushed(2);
       }
       process.stderr.write(`gonghui: ${(error as Error).stack ?? String(error)}\n`);
-      process.exit(1);
+      return exitWhenFlushed(1);
     },
   );
 }

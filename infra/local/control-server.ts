@@ -5,26 +5,27 @@
  *   POST /schedules/<id>/fire    fires a schedule now, or at body {"at": "<ISO time>"}; answers
  *                                once the function has run (200), or with its error (502)
  * With fault injection on (startRuntime({ faults: true })):
- *   POST /faults/<dynamodb|ses>  body: a FaultRule (fault-proxy.ts)
+ *   POST /faults/<dynamodb|ses|smtp>  body: a FaultRule (fault-proxy.ts; `reject` for smtp only),
+ *                                for a service the runtime has (ses or smtp, by its transport)
  *   DELETE /faults               ends every fault
  *   GET /faults                  faults injected so far, by service and kind
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { FaultKind, FaultRule } from './fault-proxy.ts';
+import { FAULT_KINDS, type FaultKind, type FaultRule, type FaultService } from './fault-proxy.ts';
 
 export interface ControlHandlers {
   status(): Promise<unknown>;
   schedules(): Array<{ id: string; function: string; next: string | null }>;
   fireSchedule(id: string, at?: Date): Promise<void>;
   faults?: {
-    inject(service: 'dynamodb' | 'ses', rule: FaultRule): void;
+    /** The services this runtime can fault. */
+    services(): FaultService[];
+    inject(service: FaultService, rule: FaultRule): void;
     clear(): void;
-    injected(): Record<'dynamodb' | 'ses', Record<FaultKind, number>>;
+    injected(): Partial<Record<FaultService, Record<FaultKind, number>>>;
   };
 }
-
-const FAULT_KINDS: readonly FaultKind[] = ['throttle', 'delay', 'crash-after'];
 
 export interface ControlServer {
   url: string;
@@ -94,8 +95,13 @@ export async function startControlServer(handlers: ControlHandlers): Promise<Con
       faults.clear();
       return reply(res, 200, { cleared: true });
     }
-    const fault = /^\/faults\/(dynamodb|ses)$/.exec(path ?? '');
+    const fault = /^\/faults\/([a-z]+)$/.exec(path ?? '');
     if (faults && fault && req.method === 'POST') {
+      const service = fault[1] as FaultService;
+      if (!faults.services().includes(service))
+        return reply(res, 404, {
+          message: `no fault point for ${service}; this runtime has ${faults.services().join(', ')}`,
+        });
       let rule: FaultRule;
       try {
         rule = JSON.parse(await readBody(req)) as FaultRule;
@@ -104,7 +110,9 @@ export async function startControlServer(handlers: ControlHandlers): Promise<Con
       }
       if (!FAULT_KINDS.includes(rule?.kind))
         return reply(res, 400, { message: `kind: one of ${FAULT_KINDS.join(', ')}` });
-      faults.inject(fault[1] as 'dynamodb' | 'ses', rule);
+      if (rule.kind === 'reject' && service !== 'smtp')
+        return reply(res, 400, { message: 'kind reject: the SMTP server only' });
+      faults.inject(service, rule);
       return reply(res, 200, { injected: rule });
     }
     return reply(res, 404, { message: 'GET /status, GET /schedules, POST /schedules/<id>/fire' });

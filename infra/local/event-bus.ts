@@ -18,6 +18,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { assertValidPattern, matchesPattern } from './event-pattern.ts';
+import { LOCAL_PARTITION } from './local-env.ts';
 
 /** The event EventBridge delivers to a target (the shape of aws-lambda's EventBridgeEvent). */
 export interface EventBridgeEvent<DetailType extends string = string, Detail = Record<string, unknown>> {
@@ -120,7 +121,7 @@ export async function startEventBus(opts: EventBusOptions): Promise<LocalEventBu
   const { busName, region, accountId, rules, deliver, log } = opts;
   // A pattern AWS would refuse must stop the runtime now, not mis-route later.
   for (const rule of rules) assertValidPattern(rule.pattern);
-  const busArn = `arn:aws:events:${region}:${accountId}:event-bus/${busName}`;
+  const busArn = `arn:${LOCAL_PARTITION}:events:${region}:${accountId}:event-bus/${busName}`;
 
   let inflight = 0;
   let published = 0;
@@ -249,7 +250,7 @@ export async function startEventBus(opts: EventBusOptions): Promise<LocalEventBu
           .filter((r) => r.id.startsWith(prefix))
           .map((r) => ({
             Name: r.id,
-            Arn: `arn:aws:events:${region}:${accountId}:rule/${busName}/${r.id}`,
+            Arn: `arn:${LOCAL_PARTITION}:events:${region}:${accountId}:rule/${busName}/${r.id}`,
             EventPattern: JSON.stringify(r.pattern),
             State: 'ENABLED',
             EventBusName: busName,

@@ -12,19 +12,28 @@
  *                a timeout);
  *   crash-after  passes the call on, and when the service has answered, crashes the calling
  *                function's running instances instead of answering: the state is written, the
- *                function never learns it (a crash after the write, before the publish or mail).
+ *                function never learns it (a crash after the write, before the publish or mail);
+ *   reject       (the local SMTP server only, smtp.ts) refuses for good: a 5xx reply.
+ * The rules themselves (createFaultRules) are shared with the local SMTP server, which applies
+ * them to its own steps (RCPT, DATA) instead of proxying.
  */
 import { createServer, request as httpRequest, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-export type FaultKind = 'throttle' | 'delay' | 'crash-after';
+export type FaultKind = 'throttle' | 'delay' | 'crash-after' | 'reject';
+export const FAULT_KINDS: readonly FaultKind[] = ['throttle', 'delay', 'crash-after', 'reject'];
+
+/** The services faults can be injected into (POST /faults/<service>). */
+export type FaultService = 'dynamodb' | 'ses' | 'smtp';
 
 export interface FaultRule {
   kind: FaultKind;
   /** Only calls of this function (`enrol-member`); any function when absent. */
   function?: string;
-  /** Only this operation (`TransactWriteItems`, `SendEmail`); any when absent. */
+  /** Only this operation (`TransactWriteItems`, `SendEmail`; the SMTP server's `RCPT`, `DATA`); any when absent. */
   operation?: string;
+  /** The SMTP server only: only mail to this address; any when absent. */
+  recipient?: string;
   /** How many matching calls to fault (default 1), */
   count?: number;
   /**
@@ -38,13 +47,17 @@ export interface FaultRule {
   delayMs?: number;
 }
 
-export interface FaultProxy {
-  /** The endpoint one function uses. */
-  endpointFor(functionName: string): string;
+/** Rules injected into one service, and what they injected. */
+export interface FaultRules {
   inject(rule: FaultRule): void;
   clear(): void;
   /** Faults injected so far, by kind. */
   injected(): Record<FaultKind, number>;
+}
+
+export interface FaultProxy extends FaultRules {
+  /** The endpoint one function uses. */
+  endpointFor(functionName: string): string;
   stop(): Promise<void>;
 }
 
@@ -53,6 +66,43 @@ interface ActiveRule extends FaultRule {
   /** Set at the first matching call when the rule has `forMs`. */
   until: number;
 }
+
+/** The bookkeeping of injected rules: `take` says which rule (if any) faults a call, and counts it. */
+export const createFaultRules = (): FaultRules & {
+  take(fn: string, operation: string, recipients?: readonly string[]): FaultRule | undefined;
+} => {
+  let rules: ActiveRule[] = [];
+  const injected: Record<FaultKind, number> = { throttle: 0, delay: 0, 'crash-after': 0, reject: 0 };
+  return {
+    take: (fn, operation, recipients) => {
+      const now = Date.now();
+      rules = rules.filter((r) => r.left > 0 && r.until > now);
+      const rule = rules.find(
+        (r) =>
+          (!r.function || r.function === fn) &&
+          (!r.operation || r.operation === operation) &&
+          (!r.recipient || (recipients ?? []).includes(r.recipient)),
+      );
+      if (rule) {
+        if (rule.forMs !== undefined && rule.until === Number.POSITIVE_INFINITY)
+          rule.until = now + rule.forMs;
+        rule.left--;
+        injected[rule.kind]++;
+      }
+      return rule;
+    },
+    inject: (rule) =>
+      rules.push({
+        ...rule,
+        left: rule.count ?? (rule.forMs !== undefined ? Number.POSITIVE_INFINITY : 1),
+        until: Number.POSITIVE_INFINITY,
+      }),
+    clear: () => {
+      rules = [];
+    },
+    injected: () => ({ ...injected }),
+  };
+};
 
 const THROTTLED: Record<'dynamodb' | 'ses', { status: number; type: string; body: string }> = {
   dynamodb: {
@@ -83,22 +133,8 @@ export const startFaultProxy = async (opts: {
   crash: (functionName: string) => void;
 }): Promise<FaultProxy> => {
   const upstream = new URL(opts.upstream);
-  let rules: ActiveRule[] = [];
-  const injected: Record<FaultKind, number> = { throttle: 0, delay: 0, 'crash-after': 0 };
-
-  const take = (fn: string, operation: string): ActiveRule | undefined => {
-    const now = Date.now();
-    rules = rules.filter((r) => r.left > 0 && r.until > now);
-    const rule = rules.find(
-      (r) => (!r.function || r.function === fn) && (!r.operation || r.operation === operation),
-    );
-    if (rule) {
-      if (rule.forMs !== undefined && rule.until === Number.POSITIVE_INFINITY) rule.until = now + rule.forMs;
-      rule.left--;
-      injected[rule.kind]++;
-    }
-    return rule;
-  };
+  const rules = createFaultRules();
+  const take = rules.take;
 
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -152,16 +188,9 @@ export const startFaultProxy = async (opts: {
 
   return {
     endpointFor: (fn) => `http://127.0.0.1:${port}/fn/${fn}`,
-    inject: (rule) =>
-      rules.push({
-        ...rule,
-        left: rule.count ?? (rule.forMs !== undefined ? Number.POSITIVE_INFINITY : 1),
-        until: Number.POSITIVE_INFINITY,
-      }),
-    clear: () => {
-      rules = [];
-    },
-    injected: () => ({ ...injected }),
+    inject: rules.inject,
+    clear: rules.clear,
+    injected: rules.injected,
     stop: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();

@@ -14,6 +14,7 @@ import { randomUUID } from 'node:crypto';
 import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { Worker } from 'node:worker_threads';
+import { LOCAL_PARTITION } from './local-env.ts';
 
 export interface HostedFunction {
   name: string;
@@ -235,7 +236,7 @@ export function startLambdaHost(opts: LambdaHostOptions): LambdaHost {
         context: {
           functionName: spec.name,
           functionVersion: '$LATEST',
-          invokedFunctionArn: `arn:aws:lambda:${opts.region}:${opts.accountId}:function:${spec.name}`,
+          invokedFunctionArn: `arn:${LOCAL_PARTITION}:lambda:${opts.region}:${opts.accountId}:function:${spec.name}`,
           memoryLimitInMB: String(spec.memoryMb),
           awsRequestId: id,
           logGroupName: `/aws/lambda/${spec.name}`,

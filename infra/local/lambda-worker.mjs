@@ -31,6 +31,8 @@ const report = (operation) => {
 };
 const sesEndpoint = process.env.AWS_ENDPOINT_URL_SES ? new URL(process.env.AWS_ENDPOINT_URL_SES) : undefined;
 const TRANSACT_WRITE = 'DynamoDB_20120810.TransactWriteItems';
+// Sending to a queue is granted queue by queue: the queue's name is reported with the operation.
+const SQS_SENDS = new Set(['AmazonSQS.SendMessage', 'AmazonSQS.SendMessageBatch']);
 
 /** Calls `read` with the request's body text, whether the SDK sends it by write() or end(). */
 const onBody = (request, read) => {
@@ -58,6 +60,12 @@ subscribe('http.client.request.created', ({ request }) => {
       onBody(request, (text) => {
         for (const item of JSON.parse(text).TransactItems ?? [])
           for (const kind of Object.keys(item)) report(`${TRANSACT_WRITE}:${kind}`);
+      });
+    }
+    if (SQS_SENDS.has(target)) {
+      onBody(request, (text) => {
+        const queueUrl = JSON.parse(text).QueueUrl;
+        if (typeof queueUrl === 'string') report(`${target}@${queueUrl.split('/').pop()}`);
       });
     }
     return;

@@ -4,8 +4,10 @@
  * sets, with the emulators' endpoints in the SDK's standard AWS_ENDPOINT_URL_<SERVICE> names.
  */
 import { ENV, type EnvName } from '../../shared/config/env-names.ts';
+import type { MailTransport } from '../../shared/config/mail-transport.ts';
 import {
   bus,
+  environmentOf,
   type FunctionName,
   type FunctionSpec,
   lambdaDefaults,
@@ -16,12 +18,23 @@ import {
 } from '../topology.ts';
 
 export const REGION = 'ap-east-1';
+/** The local region's partition (ARNs are built from it, never written out). */
+export const LOCAL_PARTITION = 'aws';
 export const ACCOUNT_ID = '000000000000';
 /** Any credentials do: the emulators do not check signatures. */
 export const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' } as const;
 
 /** The SES account's default maximum send rate in a new production account region (mails/s). */
 export const DEFAULT_SES_MAX_SEND_RATE = 14;
+
+/** The local SMTP server's credentials live in the local Secrets Manager under this name. */
+export const LOCAL_SMTP_SECRET_ID = 'gonghui/smtp';
+
+/** Where the local mail goes with the smtp transport: the local SMTP server (infra/local/smtp.ts). */
+export interface LocalSmtp {
+  host: string;
+  port: number;
+}
 
 /**
  * SES takes a non-ASCII display name only MIME-encoded (RFC 2047), and the AWS deploy insists on
@@ -35,8 +48,11 @@ export interface LocalEndpoints {
   dynamodb: string;
   dynamodbStreams: string;
   sqs: string;
-  ses: string;
+  /** The SES emulator: only with the ses transport (with smtp there is no SES, as in aws-cn). */
+  ses?: string;
   eventbridge: string;
+  /** The local Secrets Manager (infra/local/secrets.ts): with the smtp transport. */
+  secretsmanager?: string;
 }
 
 /** The staff congress's session locally: the current year in Shanghai. */
@@ -51,8 +67,15 @@ export interface LocalSettings {
 
 export interface LocalValuesInput {
   functionName: FunctionName;
-  sesMaxSendRate: number;
+  /** The transport's rate: SES's, or the local SMTP server's. */
+  mailMaxSendRate: number;
+  /** Default ses. */
+  mailTransport?: MailTransport;
+  /** The local SMTP server, with the smtp transport. */
+  smtp?: LocalSmtp;
   careQueueUrl: string;
+  /** The function's own dead-letter queue (topology deadLetterQueueOf), for those that have one. */
+  deadLetterQueueUrl: string;
   /** The local API's base URL (invitation links point at its page). */
   apiUrl?: string;
   settings?: LocalSettings;
@@ -66,7 +89,14 @@ export const localEnvValues = (input: LocalValuesInput): Record<EnvName, string>
   [ENV.tableName]: table.name,
   [ENV.eventBusName]: bus.name,
   [ENV.mailFrom]: LOCAL_MAIL_FROM,
-  [ENV.sesMaxSendRate]: String(input.sesMaxSendRate),
+  [ENV.mailTransport]: input.mailTransport ?? 'ses',
+  [ENV.mailMaxSendRate]: String(input.mailMaxSendRate),
+  // STARTTLS required, as on AWS: the local server has a certificate of its own (its CA is in
+  // the local secret, as a campus CA would be).
+  [ENV.smtpHost]: input.smtp?.host ?? '',
+  [ENV.smtpPort]: String(input.smtp?.port ?? ''),
+  [ENV.smtpTls]: 'starttls',
+  [ENV.smtpSecretId]: LOCAL_SMTP_SECRET_ID,
   [ENV.mailConcurrency]: String(mailConcurrency()),
   // With the tests' short visibility timeouts, a lease as short: a retry must find a dead claim free.
   [ENV.mailClaimLeaseSeconds]: String(input.mailClaimLeaseSeconds ?? mailClaimLeaseSeconds()),
@@ -80,6 +110,7 @@ export const localEnvValues = (input: LocalValuesInput): Record<EnvName, string>
   [ENV.proposalSecondersRequired]: '2',
   [ENV.proposalMaxReassignments]: '1',
   [ENV.careQueueUrl]: input.careQueueUrl,
+  [ENV.deadLetterQueueUrl]: input.deadLetterQueueUrl,
   [ENV.powertoolsServiceName]: input.functionName,
   [ENV.logLevel]: 'INFO',
 });
@@ -95,10 +126,13 @@ export const functionEnvironment = (opts: {
   values: Record<EnvName, string>;
   endpoints: LocalEndpoints;
   bundleDir: string;
+  mailTransport?: MailTransport;
 }): Record<string, string> => {
   const { name, spec, values, endpoints } = opts;
   return {
-    ...Object.fromEntries(spec.environment.map((envName) => [envName, values[envName]])),
+    ...Object.fromEntries(
+      environmentOf(spec, opts.mailTransport ?? 'ses').map((envName) => [envName, values[envName]]),
+    ),
     AWS_REGION: REGION,
     AWS_DEFAULT_REGION: REGION,
     AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
@@ -106,8 +140,8 @@ export const functionEnvironment = (opts: {
     AWS_ENDPOINT_URL_DYNAMODB: endpoints.dynamodb,
     AWS_ENDPOINT_URL_DYNAMODB_STREAMS: endpoints.dynamodbStreams,
     AWS_ENDPOINT_URL_SQS: endpoints.sqs,
-    AWS_ENDPOINT_URL_SES: endpoints.ses,
-    AWS_ENDPOINT_URL_SESV2: endpoints.ses,
+    ...(endpoints.ses ? { AWS_ENDPOINT_URL_SES: endpoints.ses, AWS_ENDPOINT_URL_SESV2: endpoints.ses } : {}),
+    ...(endpoints.secretsmanager ? { AWS_ENDPOINT_URL_SECRETS_MANAGER: endpoints.secretsmanager } : {}),
     AWS_ENDPOINT_URL_EVENTBRIDGE: endpoints.eventbridge,
     AWS_EXECUTION_ENV: `AWS_Lambda_${lambdaDefaults.runtime}`,
     AWS_LAMBDA_FUNCTION_NAME: name,

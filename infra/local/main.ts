@@ -2,7 +2,10 @@
  * `npm start`: the embedded runtime in the foreground.
  *   GONGHUI_DATA_DIR            where everything is kept (default .data); survives a restart
  *   PORT                        the API's port on 127.0.0.1 (default 3000)
- *   GONGHUI_SES_MAX_SEND_RATE   the SES rate send-email paces to (default 14 mails/s)
+ *   GONGHUI_MAIL_TRANSPORT      ses (default: the SES emulator) or smtp (a local SMTP server on
+ *                               127.0.0.1, STARTTLS and AUTH required, and no SES: as in aws-cn)
+ *   GONGHUI_MAIL_MAX_SEND_RATE  the rate send-email paces to, either transport (default 14
+ *                               mails/s; GONGHUI_SES_MAX_SEND_RATE is the same, its older name)
  *   GONGHUI_VISIBILITY_TIMEOUT  overrides every queue's visibility timeout, seconds (soak runs:
  *                               what a killed runtime held comes back within it)
  *   GONGHUI_ENROLMENT_MODE      automatic (default) or confirm (HR's hire invites)
@@ -11,6 +14,7 @@
  * watchdog still ends java).
  */
 import { resolve } from 'node:path';
+import { MAIL_TRANSPORTS } from '../../shared/config/mail-transport.ts';
 import { JavaMissingError } from './dynamodb.ts';
 import { PortInUseError } from './ports.ts';
 import { type Runtime, RuntimeAlreadyRunningError, startRuntime } from './runtime.ts';
@@ -30,7 +34,9 @@ const positive = (name: string, raw: string | undefined, integer: boolean): numb
 
 const dataDir = resolve(process.env.GONGHUI_DATA_DIR ?? '.data');
 const port = positive('PORT', process.env.PORT, true) ?? 3000;
-const sesMaxSendRate = positive('GONGHUI_SES_MAX_SEND_RATE', process.env.GONGHUI_SES_MAX_SEND_RATE, false);
+const mailMaxSendRate =
+  positive('GONGHUI_MAIL_MAX_SEND_RATE', process.env.GONGHUI_MAIL_MAX_SEND_RATE, false) ??
+  positive('GONGHUI_SES_MAX_SEND_RATE', process.env.GONGHUI_SES_MAX_SEND_RATE, false);
 const visibilityTimeoutSeconds = positive(
   'GONGHUI_VISIBILITY_TIMEOUT',
   process.env.GONGHUI_VISIBILITY_TIMEOUT,
@@ -45,6 +51,7 @@ const choice = <T extends string>(name: string, values: readonly T[]): T | undef
   }
   return raw as T;
 };
+const mailTransport = choice('GONGHUI_MAIL_TRANSPORT', MAIL_TRANSPORTS);
 const enrolmentMode = choice('GONGHUI_ENROLMENT_MODE', ['automatic', 'confirm'] as const);
 const dispatchedStaff = choice('GONGHUI_DISPATCHED_STAFF', ['enrol', 'skip'] as const);
 const time = () => new Date().toISOString().slice(11, 23);
@@ -90,7 +97,8 @@ try {
   runtime = await startRuntime({
     dataDir,
     port,
-    ...(sesMaxSendRate !== undefined ? { sesMaxSendRate } : {}),
+    ...(mailMaxSendRate !== undefined ? { mailMaxSendRate } : {}),
+    ...(mailTransport ? { mailTransport } : {}),
     ...(visibilityTimeoutSeconds !== undefined ? { visibilityTimeoutSeconds } : {}),
     settings: {
       ...(enrolmentMode ? { enrolmentMode } : {}),
@@ -118,7 +126,7 @@ process.stdout.write(
     `Ready in ${((Date.now() - started) / 1000).toFixed(1)} s.`,
     `  Web app     ${info.apiUrl}/          (sign in: pick a 工号 and roles; or ${info.apiUrl}/dev/sign-in?sub=T1001&roles=delegate,member)`,
     `  API         ${info.apiUrl}          (try: curl ${info.apiUrl}/health; the app reaches it under /api/)`,
-    `  Mail inbox  ${info.inboxUrl}`,
+    `  Mail inbox  ${info.inboxUrl}   (${info.mail.transport === 'smtp' ? `SMTP server ${info.mail.smtp?.host}:${info.mail.smtp?.port}` : 'SES emulator'})`,
     `  Data        ${info.dataDir}   (function logs in ${info.logDir})`,
     '  Stop        Ctrl-C',
     '',

@@ -168,12 +168,13 @@ const createQueue = async (sqs: SQSClient, endpoint: string, name: string) => {
 
 /**
  * Every queue `gonghui-<name>` with its DLQ `gonghui-<name>-dlq`. `visibilityTimeoutSeconds`
- * overrides every queue's (tests: a poison message reaches its DLQ within seconds).
+ * overrides every queue's (tests: a poison message reaches its DLQ within seconds), and
+ * `visibilityTimeouts` single queues' on top of it.
  */
 export async function ensureQueues(
   sqs: SQSClient,
   endpoint: string,
-  opts: { visibilityTimeoutSeconds?: number } = {},
+  opts: { visibilityTimeoutSeconds?: number; visibilityTimeouts?: Partial<Record<QueueKey, number>> } = {},
 ): Promise<Record<QueueKey, QueueInfo>> {
   const entries = await Promise.all(
     (Object.keys(queues) as QueueKey[]).map(async (key) => {
@@ -186,7 +187,11 @@ export async function ensureQueues(
       await sqs.send(
         new SetQueueAttributesCommand({
           QueueUrl: queue.url,
-          Attributes: queueAttributes(spec, dlq.arn, opts.visibilityTimeoutSeconds),
+          Attributes: queueAttributes(
+            spec,
+            dlq.arn,
+            opts.visibilityTimeouts?.[key] ?? opts.visibilityTimeoutSeconds,
+          ),
         }),
       );
       const info: QueueInfo = {

@@ -1,7 +1,8 @@
 /**
  * The embedded runtime: the whole system on 127.0.0.1, from the same topology as the AWS stack.
- * DynamoDB Local, fauxqs (SQS) and aws-ses-v2-local (SES) are real emulators; the bus, the
- * scheduler, the gateway and the event source mappings are the small stand-ins beside this file.
+ * DynamoDB Local, fauxqs (SQS) and aws-ses-v2-local (SES) are real emulators, and with the smtp
+ * mail transport a real SMTP server (smtp.ts) takes SES's place; the bus, the scheduler, the
+ * gateway, the event source mappings and Secrets Manager are the small stand-ins beside this file.
  * Handlers run unchanged, bundled as for AWS, each instance in its own worker thread; their SDK
  * clients find the emulators through AWS_ENDPOINT_URL_<SERVICE>.
  *
@@ -17,10 +18,14 @@ import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { GetQueueAttributesCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import type { APIGatewayProxyResultV2, DynamoDBStreamEvent, SQSEvent } from 'aws-lambda';
+import type { MailTransport } from '../../shared/config/mail-transport.ts';
 import { ensureWebBuilt, WEB_DIST } from '../../web/tools/build.ts';
 import {
   bus,
+  deadLetterOnlyQueues,
+  deadLetterQueueOf,
   type FunctionName,
+  type FunctionSpec,
   functionNames,
   functionSpec,
   type QueueKey,
@@ -35,6 +40,7 @@ import { type ControlServer, startControlServer } from './control-server.ts';
 import { type DynamoMeter, startDynamoMeter } from './dynamo-meter.ts';
 import { checkJava, startDynamoDbLocal } from './dynamodb.ts';
 import { type LocalEventBus, startEventBus } from './event-bus.ts';
+import type { FaultProxy, FaultRules, FaultService } from './fault-proxy.ts';
 import { startFaultProxy } from './fault-proxy.ts';
 import { type LocalGateway, startGateway } from './gateway.ts';
 import { type LocalIssuer, loadOrCreateIssuer } from './issuer.ts';
@@ -50,6 +56,8 @@ import {
   DEFAULT_SES_MAX_SEND_RATE,
   functionEnvironment,
   LOCAL_CREDENTIALS,
+  LOCAL_PARTITION,
+  LOCAL_SMTP_SECRET_ID,
   type LocalEndpoints,
   type LocalSettings,
   localEnvValues,
@@ -60,7 +68,9 @@ import { assertPortFree, freePort, PortInUseError, sleep } from './ports.ts';
 import { type QueuePoller, startQueuePoller } from './queue-poller.ts';
 import { ensureQueues, ensureTable, type QueueInfo } from './resources.ts';
 import { type LocalScheduler, startScheduler } from './scheduler.ts';
+import { startLocalSecrets } from './secrets.ts';
 import { startSesLocal } from './ses.ts';
+import { startSmtpLocal } from './smtp.ts';
 import { startSqsLocal } from './sqs.ts';
 import { sqsJson } from './sqs-json.ts';
 import { openCheckpoints } from './stream-checkpoints.ts';
@@ -73,10 +83,23 @@ export interface RuntimeOptions {
   dataDir: string;
   /** The API's port on 127.0.0.1; 0 takes a free one. Default 3000. */
   port?: number;
-  /** The SES maximum send rate send-email paces to (mails per second). Default 14. */
+  /**
+   * `ses` (default: the SES emulator) or `smtp` (a local SMTP server, and no SES: as in aws-cn).
+   * GONGHUI_MAIL_TRANSPORT for `npm start`.
+   */
+  mailTransport?: MailTransport;
+  /** The rate send-email paces to (mails per second), whichever the transport. Default 14. */
+  mailMaxSendRate?: number;
+  /** The same as mailMaxSendRate (its name from when SES was the only transport). */
   sesMaxSendRate?: number;
   /** Overrides every queue's visibility timeout (tests: a poison message reaches its DLQ in seconds). */
   visibilityTimeoutSeconds?: number;
+  /**
+   * Overrides single queues' on top of it. The notify queue's is also send-email's claim lease:
+   * at a low send rate a batch of mails takes longer than 2 s, and must not be redelivered
+   * while it is still being sent (on AWS: 720 s against the function's 120).
+   */
+  visibilityTimeouts?: Partial<Record<QueueKey, number>>;
   /** Puts a counting proxy between the functions and DynamoDB Local (benchmarks). */
   meterDynamo?: boolean;
   /** Runtime events (requests, bus routing, schedules, failed batches); quiet when absent. */
@@ -84,8 +107,9 @@ export interface RuntimeOptions {
   /** Settings the AWS stack takes as deployment parameters (enrolment mode, dispatched staff). */
   settings?: LocalSettings;
   /**
-   * Puts fault proxies between the functions and DynamoDB and SES (tests, soak runs): faults are
-   * then injected through the control server (POST /faults). See fault-proxy.ts.
+   * Puts fault proxies between the functions and DynamoDB and SES (tests, soak runs), and opens
+   * the local SMTP server's own fault points: faults are then injected through the control server
+   * (POST /faults/<dynamodb|ses|smtp>). See fault-proxy.ts and smtp.ts.
    */
   faults?: boolean;
 }
@@ -96,14 +120,20 @@ export interface RuntimeInfo {
   startedAt: string;
   dataDir: string;
   apiUrl: string;
-  /** The SES emulator's web inbox. */
+  /** The web inbox of whichever transport is in use (the SES emulator's, or the SMTP server's). */
   inboxUrl: string;
+  /**
+   * Where sent mail can be read, whichever the transport: both serve `/store` the same way
+   * (`gonghui mail list` and the e2e tests read it through listMail).
+   */
+  mail: { transport: MailTransport; storeUrl: string; smtp?: { host: string; port: number } };
   controlUrl: string;
   region: string;
   accountId: string;
   tableName: string;
   busName: string;
-  endpoints: { dynamodb: string; sqs: string; ses: string; eventbridge: string };
+  /** `ses` only with the ses transport, `secretsmanager` only with smtp. */
+  endpoints: { dynamodb: string; sqs: string; ses?: string; eventbridge: string; secretsmanager?: string };
   queues: Record<QueueKey, QueueInfo>;
   issuer: { issuer: string; audience: string; keyFile: string };
   /** Where each function's output goes: `<logDir>/<function>.log`. */
@@ -118,7 +148,10 @@ export interface QueueStatus {
 }
 
 export interface RuntimeStatus {
-  /** Nothing left to do: every queue empty (DLQs aside), the stream drained, nothing running. */
+  /**
+   * Nothing left to do: every queue a function consumes empty (DLQs and the stream's on-failure
+   * queue aside: they hold dead letters), the stream drained, nothing running.
+   */
   idle: boolean;
   queues: Record<QueueKey, QueueStatus>;
   stream: { idle: boolean; lastPollAt: string | null; inflight: number; failedBatches: number };
@@ -263,12 +296,20 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   };
 
   try {
+    const transport: MailTransport = options.mailTransport ?? 'ses';
+    // A crash fault of the SMTP server reaches the lambda host (started below) through this.
+    let crashFunction: (fn: string) => void = () => {};
     // The slow parts at once: DynamoDB Local's JVM (~2-3 s) and the bundles (~2 s cold).
     const origin = `http://127.0.0.1:${port}`;
-    const [dynamoStart, sqsStart, sesStart, buildStart, issuerStart, webStart] = await Promise.allSettled([
+    const [dynamoStart, sqsStart, mailStart, buildStart, issuerStart, webStart] = await Promise.allSettled([
       timed(startDynamoDbLocal({ dataDir })),
       startSqsLocal({ dataDir, region: REGION }),
-      startSesLocal({ dataDir }),
+      transport === 'ses'
+        ? startSesLocal({ dataDir }).then((ses) => ({ ses, smtp: undefined }))
+        : startSmtpLocal({ dataDir, crash: (fn) => crashFunction(fn) }).then((smtp) => ({
+            ses: undefined,
+            smtp,
+          })),
       timed(
         buildBundles({
           root: PROJECT_ROOT,
@@ -285,8 +326,9 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     // What did start is stopped again if anything else failed.
     if (dynamoStart.status === 'fulfilled') cleanups.push(() => dynamoStart.value.value.stop());
     if (sqsStart.status === 'fulfilled') cleanups.push(() => sqsStart.value.stop());
-    if (sesStart.status === 'fulfilled') cleanups.push(() => sesStart.value.stop());
-    for (const outcome of [dynamoStart, sqsStart, sesStart, buildStart, issuerStart, webStart]) {
+    if (mailStart.status === 'fulfilled')
+      cleanups.push(() => (mailStart.value.ses ?? mailStart.value.smtp)!.stop());
+    for (const outcome of [dynamoStart, sqsStart, mailStart, buildStart, issuerStart, webStart]) {
       if (outcome.status === 'rejected') throw outcome.reason;
     }
     const settledValue = <T>(outcome: PromiseSettledResult<T>): T =>
@@ -294,7 +336,19 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     const { value: dynamo, ms: dynamoMs } = settledValue(dynamoStart);
     const { value: built, ms: buildMs } = settledValue(buildStart);
     const sqsLocal = settledValue(sqsStart);
-    const ses = settledValue(sesStart);
+    const { ses, smtp } = settledValue(mailStart);
+    // The SMTP server's account, where send-email reads it on AWS: a secret (with the server's
+    // certificate as the CA to trust, as a campus CA would be).
+    const secrets = smtp
+      ? await startLocalSecrets({
+          region: REGION,
+          accountId: ACCOUNT_ID,
+          secrets: {
+            [LOCAL_SMTP_SECRET_ID]: JSON.stringify({ ...smtp.account, ca: smtp.ca }),
+          },
+        })
+      : undefined;
+    if (secrets) cleanups.push(secrets.stop);
     const issuer = settledValue(issuerStart);
     const web = settledValue(webStart);
     log?.(
@@ -328,6 +382,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
         ...(options.visibilityTimeoutSeconds !== undefined
           ? { visibilityTimeoutSeconds: options.visibilityTimeoutSeconds }
           : {}),
+        ...(options.visibilityTimeouts ? { visibilityTimeouts: options.visibilityTimeouts } : {}),
       }),
     ]);
 
@@ -355,37 +410,49 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       dynamodb: meter?.endpoint ?? dynamo.endpoint,
       dynamodbStreams: dynamo.endpoint,
       sqs: sqsLocal.endpoint,
-      ses: ses.endpoint,
+      ...(ses ? { ses: ses.endpoint } : {}),
       eventbridge: eventBus.endpoint,
+      ...(secrets ? { secretsmanager: secrets.endpoint } : {}),
     };
     const logDir = join(dataDir, 'logs');
-    // The lambda host exists only below; a crash fault reaches it through this late binding.
-    let crashFunction: (fn: string) => void = () => {};
+    // The lambda host exists only below; a crash fault reaches it through crashFunction.
+    const proxy = (service: 'dynamodb' | 'ses', upstream: string) =>
+      startFaultProxy({ service, upstream, crash: (fn) => crashFunction(fn) });
     const faultProxies = options.faults
       ? {
-          dynamodb: await startFaultProxy({
-            service: 'dynamodb',
-            upstream: endpoints.dynamodb,
-            crash: (fn) => crashFunction(fn),
-          }),
-          ses: await startFaultProxy({
-            service: 'ses',
-            upstream: endpoints.ses,
-            crash: (fn) => crashFunction(fn),
-          }),
+          dynamodb: await proxy('dynamodb', endpoints.dynamodb),
+          ses: ses ? await proxy('ses', ses.endpoint) : undefined,
         }
       : undefined;
-    if (faultProxies) cleanups.push(faultProxies.dynamodb.stop, faultProxies.ses.stop);
+    if (faultProxies) {
+      cleanups.push(faultProxies.dynamodb.stop);
+      if (faultProxies.ses) cleanups.push(faultProxies.ses.stop);
+    }
+    /** Where faults go, per service: the proxies, and the SMTP server's own fault points. */
+    const faultRules: Partial<Record<FaultService, FaultRules | FaultProxy>> = faultProxies
+      ? {
+          dynamodb: faultProxies.dynamodb,
+          ...(faultProxies.ses ? { ses: faultProxies.ses } : {}),
+          ...(smtp ? { smtp: smtp.faults } : {}),
+        }
+      : {};
     const endpointsOf = (name: FunctionName): LocalEndpoints =>
       faultProxies
         ? {
             ...endpoints,
             dynamodb: faultProxies.dynamodb.endpointFor(name),
-            ses: faultProxies.ses.endpointFor(name),
+            ...(faultProxies.ses ? { ses: faultProxies.ses.endpointFor(name) } : {}),
           }
         : meter
           ? { ...endpoints, dynamodb: meter.endpointFor(name) }
           : endpoints;
+    /** Where a function's dead letters go (the same queue the stack grants it): '-' for none. */
+    const ownDeadLetterQueueUrl = (spec: FunctionSpec): string => {
+      if (!spec.access.deadLetters) return '-';
+      const target = deadLetterQueueOf(spec);
+      return target.dlq ? queueInfo[target.queue].dlqUrl : queueInfo[target.queue].url;
+    };
+    const notifyVisibility = options.visibilityTimeouts?.notify ?? options.visibilityTimeoutSeconds;
     const hosted: HostedFunction[] = functionNames.map((name) => {
       const spec = functionSpec(name);
       const bundle = built.bundles[name]!;
@@ -398,14 +465,16 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
         env: functionEnvironment({
           name,
           spec,
+          mailTransport: transport,
           values: localEnvValues({
             functionName: name,
-            sesMaxSendRate: options.sesMaxSendRate ?? DEFAULT_SES_MAX_SEND_RATE,
+            mailMaxSendRate: options.mailMaxSendRate ?? options.sesMaxSendRate ?? DEFAULT_SES_MAX_SEND_RATE,
+            mailTransport: transport,
+            ...(smtp ? { smtp: { host: smtp.host, port: smtp.port } } : {}),
             careQueueUrl: queueInfo.care.url,
+            deadLetterQueueUrl: ownDeadLetterQueueUrl(spec),
             apiUrl: `http://127.0.0.1:${port}`,
-            ...(options.visibilityTimeoutSeconds !== undefined
-              ? { mailClaimLeaseSeconds: options.visibilityTimeoutSeconds }
-              : {}),
+            ...(notifyVisibility !== undefined ? { mailClaimLeaseSeconds: notifyVisibility } : {}),
             ...(options.settings ? { settings: options.settings } : {}),
           }),
           endpoints: endpointsOf(name),
@@ -422,7 +491,8 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     cleanups.push(() => host.stop({ graceMs: STOP_GRACE_MS }));
     crashFunction = (fn) => host.crash(fn);
     const invoke = (fn: FunctionName, event: unknown) => host.invoke(fn, event);
-    const functionArn = (fn: FunctionName) => `arn:aws:lambda:${REGION}:${ACCOUNT_ID}:function:${fn}`;
+    const functionArn = (fn: FunctionName) =>
+      `arn:${LOCAL_PARTITION}:lambda:${REGION}:${ACCOUNT_ID}:function:${fn}`;
 
     const { queues: queueTriggers, streams: streamTriggers, schedules, routes: apiRoutes } = wiring();
     const queuePollers: QueuePoller[] = queueTriggers.map(({ function: fn, trigger }) =>
@@ -575,7 +645,12 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
         inflight: streamStates.reduce((n, s) => n + s.inflight, 0),
         failedBatches: streamStates.reduce((n, s) => n + s.failedBatches, 0),
       };
-      const queuesEmpty = Object.values(queues).every((q) => q.visible + q.inflight + q.delayed === 0);
+      // A stream's on-failure queue has no consumer: what rests there is dead letters, like a DLQ's
+      // (gonghui dlq list shows them), not work still to do.
+      const deadLetterOnly = new Set<QueueKey>(deadLetterOnlyQueues());
+      const queuesEmpty = queueKeys
+        .filter((key) => !deadLetterOnly.has(key))
+        .every((key) => queues[key].visible + queues[key].inflight + queues[key].delayed === 0);
       const idle = queuesEmpty && stream.idle && busyBefore === 0 && busy() === 0 && activity() === before;
       return {
         idle,
@@ -595,15 +670,15 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       ...(faultProxies
         ? {
             faults: {
-              inject: (service, rule) => faultProxies[service].inject(rule),
+              services: () => Object.keys(faultRules) as FaultService[],
+              inject: (service, rule) => faultRules[service]?.inject(rule),
               clear: () => {
-                faultProxies.dynamodb.clear();
-                faultProxies.ses.clear();
+                for (const rules of Object.values(faultRules)) rules.clear();
               },
-              injected: () => ({
-                dynamodb: faultProxies.dynamodb.injected(),
-                ses: faultProxies.ses.injected(),
-              }),
+              injected: () =>
+                Object.fromEntries(
+                  Object.entries(faultRules).map(([service, rules]) => [service, rules.injected()]),
+                ),
             },
           }
         : {}),
@@ -615,7 +690,12 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       startedAt: new Date().toISOString(),
       dataDir,
       apiUrl: gateway.url,
-      inboxUrl: ses.inboxUrl,
+      inboxUrl: ses?.inboxUrl ?? smtp!.inboxUrl,
+      mail: {
+        transport,
+        storeUrl: ses?.endpoint ?? smtp!.httpUrl,
+        ...(smtp ? { smtp: { host: smtp.host, port: smtp.port } } : {}),
+      },
       controlUrl: control.url,
       region: REGION,
       accountId: ACCOUNT_ID,
@@ -624,8 +704,9 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       endpoints: {
         dynamodb: dynamo.endpoint,
         sqs: sqsLocal.endpoint,
-        ses: ses.endpoint,
+        ...(ses ? { ses: ses.endpoint } : {}),
         eventbridge: eventBus.endpoint,
+        ...(secrets ? { secretsmanager: secrets.endpoint } : {}),
       },
       queues: queueInfo,
       issuer: { issuer: issuer.issuer, audience: issuer.audience, keyFile: issuer.keyFile },

@@ -116,7 +116,7 @@ const toLambdaImage = (image: Record<string, AttributeValue>): Record<string, La
 
 /** DynamoDB Local names its region `ddblocal` in ARNs; the event carries the runtime's region, as on AWS. */
 export const eventSourceArn = (streamArn: string, region: string): string =>
-  streamArn.replace(/^arn:aws:dynamodb:ddblocal:/, `arn:aws:dynamodb:${region}:`);
+  streamArn.replace(/^arn:([\w-]+):dynamodb:ddblocal:/, `arn:$1:dynamodb:${region}:`);
 
 export const toLambdaStreamRecord = (record: _Record, sourceArn: string, region: string): DynamoDBRecord => {
   const d = record.dynamodb ?? {};

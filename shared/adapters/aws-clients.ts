@@ -6,6 +6,7 @@
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SESClient } from '@aws-sdk/client-ses';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
@@ -17,6 +18,7 @@ let dynamo: DynamoDBDocumentClient | undefined;
 let events: EventBridgeClient | undefined;
 let ses: SESClient | undefined;
 let sqs: SQSClient | undefined;
+let secrets: SecretsManagerClient | undefined;
 
 export const dynamoDocumentClient = (): DynamoDBDocumentClient => {
   dynamo ??= DynamoDBDocumentClient.from(
@@ -42,4 +44,9 @@ export const sesClient = (): SESClient => {
 export const sqsClient = (): SQSClient => {
   sqs ??= new SQSClient({ requestHandler: requestHandler(), maxAttempts: 5 });
   return sqs;
+};
+
+export const secretsManagerClient = (): SecretsManagerClient => {
+  secrets ??= new SecretsManagerClient({ requestHandler: requestHandler(), maxAttempts: 5 });
+  return secrets;
 };

@@ -8,18 +8,20 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { shanghaiDate } from '../domain/time.ts';
-import type { MailLedger } from '../mail/send-notifications.ts';
+import type { ClaimOutcome, MailLedger } from '../mail/send-notifications.ts';
+import type { OutgoingMail } from '../mail/templates.ts';
 import { createBatchWriter } from './batch-writer.ts';
 import { ENTITY, keys } from './keys.ts';
 
-type ClaimOutcome = 'claimed' | 'sent' | 'busy' | 'uncertain';
 type RawItem = Record<string, { S?: string; N?: string }> | undefined;
 
 /** What a claim that found the item already there means, from the item as it was. */
 const outcomeOf = (old: RawItem, now: Date): Exclude<ClaimOutcome, 'claimed'> => {
   const status = old?.status?.S;
   if (status === 'sent') return 'sent';
-  // In its SES call when its holder's lease ran out: the holder is gone, the outcome unknown.
+  if (status === 'failed') return 'failed';
+  if (status === 'uncertain') return 'uncertain';
+  // In its send when its holder's lease ran out: the holder is gone, the outcome unknown.
   const leaseUntil = Number(old?.leaseUntil?.N ?? Number.POSITIVE_INFINITY);
   if (status === 'sending' && leaseUntil < now.getTime()) return 'uncertain';
   return 'busy';
@@ -146,6 +148,17 @@ export const dynamoMailLedger = (
   // One record request at a time per sender: the others wait and share the next one.
   const completions = createBatchWriter(db, tableName, { inFlight: 1 });
   const claimer = createClaimer(db, tableName);
+  /**
+   * A claimed mail that will not be sent by this holder: its claim is rewritten whole with the
+   * outcome (as a completion is), and it is never claimed again. Its lease goes: it is settled.
+   */
+  const settle = async (mail: OutgoingMail, outcome: Record<string, string>) => {
+    const claimed = claims.get(mail.notificationId);
+    claims.delete(mail.notificationId);
+    if (!claimed) throw new Error(`mail ${mail.notificationId} is not claimed by this sender`);
+    const { leaseUntil: _lease, ...kept } = claimed;
+    await completions.put({ ...kept, ...outcome });
+  };
   return {
     async claim(mail, meta, now) {
       const item = {
@@ -200,6 +213,18 @@ export const dynamoMailLedger = (
           },
         }),
       );
+    },
+
+    async fail(mail, reply, at) {
+      await settle(mail, { status: 'failed', reply: reply.slice(0, 1000), failedAt: at.toISOString() });
+    },
+
+    async markUncertain(mail, reason, at) {
+      await settle(mail, {
+        status: 'uncertain',
+        reason: reason.slice(0, 500),
+        uncertainSince: at.toISOString(),
+      });
     },
 
     async release(mail) {

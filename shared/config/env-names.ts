@@ -7,8 +7,20 @@ export const ENV = {
   tableName: 'TABLE_NAME',
   eventBusName: 'EVENT_BUS_NAME',
   mailFrom: 'MAIL_FROM',
-  /** The SES account's maximum send rate (mails per second); SES drops what exceeds it. */
-  sesMaxSendRate: 'SES_MAX_SEND_RATE',
+  /**
+   * The mail transport's maximum send rate (mails per second): the SES account's (SES drops what
+   * exceeds it) or the one the SMTP server's operator allows (the university's server has one too).
+   */
+  mailMaxSendRate: 'MAIL_MAX_SEND_RATE',
+  /** `ses` or `smtp`: how send-email hands its mails over. */
+  mailTransport: 'MAIL_TRANSPORT',
+  /** SMTP only: the server's host name (or address) and port. */
+  smtpHost: 'SMTP_HOST',
+  smtpPort: 'SMTP_PORT',
+  /** SMTP only: `starttls` (required, the default), `tls` (TLS from the first byte) or `none`. */
+  smtpTls: 'SMTP_TLS',
+  /** SMTP only: the Secrets Manager secret (ARN or name) with the server's credentials. */
+  smtpSecretId: 'SMTP_SECRET_ID',
   /** How many send-email instances may run at once (the event source mapping's maximum concurrency). */
   mailConcurrency: 'MAIL_CONCURRENCY',
   /**
@@ -34,6 +46,11 @@ export const ENV = {
   proposalMaxReassignments: 'PROPOSAL_MAX_REASSIGNMENTS',
   /** The care queue: the planner fans work out on it, grant-care hands on the rest of a page. */
   careQueueUrl: 'CARE_QUEUE_URL',
+  /**
+   * The function's own dead-letter queue (its trigger queue's DLQ, or its stream's on-failure
+   * queue): messages that fail their contract go there at once, with the reason.
+   */
+  deadLetterQueueUrl: 'DEAD_LETTER_QUEUE_URL',
   powertoolsServiceName: 'POWERTOOLS_SERVICE_NAME',
   logLevel: 'POWERTOOLS_LOG_LEVEL',
 } as const;

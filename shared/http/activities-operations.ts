@@ -17,6 +17,7 @@ export const activityOperations: OperationDoc[] = [
   {
     method: 'post',
     path: '/activities',
+    operationId: 'createActivity',
     summary:
       'Create an activity with capacity, registration window and eligibility (officers for their branch; chair, admin)',
     auth: true,
@@ -27,12 +28,14 @@ export const activityOperations: OperationDoc[] = [
   {
     method: 'get',
     path: '/activities',
+    operationId: 'listActivities',
     summary: 'Activities from today on, by date, with places taken, free and waiting',
     auth: true,
   },
   {
     method: 'get',
     path: '/activities/{id}',
+    operationId: 'getActivity',
     summary: "One activity, with the caller's registration (and waiting-list position)",
     auth: true,
     response: activityResponse,
@@ -42,6 +45,7 @@ export const activityOperations: OperationDoc[] = [
   {
     method: 'post',
     path: '/activities/{id}/register',
+    operationId: 'registerForActivity',
     summary:
       'Register (members, once, inside the window): confirmed if the places fit, else on the waiting list',
     auth: true,
@@ -58,6 +62,7 @@ export const activityOperations: OperationDoc[] = [
   {
     method: 'post',
     path: '/activities/{id}/cancel',
+    operationId: 'cancelActivityRegistration',
     summary:
       'Cancel one’s registration (until the day before); freed places go to the waiting list in order, in the same transaction',
     auth: true,
@@ -68,6 +73,7 @@ export const activityOperations: OperationDoc[] = [
   {
     method: 'get',
     path: '/activities/{id}/participants',
+    operationId: 'listActivityParticipants',
     summary:
       'Participants and the waiting list for the organisers (chair, admin, the branch’s officer, the creator); format=csv for CSV',
     auth: true,
@@ -90,6 +96,7 @@ export const mutualAidOperations: OperationDoc[] = [
   {
     method: 'put',
     path: '/mutual-aid/{year}',
+    operationId: 'openMutualAidWindow',
     summary:
       "Open (or, until it closes, change) a year's mutual-aid opt-in window with the fee per person in yuan (chair, admin)",
     auth: true,
@@ -101,6 +108,7 @@ export const mutualAidOperations: OperationDoc[] = [
   {
     method: 'get',
     path: '/mutual-aid/{year}',
+    operationId: 'getMutualAidWindow',
     summary: "A year's window and the caller's choice",
     auth: true,
     response: windowResponse,
@@ -110,6 +118,7 @@ export const mutualAidOperations: OperationDoc[] = [
   {
     method: 'post',
     path: '/mutual-aid/{year}/choice',
+    operationId: 'chooseMutualAid',
     summary: 'Opt in or out (members, inside the window; a later choice replaces the earlier)',
     auth: true,
     request: choiceBody,
@@ -119,6 +128,7 @@ export const mutualAidOperations: OperationDoc[] = [
   {
     method: 'get',
     path: '/mutual-aid/{year}/enrolled.csv',
+    operationId: 'getMutualAidEnrolledCsv',
     summary: 'The enrolled members for the insurer as CSV: name, 工号, branch, fee in yuan (chair, admin)',
     auth: true,
     parameters: [year],
@@ -132,6 +142,7 @@ export const awardOperations: OperationDoc[] = [
   {
     method: 'post',
     path: '/awards',
+    operationId: 'createAward',
     summary:
       'Create an award (最美家庭, 评先推优) with a nomination window, a voting window after it and the number of places (chair, admin)',
     auth: true,
@@ -139,10 +150,17 @@ export const awardOperations: OperationDoc[] = [
     response: awardResponse,
     responses: { '201': 'Created', '400': 'Invalid body (the failing fields)' },
   },
-  { method: 'get', path: '/awards', summary: 'Every award with its phase', auth: true },
+  {
+    method: 'get',
+    path: '/awards',
+    operationId: 'listAwards',
+    summary: 'Every award with its phase',
+    auth: true,
+  },
   {
     method: 'get',
     path: '/awards/{id}',
+    operationId: 'getAward',
     summary: 'One award, its shortlist once there is one, and whether the caller voted',
     auth: true,
     response: awardResponse,
@@ -152,6 +170,7 @@ export const awardOperations: OperationDoc[] = [
   {
     method: 'post',
     path: '/awards/{id}/nominations',
+    operationId: 'nominateForAward',
     summary:
       'Nominate a member inside the nomination window (officers: members of their branch; chair, admin: anyone)',
     auth: true,
@@ -168,6 +187,7 @@ export const awardOperations: OperationDoc[] = [
   {
     method: 'get',
     path: '/awards/{id}/nominations',
+    operationId: 'listAwardNominations',
     summary: 'The nominations (committee, chair, admin: all; officers: their branch’s)',
     auth: true,
     parameters: [awardId],
@@ -176,6 +196,7 @@ export const awardOperations: OperationDoc[] = [
   {
     method: 'post',
     path: '/awards/{id}/shortlist',
+    operationId: 'shortlistAward',
     summary:
       'The shortlist, between the nomination and the voting windows; again until voting opens (committee, chair)',
     auth: true,
@@ -190,6 +211,7 @@ export const awardOperations: OperationDoc[] = [
   {
     method: 'post',
     path: '/awards/{id}/vote',
+    operationId: 'voteInAward',
     summary: 'Vote for a shortlisted nomination (members, once per award, inside the voting window)',
     auth: true,
     request: voteBody,
@@ -203,6 +225,7 @@ export const awardOperations: OperationDoc[] = [
   {
     method: 'get',
     path: '/awards/{id}/results',
+    operationId: 'getAwardResults',
     summary: 'After the voting window: the shortlisted with their vote counts, ranked, and who is awarded',
     auth: true,
     parameters: [awardId],

@@ -50,10 +50,22 @@ const ifMatch = {
   description: 'The ETag from GET; a stale one gets 412',
 };
 
+/** Each action's operationId: a new action does not compile without its name. */
+const proposalActionIds: Record<keyof typeof actionBodies, string> = {
+  submit: 'submitProposal',
+  second: 'secondProposal',
+  withdraw: 'withdrawProposal',
+  review: 'reviewProposal',
+  assign: 'assignProposal',
+  answer: 'answerProposal',
+  feedback: 'rateProposalAnswer',
+};
+
 const proposalActions = (Object.keys(actionBodies) as Array<keyof typeof actionBodies>).map(
   (action): OperationDoc => ({
     method: 'post',
     path: `/proposals/{id}/${action}`,
+    operationId: proposalActionIds[action],
     summary: `Proposal action: ${action}`,
     auth: true,
     request: actionBodies[action],
@@ -69,11 +81,25 @@ const proposalActions = (Object.keys(actionBodies) as Array<keyof typeof actionB
 );
 
 export const apiOperations: OperationDoc[] = [
-  { method: 'get', path: '/health', summary: 'Liveness check', auth: false, response: healthResponse },
-  { method: 'get', path: '/openapi.json', summary: 'This document', auth: false },
+  {
+    method: 'get',
+    path: '/health',
+    operationId: 'getHealth',
+    summary: 'Liveness check',
+    auth: false,
+    response: healthResponse,
+  },
+  {
+    method: 'get',
+    path: '/openapi.json',
+    operationId: 'getOpenApiDocument',
+    summary: 'This document',
+    auth: false,
+  },
   {
     method: 'get',
     path: '/members/me',
+    operationId: 'getMyMembership',
     summary: "The caller's own membership (the token's subject is the 工号)",
     auth: true,
     response: memberResponse,
@@ -82,6 +108,7 @@ export const apiOperations: OperationDoc[] = [
   {
     method: 'get',
     path: '/members',
+    operationId: 'listMembers',
     summary: 'Members, by membership number: officers see their branch, the chair and admins everyone',
     auth: true,
     response: memberListResponse,
@@ -101,6 +128,7 @@ export const apiOperations: OperationDoc[] = [
   {
     method: 'post',
     path: '/members',
+    operationId: 'enrolMember',
     summary: 'Enrol someone HR did not send (officers into their branch; chair, admin)',
     auth: true,
     request: manualEnrolmentBody,
@@ -115,6 +143,7 @@ export const apiOperations: OperationDoc[] = [
   {
     method: 'get',
     path: '/members/{id}',
+    operationId: 'getMember',
     summary: 'One member (themself, their officer, the chair, admins)',
     auth: true,
     response: memberResponse,
@@ -169,6 +198,7 @@ export const apiOperations: OperationDoc[] = [
   {
     method: 'post',
     path: '/members/{id}/leave',
+    operationId: 'leaveUnion',
     summary: 'End a membership (退会): the member, their officer, the chair, admins',
     auth: true,
     request: leaveBody,
@@ -179,6 +209,7 @@ export const apiOperations: OperationDoc[] = [
   {
     method: 'get',
     path: '/invitations',
+    operationId: 'getInvitationPage',
     summary:
       'The page an invitation links to (confirm mode): asks the invited person to confirm; query member and token',
     auth: false,
@@ -187,6 +218,7 @@ export const apiOperations: OperationDoc[] = [
   {
     method: 'post',
     path: '/invitations/{id}/accept',
+    operationId: 'acceptInvitation',
     summary:
       'Confirm an invitation (confirm mode): the invited person becomes a member; no JWT, the token is the proof',
     auth: false,
@@ -202,6 +234,7 @@ export const apiOperations: OperationDoc[] = [
   {
     method: 'get',
     path: '/departments',
+    operationId: 'listDepartments',
     summary:
       'Department → branch union mapping, and the unknown departments: those of current members whom no mapping placed (they sit under the school union; `mapped` when a mapping came later) (officers, chair, admin)',
     auth: true,
@@ -210,6 +243,7 @@ export const apiOperations: OperationDoc[] = [
   {
     method: 'put',
     path: '/departments/{code}',
+    operationId: 'mapDepartment',
     summary: 'Map a department to a branch union (chair, admin)',
     auth: true,
     request: departmentBody,
@@ -219,6 +253,7 @@ export const apiOperations: OperationDoc[] = [
   {
     method: 'post',
     path: '/proposals',
+    operationId: 'createProposal',
     summary: 'File a proposal (a draft; delegates)',
     auth: true,
     request: createProposalBody,
@@ -228,6 +263,7 @@ export const apiOperations: OperationDoc[] = [
   {
     method: 'get',
     path: '/proposals',
+    operationId: 'listProposals',
     summary: 'Proposals in filing order, paged with a cursor (drafts only to their author)',
     auth: true,
     response: proposalListResponse,
@@ -239,6 +275,7 @@ export const apiOperations: OperationDoc[] = [
   {
     method: 'get',
     path: '/proposals/export.csv',
+    operationId: 'exportProposalsCsv',
     summary: 'A session as CSV (committee, chair, admins)',
     auth: true,
     parameters: [{ name: 'session', in: 'query' }],
@@ -246,6 +283,7 @@ export const apiOperations: OperationDoc[] = [
   {
     method: 'get',
     path: '/proposals/{id}',
+    operationId: 'getProposal',
     summary: 'One proposal, with an ETag',
     auth: true,
     response: proposalResponse,
@@ -254,6 +292,7 @@ export const apiOperations: OperationDoc[] = [
   {
     method: 'patch',
     path: '/proposals/{id}',
+    operationId: 'editProposal',
     summary: 'Edit a draft (its author): the fields sent change, the rest stays',
     auth: true,
     request: editProposalBody,
@@ -269,6 +308,7 @@ export const apiOperations: OperationDoc[] = [
   {
     method: 'get',
     path: '/proposals/{id}/history',
+    operationId: 'getProposalHistory',
     summary: 'Every change of a proposal',
     auth: true,
     response: proposalHistoryResponse,
@@ -278,6 +318,7 @@ export const apiOperations: OperationDoc[] = [
   {
     method: 'get',
     path: '/care/policy',
+    operationId: 'getCarePolicy',
     summary:
       'The care policy in force on a date (default today, Shanghai), every stored version with its state (superseded, in_force, scheduled) and whether it may still be replaced (`editable`: effective today or later), and the shipped default (chair, admin)',
     auth: true,
@@ -287,6 +328,7 @@ export const apiOperations: OperationDoc[] = [
   {
     method: 'put',
     path: '/care/policy',
+    operationId: 'addCarePolicyVersion',
     summary:
       'A policy version from effectiveFrom on; what the body leaves out is carried over from the version before (chair, admin)',
     auth: true,
@@ -299,12 +341,14 @@ export const apiOperations: OperationDoc[] = [
   {
     method: 'get',
     path: '/care/occasions',
+    operationId: 'listCareOccasions',
     summary: 'Every occasion: built in and the union’s own, with the rule in force today (chair, admin)',
     auth: true,
   },
   {
     method: 'post',
     path: '/care/occasions',
+    operationId: 'addCareOccasion',
     summary: 'Add an occasion of the union’s own, solar or lunar (e.g. 三月三, lunar 3/3) (chair, admin)',
     auth: true,
     request: occasionBody,
@@ -317,6 +361,7 @@ export const apiOperations: OperationDoc[] = [
   {
     method: 'delete',
     path: '/care/occasions/{occasion}',
+    operationId: 'deleteCareOccasion',
     summary: 'Remove an occasion of the union’s own; its grants stay in the ledger (chair, admin)',
     auth: true,
     parameters: [{ name: 'occasion', in: 'path', required: true }],
@@ -325,6 +370,7 @@ export const apiOperations: OperationDoc[] = [
   {
     method: 'get',
     path: '/care/workdays/{year}',
+    operationId: 'getCareWorkdays',
     summary:
       'A year’s working-day overrides (调休) and whether the lunar library knows the year (chair, admin)',
     auth: true,
@@ -333,6 +379,7 @@ export const apiOperations: OperationDoc[] = [
   {
     method: 'put',
     path: '/care/workdays/{year}',
+    operationId: 'setCareWorkdays',
     summary:
       'Replace a year’s working-day overrides: the days the State Council’s arrangement makes rest or working days (chair, admin)',
     auth: true,
@@ -346,6 +393,7 @@ export const apiOperations: OperationDoc[] = [
   {
     method: 'get',
     path: '/care/ledger',
+    operationId: 'getCareLedger',
     summary:
       'The care ledger of a year with totals per branch and occasion (officers: their branch; chair, admin, auditor)',
     auth: true,
@@ -359,6 +407,7 @@ export const apiOperations: OperationDoc[] = [
   {
     method: 'get',
     path: '/care/ledger.csv',
+    operationId: 'getCareLedgerCsv',
     summary: 'The same as CSV, with subtotals and a total',
     auth: true,
     produces: 'text/csv',
@@ -371,6 +420,7 @@ export const apiOperations: OperationDoc[] = [
   {
     method: 'post',
     path: '/care/requests',
+    operationId: 'createCareRequest',
     summary: 'Report a life event (officers for their branch; chair, admin)',
     auth: true,
     request: careRequestBody,
@@ -379,6 +429,7 @@ export const apiOperations: OperationDoc[] = [
   {
     method: 'get',
     path: '/care/requests',
+    operationId: 'listCareRequests',
     summary: 'Life-event requests, with whom each is for (officers: their branch; chair, admin)',
     auth: true,
     response: careRequestListResponse,
@@ -388,6 +439,7 @@ export const apiOperations: OperationDoc[] = [
     (d): OperationDoc => ({
       method: 'post',
       path: `/care/requests/{id}/${d}`,
+      operationId: `${d}CareRequest`,
       summary: `${d === 'approve' ? 'Approve (and grant)' : 'Reject, with a reason'}: the chair`,
       auth: true,
       request: decisionBody,
@@ -398,6 +450,7 @@ export const apiOperations: OperationDoc[] = [
   {
     method: 'get',
     path: '/reports/proposals',
+    operationId: 'getProposalReport',
     summary:
       'Counts per state, answered on time, satisfaction, and per lead department (committee, chair, admins, auditors)',
     auth: true,

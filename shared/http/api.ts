@@ -16,6 +16,7 @@ import {
   RetryLater,
   Unauthorized,
 } from '../domain/errors.ts';
+import { failingFields, isValidationError } from '../domain/malformed.ts';
 import { logger } from '../observability/logger.ts';
 import { json } from './responses.ts';
 
@@ -39,17 +40,6 @@ const STATUS: Array<[new (...args: never[]) => DomainError, number]> = [
   [RetryLater, 503],
 ];
 
-/**
- * A zod validation failure. Recognised by shape, not by `instanceof z.core.$ZodError`: touching
- * the `core` namespace would pull all of zod's core (locales, JSON Schema) into every bundle.
- */
-const isValidationError = (
-  error: unknown,
-): error is { issues: Array<{ path: PropertyKey[]; message: string; code?: string; keys?: string[] }> } =>
-  error instanceof Error &&
-  error.name === '$ZodError' &&
-  Array.isArray((error as { issues?: unknown }).issues);
-
 export const errorResponse = (error: unknown): APIGatewayProxyStructuredResultV2 => {
   if (error instanceof HttpError)
     return json(error.statusCode, { message: error.message, ...detailsOf(error) });
@@ -57,11 +47,7 @@ export const errorResponse = (error: unknown): APIGatewayProxyStructuredResultV2
     return json(400, {
       message: '请求内容有误 / The request is invalid',
       // An unknown field is named itself, not the object around it (seen: `?bogus=1` was "(body)").
-      errors: error.issues.flatMap((i) =>
-        (i.code === 'unrecognized_keys' && i.keys?.length ? i.keys.map((k) => [...i.path, k]) : [i.path]).map(
-          (path) => ({ field: path.map(String).join('.') || '(body)', message: i.message }),
-        ),
-      ),
+      errors: failingFields(error).map((f) => ({ ...f, field: f.field || '(body)' })),
     });
   }
   for (const [kind, status] of STATUS) {

@@ -31,6 +31,14 @@ export const memberListQuery = z.strictObject({
 });
 
 const nullableString = z.nullable(z.string());
+const codeAndName = z.object({ code: z.string(), name: z.string() });
+/** A transfer HR announced ahead, until it takes effect or a later placement overtakes it. */
+export const pendingTransferResponse = z.object({
+  department: codeAndName,
+  /** The branch the department maps to, as apply-transfers will map it on the date. */
+  branch: codeAndName,
+  effectiveDate: z.iso.date(),
+});
 export const memberResponse = z.object({
   memberId: z.string(),
   employeeId: z.string(),
@@ -42,11 +50,12 @@ export const memberResponse = z.object({
   mobile: nullableString,
   status: nullableString,
   statusSince: nullableString,
-  department: z.nullable(z.object({ code: z.string(), name: z.string() })),
-  branch: z.nullable(z.object({ code: z.string(), name: z.string() })),
+  department: z.nullable(codeAndName),
+  branch: z.nullable(codeAndName),
   womenFederation: z.boolean(),
   hireDate: nullableString,
   joinedOn: nullableString,
+  pendingTransfer: z.nullable(pendingTransferResponse),
   version: z.number(),
 });
 export const memberListResponse = z.object({

@@ -1,14 +1,19 @@
 /**
  * The OpenAPI document, generated from the same zod schemas the handlers validate with, so the
  * document cannot drift from what the API accepts. Each API module registers its operations.
+ * The document passes Redocly's recommended rules (`npm run lint:openapi`, in CI).
  */
 import * as z from 'zod/mini';
 
 export interface OperationDoc {
   method: 'get' | 'post' | 'put' | 'patch' | 'delete';
   path: string;
-  /** lowerCamelCase verb + noun (`getDashboard`): the name the web app's generated client calls. */
-  operationId?: string;
+  /**
+   * Unique, lowerCamelCase, verb then noun (`listMembers`, `getMember`, `submitProposal`,
+   * `getCareLedgerCsv`): generated clients name their calls after it. Required, so that no route
+   * joins the document without one.
+   */
+  operationId: string;
   summary: string;
   auth: boolean;
   request?: z.ZodMiniType;
@@ -24,7 +29,27 @@ export interface OperationDoc {
   }>;
 }
 
+/** lowerCamelCase, a letter first: what every operationId must look like. */
+export const OPERATION_ID = /^[a-z]+(?:[A-Z0-9][a-z0-9]*)*$/;
+
 const schema = (s: z.ZodMiniType) => z.toJSONSchema(s, { target: 'openapi-3.0', unrepresentable: 'any' });
+
+/** What the document says of the whole API, beside its operations. */
+const ABOUT = {
+  description:
+    '工会 Gonghui: the trade union’s HTTP API. Every route but the health check, this document and the invitation routes takes a JWT (`Authorization: Bearer …`); roles come from its `groups` claim.',
+  // The project is not published under an open licence (package.json: UNLICENSED).
+  license: { name: 'Proprietary (UNLICENSED): the university trade union’s own software' },
+};
+
+/**
+ * Relative to where the document is served: the API and /openapi.json share one origin, locally
+ * (`npm start`, http://127.0.0.1:3000) and on AWS (the HTTP API's URL, or its custom domain).
+ */
+const SERVERS = [{ url: '/', description: 'The origin that serves this document' }];
+
+/** Every route may be throttled by the HTTP API's stage (API_THROTTLE in infra/aws/gonghui-stack.ts). */
+const THROTTLED = { description: 'Too many requests: the API’s rate limit; try again shortly' };
 
 export const buildOpenApi = (operations: OperationDoc[], info: { title: string; version: string }) => {
   const paths: Record<string, Record<string, unknown>> = {};
@@ -45,9 +70,10 @@ export const buildOpenApi = (operations: OperationDoc[], info: { title: string; 
       responses['401'] ??= { description: 'Missing or invalid token' };
       responses['403'] ??= { description: 'The token does not allow this' };
     }
+    responses['429'] ??= THROTTLED;
     paths[op.path] ??= {};
     paths[op.path]![op.method] = {
-      ...(op.operationId ? { operationId: op.operationId } : {}),
+      operationId: op.operationId,
       summary: op.summary,
       ...(op.auth ? { security: [{ bearerAuth: [] }] } : { security: [] }),
       ...(op.parameters
@@ -61,7 +87,8 @@ export const buildOpenApi = (operations: OperationDoc[], info: { title: string; 
   }
   return {
     openapi: '3.0.3',
-    info,
+    info: { ...info, ...ABOUT },
+    servers: SERVERS,
     components: { securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
     paths,
   };

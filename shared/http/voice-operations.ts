@@ -26,6 +26,7 @@ export const voiceOperations: OperationDoc[] = [
   {
     method: 'post',
     path: '/letters',
+    operationId: 'writeLetter',
     summary:
       'Write to the chair (主席信箱; members): subject, text, category (教学科研, 后勤保障, 薪酬福利, 工会工作, 其他), chairOnly hides it from all but the chair',
     auth: true,
@@ -36,6 +37,7 @@ export const voiceOperations: OperationDoc[] = [
   {
     method: 'get',
     path: '/letters',
+    operationId: 'listLetters',
     summary:
       "Letters, newest first: the chair every one, the chair's delegates all but chair-only ones, everyone else their own",
     auth: true,
@@ -53,12 +55,14 @@ export const voiceOperations: OperationDoc[] = [
   {
     method: 'get',
     path: '/letters/settings',
+    operationId: 'getMailboxSettings',
     summary: "The mailbox settings: the chair's delegates and the reminder's days (chair, admin)",
     auth: true,
   },
   {
     method: 'put',
     path: '/letters/settings',
+    operationId: 'setMailboxSettings',
     summary:
       "Name the chair's delegates (工号) and the days before an unanswered letter is reminded (default 7); the chair, whose work email gets the reminders",
     auth: true,
@@ -68,6 +72,7 @@ export const voiceOperations: OperationDoc[] = [
   {
     method: 'get',
     path: '/letters/{id}',
+    operationId: 'getLetter',
     summary: 'One letter with its answers (its writer, the chair, the chair’s delegates unless chair-only)',
     auth: true,
     parameters: [letterId],
@@ -76,6 +81,7 @@ export const voiceOperations: OperationDoc[] = [
   {
     method: 'post',
     path: '/letters/{id}/delegate',
+    operationId: 'delegateLetter',
     summary: "Hand a letter to one of the chair's delegates (the chair); they are mailed",
     auth: true,
     request: delegateLetterBody,
@@ -90,6 +96,7 @@ export const voiceOperations: OperationDoc[] = [
   {
     method: 'post',
     path: '/letters/{id}/answer',
+    operationId: 'answerLetter',
     summary:
       'Answer a letter (the chair, or the delegate it was handed to); every answer is kept and mailed to the writer',
     auth: true,
@@ -101,6 +108,7 @@ export const voiceOperations: OperationDoc[] = [
   {
     method: 'post',
     path: '/letters/{id}/close',
+    operationId: 'closeLetter',
     summary:
       'Close a letter (its writer, the chair, or the delegate it was handed to), with an optional note',
     auth: true,
@@ -112,6 +120,7 @@ export const voiceOperations: OperationDoc[] = [
   {
     method: 'get',
     path: '/reports/letters',
+    operationId: 'getLetterReport',
     summary:
       'The year’s letters by category: count, answered, median and maximum days to the first answer (chair, admin, auditor)',
     auth: true,
@@ -132,6 +141,7 @@ export const voiceOperations: OperationDoc[] = [
   {
     method: 'post',
     path: '/surveys',
+    operationId: 'createSurvey',
     summary:
       'Draft a survey (会员评家; chair, admin): rating (1–5), choice and text questions, an open window opensOn–closesOn',
     auth: true,
@@ -141,6 +151,7 @@ export const voiceOperations: OperationDoc[] = [
   {
     method: 'get',
     path: '/surveys',
+    operationId: 'listSurveys',
     summary:
       'Surveys, newest first, with their window (not_open | open | closed); drafts only for the chair and admins',
     auth: true,
@@ -148,6 +159,7 @@ export const voiceOperations: OperationDoc[] = [
   {
     method: 'get',
     path: '/surveys/{id}',
+    operationId: 'getSurvey',
     summary: 'One survey, with its window and whether the caller has answered it',
     auth: true,
     parameters: [surveyId],
@@ -156,6 +168,7 @@ export const voiceOperations: OperationDoc[] = [
   {
     method: 'post',
     path: '/surveys/{id}/publish',
+    operationId: 'publishSurvey',
     summary: 'Publish a draft (chair, admin): members answer it within its window',
     auth: true,
     request: emptyBody,
@@ -165,6 +178,7 @@ export const voiceOperations: OperationDoc[] = [
   {
     method: 'post',
     path: '/surveys/{id}/close',
+    operationId: 'closeSurvey',
     summary: 'Close a published survey before its closing date (chair, admin); its results can then be read',
     auth: true,
     request: emptyBody,
@@ -174,6 +188,7 @@ export const voiceOperations: OperationDoc[] = [
   {
     method: 'post',
     path: '/surveys/{id}/answers',
+    operationId: 'answerSurvey',
     summary:
       'Answer a survey, once (members). Stored anonymously: the answer without the member, apart from the marker that they answered; nothing of it comes back',
     auth: true,
@@ -190,6 +205,7 @@ export const voiceOperations: OperationDoc[] = [
   {
     method: 'get',
     path: '/surveys/{id}/results',
+    operationId: 'getSurveyResults',
     summary:
       'Aggregate results per branch once the survey is closed (chair, admin; officers their branch): rating mean and distribution, choice counts, texts without authors; no breakdown of a branch with fewer than 5 answers',
     auth: true,
@@ -202,6 +218,7 @@ export const voiceOperations: OperationDoc[] = [
   {
     method: 'post',
     path: '/suggestions',
+    operationId: 'createSuggestion',
     summary: 'Post a suggestion (建言献策; members)',
     auth: true,
     request: suggestionBody,
@@ -210,6 +227,7 @@ export const voiceOperations: OperationDoc[] = [
   {
     method: 'get',
     path: '/suggestions',
+    operationId: 'listSuggestions',
     summary:
       'Suggestions, newest first: officers, the chair, admins and delegates every one, others their own',
     auth: true,
@@ -223,6 +241,7 @@ export const voiceOperations: OperationDoc[] = [
   {
     method: 'get',
     path: '/suggestions/{id}',
+    operationId: 'getSuggestion',
     summary: 'One suggestion (its author, officers, delegates), with the proposal made of it',
     auth: true,
     parameters: [suggestionId],
@@ -231,6 +250,7 @@ export const voiceOperations: OperationDoc[] = [
   {
     method: 'post',
     path: '/suggestions/{id}/convert',
+    operationId: 'convertSuggestion',
     summary:
       "Turn a suggestion into a proposal draft of the caller's own (delegates); title and content default to the suggestion's",
     auth: true,

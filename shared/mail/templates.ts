@@ -248,9 +248,22 @@ const unmappedDepartmentNotice = (
   }),
 });
 
-export const renderEventMails = (detailType: string, detail: unknown, ctx: MailContext): OutgoingMail[] => {
+const templateOf = (detailType: string): AnyTemplate => {
   const t = (templates as Record<string, AnyTemplate | undefined>)[detailType];
   if (!t) throw new UnknownMailEvent(detailType);
+  return t;
+};
+
+/**
+ * The mail contract of an event: it has a template, and its detail is what the template needs.
+ * Throws (UnknownMailEvent, or zod's error naming the fields) when it is not.
+ */
+export const checkMailEvent = (detailType: string, detail: unknown): void => {
+  templateOf(detailType).schema.parse(detail);
+};
+
+export const renderEventMails = (detailType: string, detail: unknown, ctx: MailContext): OutgoingMail[] => {
+  const t = templateOf(detailType);
   return t.render(t.schema.parse(detail), ctx);
 };
 

@@ -172,14 +172,14 @@ export const benchCare = async (dataDir: string) => {
 
     // Holiday: every member is due (all active; mid-autumn is for everyone).
     runtime.dynamoMeter!.reset();
-    const mailsBefore = (await listMail(info.endpoints.ses)).length;
+    const mailsBefore = (await listMail(info)).length;
     const holidayStarted = Date.now();
     const plan = await planCare(HOLIDAY_DATE, care);
     const grantsDoneAt = await drain(info.controlUrl, 15 * 60_000);
     const grantSeconds = (grantsDoneAt - holidayStarted) / 1000;
     const holidaySeconds = (Date.now() - holidayStarted) / 1000;
     const holidayMeter = runtime.dynamoMeter!.reading();
-    const mails = (await listMail(info.endpoints.ses)).length - mailsBefore;
+    const mails = (await listMail(info)).length - mailsBefore;
     log(
       `holiday: ${MEMBERS} members granted in ${grantSeconds.toFixed(0)} s, drained in ${holidaySeconds.toFixed(0)} s, ${mails} mails`,
     );

@@ -20,7 +20,13 @@ const appEnv: Record<EnvName, string> = {
   [ENV.tableName]: 'gonghui',
   [ENV.eventBusName]: 'gonghui',
   [ENV.mailFrom]: 'union@gonghui.local',
-  [ENV.sesMaxSendRate]: '14',
+  [ENV.mailTransport]: 'ses',
+  [ENV.mailMaxSendRate]: '14',
+  // Only with the smtp transport; send-email reads them only then.
+  [ENV.smtpHost]: '127.0.0.1',
+  [ENV.smtpPort]: '587',
+  [ENV.smtpTls]: 'starttls',
+  [ENV.smtpSecretId]: 'gonghui/smtp',
   [ENV.mailConcurrency]: '2',
   [ENV.mailClaimLeaseSeconds]: '180',
   [ENV.unionContactEmail]: 'union@gonghui.local',
@@ -32,6 +38,7 @@ const appEnv: Record<EnvName, string> = {
   [ENV.proposalSecondersRequired]: '2',
   [ENV.proposalMaxReassignments]: '1',
   [ENV.careQueueUrl]: 'http://127.0.0.1:1/000000000000/gonghui-care',
+  [ENV.deadLetterQueueUrl]: 'http://127.0.0.1:1/000000000000/gonghui-dlq',
   [ENV.powertoolsServiceName]: 'bench',
   [ENV.logLevel]: 'WARN',
 };

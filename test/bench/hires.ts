@@ -85,12 +85,12 @@ const transactionCeiling = async (
 };
 
 /** Counts the mails whose recipient starts with `prefix`, reading only the inbox's latest seconds each time. */
-const newMailCounter = (sesEndpoint: string, prefix: string) => {
+const newMailCounter = (storeUrl: string, prefix: string) => {
   const seen = new Set<string>();
   let since = 0;
   return {
     count: async () => {
-      const res = await fetch(`${sesEndpoint}/store?since=${since}`);
+      const res = await fetch(`${storeUrl}/store?since=${since}`);
       const { emails } = (await res.json()) as {
         emails: Array<{ messageId: string; at: number; destination: { to: string[] } }>;
       };
@@ -154,7 +154,7 @@ export const benchHires = async (dataDir: string) => {
     // Done when every welcome mail is in the SES emulator. The emulator runs in this process, so
     // each look asks only for the mails of the last seconds (`/store?since=`): listing the whole
     // inbox every half second (25 MB of JSON at the end) stole the event loop from the runtime.
-    const inbox = newMailCounter(info.endpoints.ses, `bh${run.toLowerCase()}`);
+    const inbox = newMailCounter(info.mail.storeUrl, `bh${run.toLowerCase()}`);
     let enrolled: number | undefined;
     let sent = 0;
     for (;;) {

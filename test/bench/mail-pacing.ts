@@ -77,9 +77,7 @@ export const benchMailPacing = async (dataDir: string) => {
     } while (key);
     sentAt.sort((a, b) => a - b);
 
-    const inbox = (await listMail(info.endpoints.ses)).filter((m) =>
-      m.to.some((t) => t.includes(`-${run}-`)),
-    );
+    const inbox = (await listMail(info)).filter((m) => m.to.some((t) => t.includes(`-${run}-`)));
     const distinct = new Set(inbox.map((m) => m.to.join(','))).size;
     let busiest = 0;
     for (let i = 0, j = 0; i < sentAt.length; i++) {

@@ -24,8 +24,9 @@
  * for more).
  */
 import { randomUUID } from 'node:crypto';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type * as z from 'zod/mini';
@@ -34,6 +35,7 @@ import { MemberEnrolled, MemberLeft } from '../../events/members.ts';
 import { listDlq } from '../../infra/cli/commands/dlq.ts';
 import { localClientConfig } from '../../infra/cli/runtime-info.ts';
 import { type QueueKey, queues } from '../../infra/topology.ts';
+import { ENTITY, keys } from '../../shared/adapters/keys.ts';
 import { cancelBody, createActivityBody, registerBody } from '../../shared/http/activities-schemas.ts';
 import { apiOperations } from '../../shared/http/api-operations.ts';
 import {
@@ -1380,26 +1382,27 @@ describe('generated bodies', () => {
         const res = await send(method, path, who, body === undefined ? {} : { body });
         expect([method, path, res.status]).toEqual([method, path, status]);
       }
-      // If-Match: anything that is not an ETag 400, a stale ETag 412 (checked before the body).
+      // If-Match (RFC 9110 §13.1.1): "*" or a list of entity tags. A list in which no tag strongly
+      // matches the current "v6" is a failed precondition, 412, whatever the tags say (a weak
+      // W/"v6" never matches); only a value that is no such list at all is a 400. Both are
+      // decided before the body is read. The oracle is the RFC's grammar as one expression.
+      const element = '[ \\t]*(?:(?:W/)?"[\\x21\\x23-\\x7E]*")?[ \\t]*';
+      const tagList = new RegExp(`^${element}(?:,${element})*$`);
+      const tag = fc.oneof(
+        fc.constantFrom('"v6"', 'W/"v6"', '"v5"', '"bars-stale"', '""'),
+        fc.stringMatching(/^(?:W\/)?"[\x21\x23-\x7E]{0,12}"$/),
+      );
       await fc.assert(
         fc.asyncProperty(
           fc.oneof(
             fc.string({ unit: 'grapheme-ascii', maxLength: 30 }),
-            fc
-              .nat({ max: 100 })
-              .filter((v) => v !== 6)
-              .map((v) => `"v${v}"`),
-            fc
-              .nat({ max: 100 })
-              .filter((v) => v !== 6)
-              .map((v) => `W/"v${v}"`),
+            tag,
+            fc.array(tag, { minLength: 1, maxLength: 4 }).map((tags) => tags.join(', ')),
           ),
           async (ifMatch) => {
-            // An ETag: "v6", W/"v6", v6 or 6 (the proposal's version is 6). `*` or the current
-            // version would let the answer through: those are not sent.
-            const version = /^(?:W\/)?"?v?(\d+)"?$/.exec(ifMatch.trim());
-            fc.pre(ifMatch.trim() !== '*' && !(version && Number(version[1]) === 6));
-            const expected = version ? 412 : 400;
+            // `*` or a list holding the current "v6" would let the answer through: not sent.
+            fc.pre(ifMatch.trim() !== '*' && !/(?:^|,)[ \t]*"v6"[ \t]*(?=,|$)/.test(ifMatch));
+            const expected = tagList.test(ifMatch) ? 412 : 400;
             const res = await send('POST', `/proposals/${ctx.assignedId}/answer`, ctx.department, {
               body: { content: '答复' },
               headers: { 'if-match': ifMatch },
@@ -1701,20 +1704,35 @@ describe('malformed events', () => {
       expect(published.failed).toEqual([]);
 
       // Not JSON, JSON of the wrong shape, and an event whose detail is wrong, straight onto
-      // every consumer's queue; each carries the run's mark.
+      // every consumer's queue; each carries the run's mark and its own number (so that each is
+      // told apart from a copy: a consumer that outlives the tests' 2-s visibility timeout may
+      // dead-letter a message twice, as any SQS delivery is at least once).
       const sqs = new SQSClient(localClientConfig(info as never, info.endpoints.sqs));
-      const bodies = fc.sample(
-        fc.oneof(
-          // Any text the SQS emulator takes (it refuses control characters, surrogates and, unlike
-          // SQS, characters beyond the BMP).
-          fc
-            .string({ unit: 'binary', minLength: 1, maxLength: 80 })
-            .map((t) => `mark:${run} ${t.replace(/[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD]/gu, '?')}`),
-          fc.jsonValue({ maxDepth: 3 }).map((v) => JSON.stringify({ mark: run, payload: v })),
-          fc.constant(JSON.stringify({ mark: run, 'detail-type': 'MemberEnrolled', detail: { eventId: 1 } })),
-        ),
-        params(8),
-      );
+      const bodies = fc
+        .sample(
+          fc.oneof(
+            // Any text the SQS emulator takes (it refuses control characters, surrogates and, unlike
+            // SQS, characters beyond the BMP).
+            fc
+              .string({ unit: 'binary', minLength: 1, maxLength: 80 })
+              .map(
+                (t) => (n: number) =>
+                  `mark:${run}#${n} ${t.replace(/[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD]/gu, '?')}`,
+              ),
+            fc
+              .jsonValue({ maxDepth: 3 })
+              .map((v) => (n: number) => JSON.stringify({ mark: `${run}#${n}`, payload: v })),
+            fc.constant((n: number) =>
+              JSON.stringify({
+                mark: `${run}#${n}`,
+                'detail-type': 'MemberEnrolled',
+                detail: { eventId: 1 },
+              }),
+            ),
+          ),
+          params(8),
+        )
+        .map((body, n) => body(n));
       const consumers = (Object.keys(queues) as QueueKey[]).filter((k) => k !== 'outboxFailures');
       for (const key of consumers)
         for (const body of bodies)
@@ -1730,31 +1748,120 @@ describe('malformed events', () => {
       const ours = dead.filter((m) => JSON.stringify(m.body).includes(run));
       const fromBus = (m: { body: unknown }) =>
         typeof m.body === 'object' && m.body !== null && 'source' in m.body;
-      const domainDead = (q: QueueKey) => ours.filter((m) => m.queue === q && fromBus(m)).length;
-      const rawDead = ours.filter((m) => !fromBus(m));
+      // Counted once each (a copy dead-lettered twice counts once): EventBridge gives every event
+      // its own id, and every raw body has its own number.
+      const distinct = (
+        messages: Array<{ queue: string; body: unknown }>,
+        key: (m: { body: unknown }) => unknown,
+      ) => new Set(messages.map((m) => `${m.queue} ${JSON.stringify(key(m))}`)).size;
+      const eventId = (m: { body: unknown }) => (m.body as { id?: string }).id;
+      const hrDeadEvents = distinct(hrDead, eventId);
+      const domainDead = (q: QueueKey) =>
+        distinct(
+          ours.filter((m) => m.queue === q && fromBus(m)),
+          eventId,
+        );
+      const rawDead = distinct(
+        ours.filter((m) => !fromBus(m)),
+        (m) => m.body,
+      );
       recordFigure({
         id: 'bad-input.events',
         section: 'bad input',
         what: `malformed events on the bus (HR's five types: a field dropped, of the wrong kind or nested; MemberLeft and MemberEnrolled missing what their consumers need) and malformed messages straight onto every consumer's queue (${consumers.join(', ')})`,
         counts: {
           'HR events': hr.length,
-          'in the hr DLQ': hrDead.length,
+          'in the hr DLQ': hrDeadEvents,
           'domain events': deaths.length + enrolments.length,
           'in the notify DLQ': domainDead('notify'),
           'in the care-events DLQ': domainDead('careEvents'),
           'queue messages': consumers.length * bodies.length,
-          'in their DLQs': rawDead.length,
+          'in their DLQs': rawDead,
           'items written': 0,
         },
         command: COMMAND,
       });
-      expect(hrDead.length).toBe(hr.length);
+      expect(hrDeadEvents).toBe(hr.length);
       // A death goes to both of its consumers (send-email, open-bereavement); an enrolment to send-email.
       expect(domainDead('careEvents')).toBe(deaths.length);
       expect(domainDead('notify')).toBe(deaths.length + enrolments.length);
-      expect(rawDead.length).toBe(consumers.length * bodies.length);
+      expect(rawDead).toBe(consumers.length * bodies.length);
       expect(await memberByEmployee(other)).toBeUndefined();
+      // Each was refused by its queue's consumer, which says why: never without a reason.
+      const consumerOf: Partial<Record<QueueKey, string>> = {
+        hr: 'enrol-member',
+        notify: 'send-email',
+        care: 'grant-care',
+        careEvents: 'open-bereavement',
+      };
+      const unexplained = [...hrDead, ...ours].filter(
+        (m) => m.consumer !== consumerOf[m.queue] || !m.reason || !/^[^:]+: /.test(m.reason),
+      );
+      expect(unexplained.map((m) => [m.queue, m.consumer, m.reason])).toEqual([]);
     });
+  });
+});
+
+describe('malformed outbox items', () => {
+  it('go to the stream’s on-failure queue at once, with the reason, and the events after them are published', async () => {
+    const run = randomUUID().slice(0, 8);
+    const db = DynamoDBDocumentClient.from(
+      new DynamoDBClient(localClientConfig(runtime() as never, runtime().endpoints.dynamodb)),
+    );
+    const item = (eventId: string, fields: Record<string, unknown>) => ({
+      ...keys.outboxEvent(eventId),
+      entity: ENTITY.outboxEvent,
+      source: 'gonghui.members',
+      detailType: 'BadInputOutbox',
+      createdAt: new Date().toISOString(),
+      ...fields,
+    });
+    const detail = (eventId: string, extra: Record<string, unknown> = {}) =>
+      JSON.stringify({ eventId, occurredAt: new Date().toISOString(), version: 1, run, ...extra });
+    const bad = {
+      [`bad-json-${run}`]: { detail: `{"run":"${run}"` },
+      [`bad-type-${run}`]: { detailType: 42, detail: detail(`bad-type-${run}`) },
+      [`bad-detail-${run}`]: { detail: JSON.stringify({ run, version: 'one' }) },
+    };
+    const good = `good-${run}`;
+    const status = async () =>
+      (await (await fetch(`${runtime().controlUrl}/status`)).json()) as {
+        bus: { published: number };
+        stream: { failedBatches: number };
+      };
+    const before = await status();
+    for (const [eventId, fields] of Object.entries(bad))
+      await db.send(new PutCommand({ TableName: runtime().tableName, Item: item(eventId, fields) }));
+    await db.send(
+      new PutCommand({
+        TableName: runtime().tableName,
+        Item: item(good, { detailType: 'BadInputOutboxGood', detail: detail(good) }),
+      }),
+    );
+    await waitIdle(120_000);
+    const dead = (await listDlq({ queue: 'outbox-failures' })).filter((m) =>
+      JSON.stringify(m.body).includes(run),
+    );
+    const reasons = Object.fromEntries(
+      dead.map((m) => [
+        (m.body as { dynamodb: { Keys: { PK: { S: string } } } }).dynamodb.Keys.PK.S.replace(/^OUTBOX#/, ''),
+        [m.in, m.consumer, m.reason],
+      ]),
+    );
+    expect(reasons).toEqual({
+      [`bad-json-${run}`]: ['outbox-failures', 'publish-outbox', 'detail: not JSON'],
+      [`bad-type-${run}`]: ['outbox-failures', 'publish-outbox', '(item): malformed outbox item'],
+      [`bad-detail-${run}`]: [
+        'outbox-failures',
+        'publish-outbox',
+        expect.stringMatching(/^detail\.eventId: .*; detail\.occurredAt: .*; detail\.version: /),
+      ],
+    });
+    // Not held up behind them: the good one was published (its detail-type matches no rule, so
+    // the bus delivers it nowhere), and no batch went through the stream's ten retries.
+    const after = await status();
+    expect(after.bus.published).toBeGreaterThan(before.bus.published);
+    expect(after.stream.failedBatches).toBe(before.stream.failedBatches);
   });
 });
 

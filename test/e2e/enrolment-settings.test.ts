@@ -50,8 +50,7 @@ const publish = async (events: Array<ReturnType<typeof hiredEvent>>) => {
   await waitForIdle(rt.info.controlUrl, 60_000);
 };
 
-const mailsTo = async (address: string) =>
-  (await listMail(rt.info.endpoints.ses)).filter((m) => m.to.includes(address));
+const mailsTo = async (address: string) => (await listMail(rt.info)).filter((m) => m.to.includes(address));
 
 const stored = async (employeeId: string) => {
   const db = DynamoDBDocumentClient.from(

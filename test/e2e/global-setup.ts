@@ -1,8 +1,10 @@
 /**
- * Starts one embedded runtime for every end-to-end test file (a fresh data directory, a free
- * API port) and stops it when the run ends, whatever happened. The runtime builds the web app
- * first when its sources changed (web/tools/build.ts), so the browser tests (test/e2e/web/)
- * always see the app the sources say.
+ * Starts one embedded runtime for every end-to-end test file of a project (a fresh data
+ * directory, a free API port) and stops it when the run ends, whatever happened. The runtime
+ * builds the web app first when its sources changed (web/tools/build.ts), so the browser tests
+ * (test/e2e/web/) always see the app the sources say. The project `e2e-smtp` gets a runtime whose
+ * mail goes through the local SMTP server (the smtp transport), paced to a rate low enough to
+ * show, with its fault points open (test/e2e/smtp-*.test.ts).
  */
 import { createWriteStream, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -15,6 +17,9 @@ declare module 'vitest' {
     dataDir: string;
   }
 }
+
+/** The e2e-smtp runtime's send rate, mails per second (test/e2e/smtp-transport.test.ts checks it). */
+export const SMTP_E2E_RATE = 20;
 
 /** Vitest gives a global setup no time limit: a start that hangs would hold the run forever. */
 const START_LIMIT_MS = 180_000;
@@ -31,7 +36,8 @@ const withinLimit = <T>(promise: Promise<T>, what: string): Promise<T> => {
 };
 
 export default async function setup(project: TestProject) {
-  const dataDir = mkdtempSync(join(tmpdir(), 'gonghui-e2e-'));
+  const smtp = project.name === 'e2e-smtp';
+  const dataDir = mkdtempSync(join(tmpdir(), smtp ? 'gonghui-e2e-smtp-' : 'gonghui-e2e-'));
   const logDir = join(dataDir, 'logs');
   mkdirSync(logDir, { recursive: true });
   // The runtime's own lines (gateway, bus, pollers) are kept too: the last test file reads every
@@ -42,9 +48,17 @@ export default async function setup(project: TestProject) {
       dataDir,
       port: 0,
       log: (line) => runtimeLog.write(`${line}\n`),
-      sesMaxSendRate: 200,
       // Short visibility timeouts so a poison message reaches its DLQ within seconds.
       visibilityTimeoutSeconds: 2,
+      ...(smtp
+        ? {
+            mailTransport: 'smtp' as const,
+            mailMaxSendRate: SMTP_E2E_RATE,
+            // A batch of 25 events (50 mails) at this rate takes 2.5 s per instance: longer than 2 s.
+            visibilityTimeouts: { notify: 10 },
+            faults: true,
+          }
+        : { mailMaxSendRate: 200 }),
     }),
     'the embedded runtime start',
   );

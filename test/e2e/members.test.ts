@@ -166,7 +166,7 @@ describe('membership from HR events', () => {
     expect(await memberByEmployee((bad[0]!.detail as { employeeId: string }).employeeId)).toBeUndefined();
     expect((await mails()).length).toBe(before);
     const log = readFileSync(join(process.env.GONGHUI_DATA_DIR!, 'logs', 'enrol-member.log'), 'utf8');
-    expect(log).toContain('Rejected an HR event');
+    expect(log).toContain('Dead-lettered a malformed message');
     expect(log).toContain('detail.email');
     expect(log).not.toContain('黄丽萍');
   });

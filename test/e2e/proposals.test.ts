@@ -131,6 +131,44 @@ describe('proposals', () => {
     expect((await act(id, 'second', b)).status).toBe(409);
   });
 
+  it('reads If-Match as RFC 9110 §13.1.1 says: 412 for any tag that does not match, 400 only for no tag list', async () => {
+    const p = await create(uniqueId('S'));
+    const submit = (ifMatch: string) => act(p.id, 'submit', a, {}, ifMatch);
+    // Well-formed entity tags that are not the current one ("v1"), whatever their text: 412.
+    for (const stale of ['"bars-stale"', '"anything-else"', '"v2"', '"1"', '""', '"v2", "v3"']) {
+      const res = await submit(stale);
+      expect([stale, res.status]).toEqual([stale, 412]);
+      expect(res.body).toMatchObject({ etag: '"v1"', version: 1, state: 'draft' });
+    }
+    // A weak tag never matches under If-Match's strong comparison, even the current version's.
+    expect((await submit('W/"v1"')).status).toBe(412);
+    // Not an entity-tag list at all: 400, naming the header.
+    for (const bad of ['v1', '1', '"v1', 'W/v1', '*, "v1"', '"v1" "v2"']) {
+      const res = await submit(bad);
+      expect([bad, res.status]).toEqual([bad, 400]);
+      expect(res.body.errors).toEqual([{ field: 'If-Match', message: expect.any(String) }]);
+    }
+    // A list matches if any of its tags does (empty elements allowed); `*` matches what exists.
+    const listed = await submit('W/"v1", "bars-stale" ,, "v1"');
+    expect([listed.status, listed.headers.get('etag')]).toEqual([200, '"v2"']);
+    const any = await act(p.id, 'second', b, {}, '*');
+    expect(any.status).toBe(200);
+    // `*` on a proposal that does not exist (or is someone else's draft): 404, not a match.
+    expect((await act('01NOSUCHPROPOSAL0000000000', 'submit', a, {}, '*')).status).toBe(404);
+    // The same reading on every route that takes If-Match: editing a draft.
+    const draft = await create(uniqueId('S'));
+    const patch = (ifMatch: string) =>
+      api('PATCH', `/proposals/${draft.id}`, {
+        token: a,
+        body: { title: '改' },
+        headers: { 'if-match': ifMatch },
+      });
+    expect((await patch('"bars-stale"')).status).toBe(412);
+    expect((await patch('W/"v1"')).status).toBe(412);
+    expect((await patch('v1')).status).toBe(400);
+    expect((await patch('"x", "v1"')).status).toBe(200);
+  });
+
   it('lets the author edit a draft with If-Match, and nothing else once submitted', async () => {
     const p = await create(uniqueId('S'));
     const edit = (body: unknown, who = a, ifMatch?: string) =>

@@ -35,9 +35,7 @@ describe('embedded runtime', () => {
         }),
       );
       await waitForIdle(first.info.controlUrl, 60_000);
-      expect((await listMail(first.info.endpoints.ses)).map((m) => m.to[0])).toContain(
-        'restart1@example.edu.cn',
-      );
+      expect((await listMail(first.info)).map((m) => m.to[0])).toContain('restart1@example.edu.cn');
       await first.stop();
       expect(existsSync(join(dataDir, 'runtime.json'))).toBe(false);
 
@@ -51,13 +49,11 @@ describe('embedded runtime', () => {
         });
         expect(me.status).toBe(200);
         expect(((await me.json()) as { membershipNumber: string }).membershipNumber).toBe('GLU-2026-000001');
-        expect((await listMail(second.info.endpoints.ses)).map((m) => m.to[0])).toContain(
-          'restart1@example.edu.cn',
-        );
+        expect((await listMail(second.info)).map((m) => m.to[0])).toContain('restart1@example.edu.cn');
         // Nothing is replayed: the stream resumes from its checkpoint, so still one mail.
         await waitForIdle(second.info.controlUrl, 60_000);
         expect(
-          (await listMail(second.info.endpoints.ses)).filter((m) => m.to[0] === 'restart1@example.edu.cn'),
+          (await listMail(second.info)).filter((m) => m.to[0] === 'restart1@example.edu.cn'),
         ).toHaveLength(1);
       } finally {
         await second.stop();

@@ -35,7 +35,7 @@ export const publish = async (events: unknown[]) => {
 
 export const waitIdle = (timeoutMs = 60_000) => waitForIdle(runtime().controlUrl, timeoutMs);
 
-export const mails = () => listMail(runtime().endpoints.ses);
+export const mails = () => listMail(runtime());
 
 export const mailsTo = async (address: string) => (await mails()).filter((m) => m.to.includes(address));
 

@@ -3,11 +3,21 @@
  * operation each function called during the whole run, as the embedded runtime saw it leave the
  * function (infra/local/lambda-worker.mjs), is allowed by that function's declared access. IAM is
  * not emulated locally, so this is what stands between a new call in the code and an
- * AccessDenied in AWS. (The other direction, nothing granted beyond the code, is
- * test/infra/least-privilege.test.ts.)
+ * AccessDenied in AWS. Sending to a queue is checked queue by queue, as the stack grants it: the
+ * queues the access names (sendTo) and the function's own dead-letter queue, no other. (The
+ * other direction, nothing granted beyond the code, is test/infra/least-privilege.test.ts.)
  */
 import { expect, it } from 'vitest';
-import { dataActionsOf, type FunctionName, functions } from '../../infra/topology.ts';
+import { physicalQueueName } from '../../infra/local/resources.ts';
+import {
+  dataActionsOf,
+  deadLetterQueueOf,
+  dlqName,
+  type FunctionName,
+  functionSpec,
+  functions,
+  queues,
+} from '../../infra/topology.ts';
 import { recordFigure } from '../support/figures.ts';
 import { runtime } from './support.ts';
 
@@ -24,7 +34,19 @@ const iamActionOf = (operation: string): string | undefined => {
   if (service === 'AWSEvents') return `events:${name}`;
   if (service === 'AmazonSQS') return name === 'SendMessageBatch' ? 'sqs:SendMessage' : `sqs:${name}`;
   if (service === 'SimpleEmailService') return `ses:${name}`;
+  if (service === 'secretsmanager') return `secretsmanager:${name}`;
   return `unknown:${operation}`;
+};
+
+/** The queues a function may send to (local physical names), as the stack grants them. */
+const sendableQueues = (name: FunctionName): Set<string> => {
+  const spec = functionSpec(name);
+  const access = spec.access;
+  const own = access.deadLetters ? deadLetterQueueOf(spec) : undefined;
+  return new Set([
+    ...(access.sendTo ?? []).map((key) => physicalQueueName(queues[key].name)),
+    ...(own ? [physicalQueueName(own.dlq ? dlqName(queues[own.queue]) : queues[own.queue].name)] : []),
+  ]);
 };
 
 it('every AWS call a function made in the run is one its declared access allows', async () => {
@@ -34,12 +56,25 @@ it('every AWS call a function made in the run is one its declared access allows'
   const missing: string[] = [];
   let operations = 0;
   let functionsCalling = 0;
+  let queueSends = 0;
+  const deadLetterSenders = new Set<string>();
   for (const [name, stats] of Object.entries(status.invocations) as Array<
     [FunctionName, { invoked: number; awsOperations: string[] }]
   >) {
-    const allowed = dataActionsOf(functions[name].access);
+    // With the project's transport (e2e-smtp reads the SMTP secret, and may not call SES).
+    const allowed = dataActionsOf(functions[name].access, runtime().mail.transport);
     if (stats.awsOperations.length > 0) functionsCalling++;
-    for (const operation of stats.awsOperations) {
+    for (const reported of stats.awsOperations) {
+      // `AmazonSQS.SendMessageBatch@gonghui-hr-dlq`: an operation and the queue it went to.
+      const [operation, queue] = reported.split('@') as [string, string | undefined];
+      if (queue !== undefined) {
+        queueSends++;
+        if (queue.endsWith('-dlq') || queue === physicalQueueName(queues.outboxFailures.name))
+          deadLetterSenders.add(name);
+        if (!sendableQueues(name).has(queue))
+          missing.push(`${name}: ${operation} to ${queue} is not granted`);
+        continue;
+      }
       operations++;
       const action = iamActionOf(operation);
       if (action && !allowed.includes(action)) missing.push(`${name}: ${operation} needs ${action}`);
@@ -52,6 +87,8 @@ it('every AWS call a function made in the run is one its declared access allows'
     counts: {
       'functions that called AWS': functionsCalling,
       'distinct operations': operations,
+      'sends checked queue by queue': queueSends,
+      'functions that dead-lettered a message': deadLetterSenders.size,
       'not granted': missing.length,
     },
     command: 'npm test',
@@ -59,4 +96,13 @@ it('every AWS call a function made in the run is one its declared access allows'
   expect(missing).toEqual([]);
   // A run in which nothing called AWS would prove nothing.
   expect(operations).toBeGreaterThan(5);
+  // The bad-input run puts malformed messages on every consumer's queue, and malformed items in
+  // the outbox: each consumer sent them to its own dead-letter queue, which the check above saw.
+  expect([...deadLetterSenders].sort()).toEqual([
+    'enrol-member',
+    'grant-care',
+    'open-bereavement',
+    'publish-outbox',
+    'send-email',
+  ]);
 });

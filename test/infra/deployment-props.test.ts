@@ -28,15 +28,19 @@ const base: Partial<Record<ContextKey, unknown>> = {
   unionContactEmail: 'union@example.edu.cn',
   congressSession: '2026',
 };
+const sso = { jwtIssuer: 'https://sso.example.edu.cn', jwtAudience: 'gonghui' };
 const parse = (context: Partial<Record<ContextKey, unknown>>) =>
   parseDeploymentProps((key) => ({ ...base, ...context })[key]);
 
 describe('parseDeploymentProps', () => {
   it('applies the defaults and leaves the optional parts out', () => {
     expect(parse({})).toEqual({
-      sesIdentity: { kind: 'domain', value: 'union.example.edu.cn' },
+      mail: {
+        transport: 'ses',
+        sesIdentity: { kind: 'domain', value: 'union.example.edu.cn' },
+        maxSendRate: 14,
+      },
       mailFrom: 'Gonghui <noreply@union.example.edu.cn>',
-      sesMaxSendRate: 14,
       membershipPrefix: 'GLU',
       unionContactEmail: 'union@example.edu.cn',
       congressSession: '2026',
@@ -60,7 +64,7 @@ describe('parseDeploymentProps', () => {
     });
     expect(props.jwt).toEqual({ issuer: 'https://sso.example.edu.cn/realms/staff', audience: 'gonghui' });
     expect(props.hrAccountId).toBe('123456789012');
-    expect(props.sesMaxSendRate).toBe(50);
+    expect(props.mail.maxSendRate).toBe(50);
     expect(props.proposalSecondersRequired).toBe(3);
     expect(props.membershipPrefix).toBe('XJTU');
     expect(props.alarmEmail).toBe('ops@example.edu.cn');
@@ -68,7 +72,7 @@ describe('parseDeploymentProps', () => {
 
   it('accepts an email identity when mailFrom is that address', () => {
     const props = parse({ sesIdentity: 'union@example.edu.cn', mailFrom: 'union@example.edu.cn' });
-    expect(props.sesIdentity).toEqual({ kind: 'email', value: 'union@example.edu.cn' });
+    expect(props.mail).toMatchObject({ sesIdentity: { kind: 'email', value: 'union@example.edu.cn' } });
   });
 
   it('takes confirm mode with the page its invitations link to', () => {
@@ -110,6 +114,81 @@ describe('parseDeploymentProps', () => {
     [{ dispatchedStaff: 'no' }, 'dispatchedStaff: "no" must be one of enrol, skip'],
     [{ enrolmentMode: 'confirm' }, 'invitationUrl: required with enrolmentMode=confirm'],
     [{ invitationUrl: 'http://x.org/join' }, 'invitationUrl: "http://x.org/join" must be an https URL'],
+  ] as Array<[Partial<Record<ContextKey, unknown>>, string]>)('rejects %j', (context, message) => {
+    expect(() => parse(context)).toThrow(message);
+  });
+
+  it('takes an SMTP server instead of SES: the port follows the TLS mode, a display name may be Chinese', () => {
+    const smtp = {
+      mailTransport: 'smtp',
+      smtpHost: 'smtp.example.edu.cn',
+      smtpSecret: 'gonghui/smtp',
+      smtpMaxSendRate: '2.5',
+    };
+    expect(parse({ ...smtp, mailFrom: '工会 <noreply@union.example.edu.cn>' })).toMatchObject({
+      mail: {
+        transport: 'smtp',
+        host: 'smtp.example.edu.cn',
+        port: 587,
+        tls: 'starttls',
+        secret: 'gonghui/smtp',
+        maxSendRate: 2.5,
+      },
+      mailFrom: '工会 <noreply@union.example.edu.cn>',
+    });
+    expect(parse({ ...smtp, smtpTls: 'tls' }).mail).toMatchObject({ port: 465, tls: 'tls' });
+    expect(parse({ ...smtp, smtpTls: 'none', smtpPort: '2525' }).mail).toMatchObject({
+      port: 2525,
+      tls: 'none',
+    });
+    const arn = 'arn:aws-cn:secretsmanager:cn-north-1:111122223333:secret:gonghui/smtp-AbCdEf';
+    expect(parse({ ...smtp, region: 'cn-north-1', ...sso, smtpSecret: arn }).mail).toMatchObject({
+      secret: arn,
+    });
+    expect(parse({ ...smtp, region: 'cn-north-1', ...sso })).toMatchObject({ region: 'cn-north-1' });
+  });
+
+  it.each([
+    [{ smtpHost: 'smtp.example.edu.cn' }, 'smtpHost: only meaningful with mailTransport=smtp'],
+    [{ mailTransport: 'mail' }, 'mailTransport: "mail" must be one of ses, smtp'],
+    [{ region: 'China' }, 'region: "China" is not an AWS region name'],
+    [
+      { mailTransport: 'smtp', smtpHost: 'smtp_x', smtpSecret: 's', smtpMaxSendRate: '1' },
+      'smtpHost: "smtp_x" is not a host name',
+    ],
+    [
+      { mailTransport: 'smtp', smtpHost: 'h.cn', smtpSecret: 's', smtpMaxSendRate: '1', smtpTls: 'ssl' },
+      'smtpTls: "ssl" must be one of starttls, tls, none',
+    ],
+    [
+      { mailTransport: 'smtp', smtpHost: 'h.cn', smtpSecret: 's', smtpMaxSendRate: '1', smtpPort: '99999' },
+      'smtpPort: "99999" is not a port number',
+    ],
+    [
+      { mailTransport: 'smtp', smtpHost: 'h.cn', smtpSecret: 'a secret', smtpMaxSendRate: '1' },
+      'smtpSecret: "a secret" is neither a secret name nor',
+    ],
+    [
+      {
+        region: 'cn-north-1',
+        ...{ jwtIssuer: 'https://sso.example.edu.cn', jwtAudience: 'g' },
+        mailTransport: 'smtp',
+        smtpHost: 'h.cn',
+        smtpMaxSendRate: '1',
+        smtpSecret: 'arn:aws-cn:secretsmanager:cn-northwest-1:111122223333:secret:s-AbCdEf',
+      },
+      'smtpSecret: the secret is in aws-cn/cn-northwest-1, the stack in aws-cn/cn-north-1',
+    ],
+    [
+      {
+        mailTransport: 'smtp',
+        smtpHost: 'h.cn',
+        smtpSecret: 's',
+        smtpMaxSendRate: '1',
+        smtpSecretKey: 'alias/x',
+      },
+      'smtpSecretKey: "alias/x" is not a KMS key ARN',
+    ],
   ] as Array<[Partial<Record<ContextKey, unknown>>, string]>)('rejects %j', (context, message) => {
     expect(() => parse(context)).toThrow(message);
   });

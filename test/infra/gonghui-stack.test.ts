@@ -8,7 +8,13 @@ import { resolve } from 'node:path';
 import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { API_THROTTLE, appTopology, PROJECT_ROOT, pascal } from '../../infra/aws/gonghui-stack.ts';
-import { dataActionsOf, dlqName, mailConcurrency } from '../../infra/topology.ts';
+import {
+  dataActionsOf,
+  deadLetterQueueOf,
+  dlqName,
+  mailConcurrency,
+  type Trigger,
+} from '../../infra/topology.ts';
 import { ENV, type EnvName } from '../../shared/config/env-names.ts';
 import { recordFigure } from '../support/figures.ts';
 import {
@@ -120,7 +126,8 @@ describe('functions', () => {
       [ENV.eventBusName]: { Ref: s.id(s.stack.bus) },
       [ENV.careQueueUrl]: { Ref: s.id(s.stack.queues.care!.queue) },
       [ENV.mailFrom]: s.deployment.mailFrom,
-      [ENV.sesMaxSendRate]: String(s.deployment.sesMaxSendRate),
+      [ENV.mailTransport]: 'ses',
+      [ENV.mailMaxSendRate]: String(s.deployment.mail.maxSendRate),
       [ENV.mailConcurrency]: String(mailConcurrency()),
       [ENV.mailClaimLeaseSeconds]: '180',
       [ENV.unionContactEmail]: s.deployment.unionContactEmail,
@@ -140,6 +147,8 @@ describe('functions', () => {
       const variables = environment?.Variables ?? {};
       for (const [key, value] of Object.entries(variables)) {
         if (key === ENV.powertoolsServiceName) expect(value).toBe(name);
+        // Per function: its own dead-letter queue (checked under least privilege below).
+        else if (key === ENV.deadLetterQueueUrl) expect(value).toMatchObject({ Ref: expect.any(String) });
         else expect(value, `${name} ${key}`).toEqual(expected[key as EnvName]);
       }
     }
@@ -517,6 +526,44 @@ describe('least privilege', () => {
     for (const action of needed) expect(actions, action).toContain(action);
   });
 
+  it('every consumer of a queue or the stream dead-letters what fails its contract (access.deadLetters)', () => {
+    const consumers = functionNames.filter((n) =>
+      (topology.functions[n]!.triggers as readonly Trigger[]).some(
+        (t) => t.kind === 'queue' || t.kind === 'stream',
+      ),
+    );
+    expect(consumers.filter((n) => !topology.functions[n]!.access.deadLetters)).toEqual([]);
+    expect(consumers.sort()).toEqual(
+      ['enrol-member', 'grant-care', 'open-bereavement', 'publish-outbox', 'send-email'].sort(),
+    );
+  });
+
+  it.each(functionNames.filter((n) => topology.functions[n]!.access.deadLetters))(
+    '%s: may send to its own dead-letter queue, and to no other queue it does not name',
+    (name) => {
+      const spec = topology.functions[name]!;
+      const { grants } = grantsOf(s, s.id(s.stack.functions[name]!.role));
+      const own = deadLetterQueueOf(spec);
+      const pair = s.stack.queues[own.queue]!;
+      const ownArn = `${s.id(own.dlq ? pair.dlq : pair.queue)}.Arn`;
+      expect([...(grants.get(ownArn) ?? [])]).toContain('sqs:SendMessage');
+      // Every queue it may send to: its own DLQ, the queues its access names, a stream's on-failure queue.
+      const named = [
+        ...(spec.access.sendTo ?? []),
+        ...(spec.triggers as readonly Trigger[]).flatMap((t) => (t.kind === 'stream' ? [t.onFailure] : [])),
+      ].map((key) => `${s.id(s.stack.queues[key]!.queue)}.Arn`);
+      const sendsTo = [...grants].filter(([, actions]) => actions.has('sqs:SendMessage')).map(([r]) => r);
+      expect(sendsTo.sort()).toEqual([...new Set([ownArn, ...named])].sort());
+      // Its environment names that queue, and only it holds dead letters of this consumer.
+      const environment = s.resources[fnId(name)]?.Properties?.Environment as
+        | { Variables: Record<string, unknown> }
+        | undefined;
+      expect(environment?.Variables.DEAD_LETTER_QUEUE_URL).toEqual({
+        Ref: s.id(own.dlq ? pair.dlq : pair.queue),
+      });
+    },
+  );
+
   it('public-api may only log and trace', () => {
     const { grants } = grantsOf(s, s.id(s.stack.functions['public-api']!.role));
     expect([...actionsOf(grants)].sort()).toEqual([
@@ -566,7 +613,7 @@ describe('least privilege', () => {
 describe('mail, outputs', () => {
   it('verifies the SES identity with a configuration set', () => {
     s.template.hasResourceProperties('AWS::SES::EmailIdentity', {
-      EmailIdentity: s.deployment.sesIdentity.value,
+      EmailIdentity: s.deployment.mail.transport === 'ses' ? s.deployment.mail.sesIdentity.value : '',
       ConfigurationSetAttributes: { ConfigurationSetName: Match.anyValue() },
     });
   });

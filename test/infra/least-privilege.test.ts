@@ -7,6 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { PROJECT_ROOT } from '../../infra/aws/gonghui-stack.ts';
 import { dataActionsOf, type FunctionName, functionNames, functions } from '../../infra/topology.ts';
+import { MAIL_TRANSPORTS } from '../../shared/config/mail-transport.ts';
 import { recordFigure } from '../support/figures.ts';
 import { actionsOfCode, type CodeActions } from './sdk-actions.ts';
 
@@ -17,18 +18,29 @@ const codeOf = async (name: FunctionName) => {
 };
 
 describe('least privilege, read from the code', () => {
-  it.each(functionNames)('%s: every declared action is one its code can issue', async (name) => {
+  // Each mail transport grants its own actions (ses:SendEmail, or reading the SMTP secret).
+  const cases = functionNames.flatMap((name) =>
+    MAIL_TRANSPORTS.map((transport) => [name, transport] as const),
+  );
+
+  it.each(cases)('%s (%s): every declared action is one its code can issue', async (name, transport) => {
     const { actions, unknownCommands } = await codeOf(name);
     expect(unknownCommands, 'SDK commands sdk-actions.ts cannot map yet').toEqual([]);
-    expect(dataActionsOf(functions[name].access).filter((a) => !actions.includes(a))).toEqual([]);
+    expect(dataActionsOf(functions[name].access, transport).filter((a) => !actions.includes(a))).toEqual([]);
   });
 
   it.each(functionNames)(
     '%s: it may put events, send mail or send to a queue only if its code does',
     async (name) => {
       const { actions } = await codeOf(name);
-      const declared = dataActionsOf(functions[name].access);
-      for (const action of ['events:PutEvents', 'ses:SendEmail', 'ses:SendRawEmail', 'sqs:SendMessage'])
+      const declared = MAIL_TRANSPORTS.flatMap((t) => dataActionsOf(functions[name].access, t));
+      for (const action of [
+        'events:PutEvents',
+        'ses:SendEmail',
+        'ses:SendRawEmail',
+        'sqs:SendMessage',
+        'secretsmanager:GetSecretValue',
+      ])
         expect(declared.includes(action), action).toBe(actions.includes(action));
     },
   );
@@ -37,6 +49,7 @@ describe('least privilege, read from the code', () => {
     const sendEmail = await codeOf('send-email');
     expect(sendEmail.actions).toContain('ses:SendEmail');
     expect(sendEmail.sources['ses:SendEmail']).toEqual(['shared/adapters/ses-mailer.ts']);
+    expect(sendEmail.sources['secretsmanager:GetSecretValue']).toEqual(['shared/config/mail-deps.ts']);
     const publicApi = await codeOf('public-api');
     expect(publicApi.actions).toEqual([]);
   });

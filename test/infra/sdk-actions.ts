@@ -42,6 +42,7 @@ const COMMAND_ACTIONS: Record<string, string[]> = {
   PutEventsCommand: ['events:PutEvents'],
   SendMessageCommand: ['sqs:SendMessage'],
   SendMessageBatchCommand: ['sqs:SendMessage'],
+  GetSecretValueCommand: ['secretsmanager:GetSecretValue'],
 };
 
 const TRANSACT_ITEM_ACTIONS: Record<string, string> = {

@@ -11,7 +11,7 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
 import { buildApp, type GonghuiApp } from '../../infra/aws/gonghui-app.ts';
 import { type GonghuiStack, PROJECT_ROOT, type StackTopology } from '../../infra/aws/gonghui-stack.ts';
-import { type FunctionSpec, TABLE_WRITES, type Trigger } from '../../infra/topology.ts';
+import { deadLetterQueueOf, type FunctionSpec, TABLE_WRITES, type Trigger } from '../../infra/topology.ts';
 
 export const cdkJsonContext = (
   JSON.parse(readFileSync(resolve(PROJECT_ROOT, 'cdk.json'), 'utf8')) as { context: Record<string, unknown> }
@@ -174,6 +174,13 @@ export const allowedGrants = (s: Synthesized, name: string, spec: FunctionSpec):
   for (const key of access.sendTo ?? []) {
     allow(queueArn(key), SQS_SEND);
     allow(messagingKey, KEY_ENCRYPT);
+  }
+  if (access.deadLetters) {
+    // Its own dead-letter queue only: sqs:SendMessage, and the key to encrypt what it sends.
+    const own = deadLetterQueueOf(spec);
+    const pair = stack.queues[own.queue]!;
+    allow(`${s.id(own.dlq ? pair.dlq : pair.queue)}.Arn`, ['sqs:SendMessage']);
+    allow(messagingKey, ['kms:Decrypt', 'kms:GenerateDataKey']);
   }
   for (const trigger of spec.triggers as readonly Trigger[]) {
     switch (trigger.kind) {

@@ -88,8 +88,7 @@ it('loses nothing and enrols no one twice when the runtime is killed mid-run and
   await putHires(first.info, ids, 8);
   // Kill it while enrolment and mail are both under way.
   const addresses = new Set(ids.map((id) => `${id.toLowerCase()}@example.edu.cn`));
-  const mailedSoFar = async () =>
-    (await listMail(first.info.endpoints.ses)).filter((m) => addresses.has(m.to[0]!)).length;
+  const mailedSoFar = async () => (await listMail(first.info)).filter((m) => addresses.has(m.to[0]!)).length;
   const killDeadline = Date.now() + 60_000;
   while ((await mailedSoFar()) < HIRES / 5 && Date.now() < killDeadline)
     await new Promise((r) => setTimeout(r, 200));
@@ -122,12 +121,12 @@ it('loses nothing and enrols no one twice when the runtime is killed mid-run and
   }
   const enrolled = members.filter((m) => m.enrolled);
   const numbers = new Set(enrolled.map((m) => m.membershipNumber));
-  const mails = (await listMail(second.info.endpoints.ses)).filter((m) => addresses.has(m.to[0]!));
+  const mails = (await listMail(second.info)).filter((m) => addresses.has(m.to[0]!));
   const recipients = new Set(mails.map((m) => m.to[0]));
   const status = (await (await fetch(`${second.info.controlUrl}/status`)).json()) as {
     queues: Record<string, { visible: number; inflight: number; dlqVisible: number }>;
   };
-  const uncertain = (await uncertainMail(second.info)).filter((m) => addresses.has(m.to));
+  const uncertain = (await uncertainMail({}, second.info)).filter((m) => addresses.has(m.to));
   const uncertainDelivered = uncertain.filter((m) => recipients.has(m.to)).length;
   const leftInQueues = Object.values(status.queues).reduce((s, q) => s + q.visible + q.inflight, 0);
   const inDlqs = Object.values(status.queues).reduce((s, q) => s + q.dlqVisible, 0);

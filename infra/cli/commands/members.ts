@@ -19,6 +19,8 @@ import {
   importMembers as importUseCase,
   MAX_IMPORT_ROWS,
 } from '../../../shared/domain/members/import-members.ts';
+import type { Member } from '../../../shared/domain/members/member.ts';
+import { pendingBranches, pendingTransferOf } from '../../../shared/domain/members/members-service.ts';
 import { CliError, loadRuntimeInfo, localClientConfig } from '../runtime-info.ts';
 
 /** Rows per call of the import use case: the chunk the API takes too. */
@@ -101,7 +103,7 @@ export const importMembers = async (
 
 export const listMembers = async (opts: { aws?: boolean; table?: string }) => {
   const { db, table } = dbFor(opts);
-  const members = [];
+  const stored: Member[] = [];
   let start: Record<string, unknown> | undefined;
   do {
     const out = await db.send(
@@ -113,24 +115,33 @@ export const listMembers = async (opts: { aws?: boolean; table?: string }) => {
         ExclusiveStartKey: start,
       }),
     );
-    for (const item of out.Items ?? []) {
-      const m = memberFromItem(item);
-      members.push({
-        memberId: m.memberId,
-        employeeId: m.employeeId,
-        membershipNumber: m.membershipNumber,
-        name: m.name,
-        email: m.email,
-        status: m.status,
-        branch: m.branch?.code,
-        branchName: m.branch?.name,
-        department: m.department?.code,
-        departmentName: m.department?.name,
-        gender: m.gender,
-        joinedOn: m.joinedOn,
-      });
-    }
+    for (const item of out.Items ?? []) stored.push(memberFromItem(item));
     start = out.LastEvaluatedKey;
   } while (start);
-  return members;
+  const branches = await pendingBranches(stored, dynamoMemberRepository(db, table));
+  return stored.map((m) => {
+    const pending = pendingTransferOf(m, branches);
+    return {
+      memberId: m.memberId,
+      employeeId: m.employeeId,
+      membershipNumber: m.membershipNumber,
+      name: m.name,
+      email: m.email,
+      status: m.status,
+      branch: m.branch?.code,
+      branchName: m.branch?.name,
+      department: m.department?.code,
+      departmentName: m.department?.name,
+      gender: m.gender,
+      joinedOn: m.joinedOn,
+      // A transfer HR announced ahead: where the member goes, and from when.
+      pendingTransfer: pending && {
+        department: pending.department.code,
+        departmentName: pending.department.name,
+        branch: pending.branch.code,
+        branchName: pending.branch.name,
+        effectiveDate: pending.effectiveDate,
+      },
+    };
+  });
 };

@@ -9,7 +9,7 @@ import { shanghaiDate, shanghaiYear } from '../time.ts';
 import { enrolledEvent } from './apply-hr-events.ts';
 import { invitationTokenMatches } from './invitation-token.ts';
 import { addHistory, formatMembershipNumber, type Member } from './member.ts';
-import { type MembersDeps, memberView } from './members-service.ts';
+import { type MembersDeps, viewOf } from './members-service.ts';
 
 const MAX_ATTEMPTS = 20;
 
@@ -28,7 +28,7 @@ export const acceptInvitation = async (
     if (!m?.invitation) throw new NotFound('邀请不存在 / No such invitation');
     if (!invitationTokenMatches(token, m.invitation.tokenHash))
       throw new Forbidden('邀请链接无效 / This invitation link is not valid');
-    if (m.enrolled) return memberView(m);
+    if (m.enrolled) return viewOf(m, deps);
     const now = deps.now();
     const today = shanghaiDate(now);
     if (m.status !== 'active')
@@ -66,7 +66,7 @@ export const acceptInvitation = async (
       counters: [{ year, previous, next: previous + 1 }],
       events: [event],
     });
-    if (saved === 'saved') return memberView(next);
+    if (saved === 'saved') return viewOf(next, deps);
     // Another enrolment took the counter (or this person changed): read again and retry.
     if (attempt >= MAX_ATTEMPTS) throw new Conflict('请稍后重试 / Busy; please try again', { state: 'busy' });
     await sleep(Math.min(250, 5 * 2 ** Math.min(attempt, 6)) * Math.random());

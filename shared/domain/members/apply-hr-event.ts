@@ -9,11 +9,11 @@ import {
   AUTOMATIC_ENROLMENT,
   addHistory,
   type Branch,
+  branchOfDepartment,
   type EnrolmentSettings,
   INVITATION_VALID_DAYS,
   type Member,
   type MemberStatus,
-  SCHOOL_UNION,
   type Stamped,
   stampOf,
 } from './member.ts';
@@ -68,10 +68,9 @@ export const placeMember = (
   since: string,
   branches: ReadonlyMap<string, Branch>,
 ) => {
-  const mapped = branches.get(department.code);
   m.department = department;
-  m.branch = mapped ?? SCHOOL_UNION;
-  m.branchAssignedByDefault = !mapped;
+  m.branch = branchOfDepartment(department.code, branches);
+  m.branchAssignedByDefault = !branches.has(department.code);
   m.placementSince = since;
 };
 
@@ -151,7 +150,7 @@ export const applyHrEvent = (
           on: h.hireDate,
           at,
           department: h.department,
-          branch: ctx.branches.get(h.department.code) ?? SCHOOL_UNION,
+          branch: branchOfDepartment(h.department.code, ctx.branches),
         },
       );
       profile({ name: h.name, email: h.email, mobile: h.mobile, birthDate: h.birthDate, gender: h.gender });
@@ -217,7 +216,7 @@ export const applyHrEvent = (
           on: x.effectiveDate,
           at,
           department: x.department,
-          branch: ctx.branches.get(x.department.code) ?? SCHOOL_UNION,
+          branch: branchOfDepartment(x.department.code, ctx.branches),
         });
       }
       if (later('placement')) {

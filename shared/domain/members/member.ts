@@ -9,6 +9,10 @@ export interface Branch {
 /** Members whose department has no branch mapping sit directly under the school union. */
 export const SCHOOL_UNION: Branch = { code: 'SCHOOL', name: '校工会直属' };
 
+/** The branch a department's members belong to: its mapping, or the school union directly. */
+export const branchOfDepartment = (code: string, branches: ReadonlyMap<string, Branch>): Branch =>
+  branches.get(code) ?? SCHOOL_UNION;
+
 /**
  * Every field HR can change carries the stamp (`occurredAt` + eventId) of the event that set it.
  * An event changes a field only if its stamp is later: the member's state is then the same

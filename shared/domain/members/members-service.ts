@@ -9,8 +9,15 @@ import type { EmployeeHired, HrEvent } from '../../../events/hr.ts';
 import { MEMBERS_SOURCE } from '../../../events/members.ts';
 import { Conflict, Forbidden, InvalidInput, NotFound } from '../errors.ts';
 import { hasAnyRole, type Principal } from '../principal.ts';
-import { type ApplyDeps, applyHrEvents } from './apply-hr-events.ts';
-import { addHistory, type Branch, type Member, type MemberStatus, stampOf } from './member.ts';
+import { type ApplyDeps, applyHrEvents, type MemberRepository } from './apply-hr-events.ts';
+import {
+  addHistory,
+  type Branch,
+  branchOfDepartment,
+  type Member,
+  type MemberStatus,
+  stampOf,
+} from './member.ts';
 
 export interface DepartmentMapping {
   departmentCode: string;
@@ -47,8 +54,37 @@ export interface MembersDeps extends ApplyDeps {
   directory: MemberDirectory;
 }
 
-/** What the API shows of a member: no internal stamps or keys. */
-export const memberView = (m: Member) => ({
+/**
+ * Where a transfer HR announced ahead will place the member on its effective date: the new
+ * department, the branch that department maps to (as apply-transfers will map it, were the date
+ * today), and the date. Null when none is pending: a later placement or the transfer itself
+ * settles it.
+ */
+export const pendingTransferOf = (m: Member, branches: ReadonlyMap<string, Branch>) =>
+  m.pendingPlacement
+    ? {
+        department: m.pendingPlacement.department,
+        branch: branchOfDepartment(m.pendingPlacement.department.code, branches),
+        effectiveDate: m.pendingPlacement.effectiveDate,
+      }
+    : null;
+
+/** The branches of the departments announced transfers lead to, in one read (none when none). */
+export const pendingBranches = async (
+  members: readonly Member[],
+  repo: Pick<MemberRepository, 'branchesFor'>,
+): Promise<ReadonlyMap<string, Branch>> => {
+  const codes = [
+    ...new Set(members.flatMap((m) => (m.pendingPlacement ? [m.pendingPlacement.department.code] : []))),
+  ];
+  return codes.length > 0 ? repo.branchesFor(codes) : new Map();
+};
+
+/**
+ * What the API shows of a member: no internal stamps or keys. `branches` maps the department of
+ * a pending transfer (pendingBranches).
+ */
+export const memberView = (m: Member, branches: ReadonlyMap<string, Branch>) => ({
   memberId: m.memberId,
   employeeId: m.employeeId,
   membershipNumber: m.membershipNumber ?? null,
@@ -64,9 +100,14 @@ export const memberView = (m: Member) => ({
   womenFederation: m.womenFederation ?? false,
   hireDate: m.hireDate ?? null,
   joinedOn: m.joinedOn ?? null,
+  pendingTransfer: pendingTransferOf(m, branches),
   version: m.version,
 });
 export type MemberView = ReturnType<typeof memberView>;
+
+/** The view of one member, with its pending transfer's branch read. */
+export const viewOf = async (m: Member, deps: Pick<MembersDeps, 'repo'>) =>
+  memberView(m, await pendingBranches([m], deps.repo));
 
 const isManager = (p: Principal) => hasAnyRole(p, 'chair', 'admin');
 const isOfficerOf = (p: Principal, branch: string | undefined) =>
@@ -79,14 +120,14 @@ const canSee = (p: Principal, m: Member) =>
 export const myMembership = async (p: Principal, deps: MembersDeps) => {
   const m = await deps.directory.byEmployee(p.sub);
   if (!m?.enrolled) throw new NotFound('您还不是工会会员 / You are not a member of the union');
-  return memberView(m);
+  return viewOf(m, deps);
 };
 
 export const getMember = async (p: Principal, memberId: string, deps: MembersDeps) => {
   const m = await deps.directory.byMemberId(memberId);
   if (!m?.enrolled) throw new NotFound('会员不存在 / No such member');
   if (!canSee(p, m)) throw new Forbidden('无权查看该会员 / You may not see this member');
-  return memberView(m);
+  return viewOf(m, deps);
 };
 
 /**
@@ -138,7 +179,11 @@ export const listMembers = async (p: Principal, queryInput: Input<MemberQuery>, 
     query = { ...query, branch: p.branch };
   }
   const page = await deps.directory.list(query);
-  return { items: page.items.map(memberView), ...(page.cursor ? { cursor: page.cursor } : {}) };
+  const branches = await pendingBranches(page.items, deps.repo);
+  return {
+    items: page.items.map((m) => memberView(m, branches)),
+    ...(page.cursor ? { cursor: page.cursor } : {}),
+  };
 };
 
 export type ManualEnrolment = Omit<EmployeeHired, 'eventId' | 'occurredAt'>;
@@ -172,7 +217,7 @@ export const enrolManually = async (p: Principal, enrolment: Input<ManualEnrolme
   await applyHrEvents([event], deps, 'manual');
   const m = await deps.directory.byEmployee(input.employeeId);
   if (!m?.enrolled) throw new Conflict('入会未完成，请重试 / The enrolment did not complete; try again');
-  return memberView(m);
+  return viewOf(m, deps);
 };
 
 /** Leaving the union (退会): membership is voluntary. The member, their officer, the chair or an admin. */
@@ -225,7 +270,7 @@ export const leaveUnion = async (
   });
   if (saved === 'conflict')
     throw new Conflict('会员信息刚被修改，请重试 / The member changed meanwhile; try again');
-  return memberView(next);
+  return viewOf(next, deps);
 };
 
 export const listDepartments = async (p: Principal, deps: MembersDeps) => {

@@ -6,6 +6,7 @@
 import type { DomainEvent } from '../../../events/domain.ts';
 import { PROPOSALS_SOURCE } from '../../../events/proposals.ts';
 import { Conflict, Forbidden, InvalidInput, NotFound, PreconditionFailed } from '../errors.ts';
+import type { Precondition } from '../precondition.ts';
 import { hasAnyRole, type Principal } from '../principal.ts';
 import { shanghaiDate } from '../time.ts';
 import {
@@ -150,32 +151,23 @@ export const proposalHistory = async (actor: Principal, id: string, deps: Propos
   return { items: await deps.store.history(id) };
 };
 
-/** `"v3"` ↔ 3; a weak or quoted tag is accepted as clients send it. */
+/** A proposal's ETag: its version, as a strong entity tag (`"v3"`). */
 export const etagOf = (p: Proposal) => `"v${p.version}"`;
-const versionFromIfMatch = (ifMatch: string | undefined): number | undefined => {
-  if (ifMatch === undefined || ifMatch.trim() === '*') return undefined;
-  const m = /^(?:W\/)?"?v?(\d+)"?$/.exec(ifMatch.trim());
-  if (!m)
-    throw new InvalidInput('If-Match 无效 / If-Match must be the ETag of the proposal', {
-      errors: [{ field: 'If-Match', message: 'invalid' }],
-    });
-  return Number(m[1]);
-};
 
 export const actOnProposal = async (
   actor: Principal,
   id: string,
   action: ProposalAction,
   body: Input<ActionInput>,
-  ifMatch: string | undefined,
+  ifMatch: Precondition | undefined,
   deps: ProposalDeps,
 ) => {
-  const expected = versionFromIfMatch(ifMatch);
   let input: ActionInput | undefined;
   for (let attempt = 1; ; attempt++) {
     const p = await loadVisible(actor, id, deps);
-    if (expected !== undefined && expected !== p.version) {
+    if (ifMatch && !ifMatch.holds(etagOf(p))) {
       throw new PreconditionFailed('提案已被修改，请刷新后重试 / The proposal changed since you read it', {
+        etag: etagOf(p),
         version: p.version,
         state: p.state,
       });
@@ -231,10 +223,8 @@ export const actOnProposal = async (
       ...(counter ? { counter } : {}),
     });
     if (saved === 'saved') return result.next;
-    // Someone else changed it (or took the number) meanwhile: with If-Match that is a 412, else try again.
-    if (expected !== undefined) {
-      throw new PreconditionFailed('提案已被修改，请刷新后重试 / The proposal changed since you read it');
-    }
+    // Someone else changed it (or took the number) meanwhile: load it again. An If-Match that
+    // named the version just replaced no longer holds (412 above); `*` or none tries again.
     if (attempt >= 5) throw new Conflict('提案正被频繁修改，请重试 / The proposal is busy; try again');
   }
 };
@@ -247,14 +237,14 @@ export const editDraft = async (
   actor: Principal,
   id: string,
   body: Input<{ title?: string; content?: string; category?: string | null }>,
-  ifMatch: string | undefined,
+  ifMatch: Precondition | undefined,
   deps: ProposalDeps,
 ) => {
-  const expected = versionFromIfMatch(ifMatch);
   const p = await loadVisible(actor, id, deps);
   if (p.author.id !== actor.sub) throw new Forbidden('仅提案人可修改 / Only the proposer edits a proposal');
-  if (expected !== undefined && expected !== p.version) {
+  if (ifMatch && !ifMatch.holds(etagOf(p))) {
     throw new PreconditionFailed('提案已被修改，请刷新后重试 / The proposal changed since you read it', {
+      etag: etagOf(p),
       version: p.version,
       state: p.state,
     });

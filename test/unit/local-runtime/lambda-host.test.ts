@@ -12,6 +12,7 @@ import {
   type LambdaHost,
   startLambdaHost,
 } from '../../../infra/local/lambda-host.ts';
+import { LOCAL_PARTITION } from '../../../infra/local/local-env.ts';
 
 let dir: string;
 let host: LambdaHost | undefined;
@@ -77,7 +78,7 @@ describe('the Lambda host', () => {
       secret: 'counter-secret',
       home: null,
       functionName: 'counter',
-      arn: 'arn:aws:lambda:ap-east-1:000000000000:function:counter',
+      arn: `arn:${LOCAL_PARTITION}:lambda:ap-east-1:000000000000:function:counter`,
       memory: '256',
       echo: { n: 1 },
     });

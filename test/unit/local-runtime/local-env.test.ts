@@ -28,14 +28,26 @@ const envOf = (name: FunctionName) =>
   functionEnvironment({
     name,
     spec: functionSpec(name),
-    values: localEnvValues({ functionName: name, sesMaxSendRate: 14, careQueueUrl: 'http://127.0.0.1:2/q' }),
+    values: localEnvValues({
+      functionName: name,
+      mailMaxSendRate: 14,
+      careQueueUrl: 'http://127.0.0.1:2/q',
+      deadLetterQueueUrl: 'http://127.0.0.1:2/dlq',
+    }),
     endpoints,
     bundleDir: `/data/build/${name}`,
   });
 
 describe('local environment values', () => {
   it('cover every variable name, each non-empty', () => {
-    const values = localEnvValues({ functionName: 'send-email', sesMaxSendRate: 14, careQueueUrl: 'u' });
+    const values = localEnvValues({
+      functionName: 'send-email',
+      mailMaxSendRate: 14,
+      careQueueUrl: 'u',
+      deadLetterQueueUrl: 'd',
+      mailTransport: 'smtp',
+      smtp: { host: '127.0.0.1', port: 2525 },
+    });
     for (const name of Object.values(ENV) as EnvName[]) expect(values[name], name).toMatch(/\S/);
     expect(values[ENV.mailConcurrency]).toBe(String(mailConcurrency()));
     expect(values[ENV.powertoolsServiceName]).toBe('send-email');
@@ -50,8 +62,9 @@ describe('local environment values', () => {
   it("take the congress session from the year in Shanghai, not the host's", () => {
     const values = localEnvValues({
       functionName: 'proposals-api',
-      sesMaxSendRate: 14,
+      mailMaxSendRate: 14,
       careQueueUrl: 'u',
+      deadLetterQueueUrl: 'd',
       now: new Date('2026-12-31T16:30:00Z'), // already 2027 in Shanghai
     });
     expect(values[ENV.congressSession]).toBe('2027');
@@ -64,6 +77,38 @@ describe("a function's environment", () => {
     const own = new Set<string>(functionSpec(name).environment);
     for (const envName of Object.values(ENV) as string[])
       expect(envName in env, envName).toBe(own.has(envName));
+  });
+
+  it('with the smtp transport, only send-email gets the SMTP server and the secret, and no SES', () => {
+    const smtpEnv = (name: FunctionName) =>
+      functionEnvironment({
+        name,
+        spec: functionSpec(name),
+        mailTransport: 'smtp',
+        values: localEnvValues({
+          functionName: name,
+          mailMaxSendRate: 5,
+          careQueueUrl: 'u',
+          deadLetterQueueUrl: 'd',
+          mailTransport: 'smtp',
+          smtp: { host: '127.0.0.1', port: 2525 },
+        }),
+        endpoints: { ...endpoints, ses: undefined, secretsmanager: 'http://127.0.0.1:9/' },
+        bundleDir: `/data/build/${name}`,
+      });
+    expect(smtpEnv('send-email')).toMatchObject({
+      [ENV.mailTransport]: 'smtp',
+      [ENV.mailMaxSendRate]: '5',
+      [ENV.smtpHost]: '127.0.0.1',
+      [ENV.smtpPort]: '2525',
+      [ENV.smtpTls]: 'starttls',
+      [ENV.smtpSecretId]: 'gonghui/smtp',
+      AWS_ENDPOINT_URL_SECRETS_MANAGER: 'http://127.0.0.1:9/',
+    });
+    expect(smtpEnv('send-email').AWS_ENDPOINT_URL_SES).toBeUndefined();
+    expect(smtpEnv('enrol-member')[ENV.smtpHost]).toBeUndefined();
+    expect(envOf('send-email')[ENV.smtpHost]).toBeUndefined();
+    expect(envOf('send-email')[ENV.mailTransport]).toBe('ses');
   });
 
   it('points every SDK client at the emulators and looks like Lambda', () => {

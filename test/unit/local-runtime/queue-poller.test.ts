@@ -1,9 +1,10 @@
 /** The SQS event source mapping's pure parts: the event Lambda builds and what gets deleted. */
 import type { Message } from '@aws-sdk/client-sqs';
 import { describe, expect, it } from 'vitest';
+import { LOCAL_PARTITION } from '../../../infra/local/local-env.ts';
 import { messagesToDelete, settleSqsBatch, toSqsEvent } from '../../../infra/local/queue-poller.ts';
 
-const ARN = 'arn:aws:sqs:ap-east-1:000000000000:gonghui-hr';
+const ARN = `arn:${LOCAL_PARTITION}:sqs:ap-east-1:000000000000:gonghui-hr`;
 
 const message = (id: string, extra: Partial<Message> = {}): Message => ({
   MessageId: id,

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import type { _Record, DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import type { DynamoDBStreamEvent } from 'aws-lambda';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { LOCAL_PARTITION } from '../../../infra/local/local-env.ts';
 import { openCheckpoints } from '../../../infra/local/stream-checkpoints.ts';
 import {
   type StreamFailureRecord,
@@ -16,7 +17,7 @@ import {
   startStreamPoller,
 } from '../../../infra/local/stream-poller.ts';
 
-const STREAM = 'arn:aws:dynamodb:ddblocal:000000000000:table/gonghui/stream/label';
+const STREAM = `arn:${LOCAL_PARTITION}:dynamodb:ddblocal:000000000000:table/gonghui/stream/label`;
 
 interface FakeShard {
   id: string;
@@ -106,7 +107,7 @@ const start = (
     streams: stream as unknown as DynamoDBStreamsClient,
     streamArn: STREAM,
     region: 'ap-east-1',
-    functionArn: 'arn:aws:lambda:ap-east-1:000000000000:function:publish-outbox',
+    functionArn: `arn:${LOCAL_PARTITION}:lambda:ap-east-1:000000000000:function:publish-outbox`,
     batchSize: extra.batchSize ?? 100,
     retryAttempts: extra.retryAttempts ?? 2,
     filter: { eventName: ['INSERT'], dynamodb: { NewImage: { entity: { S: ['OutboxEvent'] } } } },
@@ -197,7 +198,7 @@ describe('the stream poller', () => {
       startSequenceNumber: '000000000000000000003',
       endSequenceNumber: '000000000000000000003',
       batchSize: 1,
-      streamArn: 'arn:aws:dynamodb:ap-east-1:000000000000:table/gonghui/stream/label',
+      streamArn: `arn:${LOCAL_PARTITION}:dynamodb:ap-east-1:000000000000:table/gonghui/stream/label`,
     });
     expect(failures[0]?.responseContext.functionError).toBe('Unhandled');
     expect(poller.status()).toMatchObject({ idle: true, failedBatches: 1 });

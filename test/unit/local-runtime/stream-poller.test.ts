@@ -2,6 +2,7 @@
 import type { _Record, Shard } from '@aws-sdk/client-dynamodb-streams';
 import type { DynamoDBRecord } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
+import { LOCAL_PARTITION } from '../../../infra/local/local-env.ts';
 import {
   describeFailedBatch,
   eventSourceArn,
@@ -12,8 +13,8 @@ import {
 } from '../../../infra/local/stream-poller.ts';
 import { functions } from '../../../infra/topology.ts';
 
-const LOCAL_ARN = 'arn:aws:dynamodb:ddblocal:000000000000:table/gonghui/stream/2026-11-23T22:54:58.448';
-const ARN = 'arn:aws:dynamodb:ap-east-1:000000000000:table/gonghui/stream/2026-11-23T22:54:58.448';
+const LOCAL_ARN = `arn:${LOCAL_PARTITION}:dynamodb:ddblocal:000000000000:table/gonghui/stream/2026-11-23T22:54:58.448`;
+const ARN = `arn:${LOCAL_PARTITION}:dynamodb:ap-east-1:000000000000:table/gonghui/stream/2026-11-23T22:54:58.448`;
 const outboxFilter = functions['publish-outbox'].triggers[0].filter;
 
 const sdkRecord = (
@@ -133,14 +134,14 @@ describe("the on-failure destination's record", () => {
       records: records([[4], [5]]),
       shardId: 'shardId-1',
       streamArn: ARN,
-      functionArn: 'arn:aws:lambda:ap-east-1:000000000000:function:publish-outbox',
+      functionArn: `arn:${LOCAL_PARTITION}:lambda:ap-east-1:000000000000:function:publish-outbox`,
       invokeCount: 11,
       functionError: 'Unhandled',
       now: new Date('2026-11-24T00:00:00Z'),
     });
     expect(failure).toMatchObject({
       requestContext: {
-        functionArn: 'arn:aws:lambda:ap-east-1:000000000000:function:publish-outbox',
+        functionArn: `arn:${LOCAL_PARTITION}:lambda:ap-east-1:000000000000:function:publish-outbox`,
         condition: 'RetryAttemptsExhausted',
         approximateInvokeCount: 11,
       },

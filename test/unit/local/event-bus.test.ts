@@ -9,6 +9,7 @@ import {
 } from '@aws-sdk/client-eventbridge';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type EventBridgeEvent, type LocalEventBus, startEventBus } from '../../../infra/local/event-bus.ts';
+import { LOCAL_PARTITION } from '../../../infra/local/local-env.ts';
 
 const REGION = 'cn-north-1';
 const ACCOUNT = '123456789012';
@@ -174,9 +175,9 @@ describe('local EventBridge: PutEvents through the real SDK', () => {
     const out = await client.send(
       new PutEventsCommand({
         Entries: [
-          entry({ EventBusName: `arn:aws:events:${REGION}:${ACCOUNT}:event-bus/${BUS}` }),
+          entry({ EventBusName: `arn:${LOCAL_PARTITION}:events:${REGION}:${ACCOUNT}:event-bus/${BUS}` }),
           entry({ EventBusName: 'other' }),
-          entry({ EventBusName: `arn:aws:events:${REGION}:999999999999:event-bus/${BUS}` }),
+          entry({ EventBusName: `arn:${LOCAL_PARTITION}:events:${REGION}:999999999999:event-bus/${BUS}` }),
           entry({ EventBusName: undefined }),
           entry({ EventBusName: 'default' }),
         ],
@@ -250,7 +251,7 @@ describe('local EventBridge: PutEvents through the real SDK', () => {
     const described = await client.send(new DescribeEventBusCommand({ Name: BUS }));
     expect(described).toMatchObject({
       Name: BUS,
-      Arn: `arn:aws:events:${REGION}:${ACCOUNT}:event-bus/${BUS}`,
+      Arn: `arn:${LOCAL_PARTITION}:events:${REGION}:${ACCOUNT}:event-bus/${BUS}`,
     });
     const listed = await client.send(new ListRulesCommand({ EventBusName: BUS }));
     expect(listed.Rules?.map((r) => r.Name)).toEqual(['Exact', 'Prefix']);
