@@ -569,23 +569,26 @@ export const functions = {
     entry: 'functions/reports-api.ts',
     description:
       "The chair's dashboard: members by branch and status, the year's care against the caps, proposals and letters waiting, the next holidays and whom they reach",
-    // CPU follows memory on Lambda: the dashboard unmarshals every member's few projected attributes.
+    // CPU follows memory on Lambda: the calendar (the lunar library) and, when the census cannot
+    // answer, every member's few projected attributes.
     memoryMb: 1024,
     timeoutSeconds: 30,
     environment: [...common, ENV.tableName, ENV.congressSession],
-    // Read-only: every read is a Query (members through the branch index, the care tallies, the
-    // settings, a session's proposals, the unanswered letters).
+    // Read-only: every read is a Query (the member census, the care tallies, the settings, a
+    // session's proposals, the unanswered letters; members through the branch index only when a
+    // policy asks for more days of membership than the census keeps apart).
     access: { table: ['Query'] },
     triggers: [{ kind: 'route', method: 'GET', path: '/reports/dashboard', auth: 'jwt' }],
   },
   'compact-tallies': {
     entry: 'functions/compact-tallies.ts',
     description:
-      "Every ten minutes: rolls this year's and last year's care tallies into their yearly rollup (the dashboard's care figures)",
+      "Every ten minutes: rolls this year's and last year's care tallies into their yearly rollup, and the member census's tallies into its rollup (the dashboard's figures)",
     memoryMb: 256,
     timeoutSeconds: 120,
     environment: [...common, ENV.tableName],
-    access: { table: ['Query', 'PutItem'] },
+    // Puts the rollups (the census's in chunks first) and deletes the census's superseded chunks.
+    access: { table: ['Query', 'PutItem', 'DeleteItem'] },
     triggers: [
       {
         kind: 'schedule',

@@ -14,9 +14,11 @@ import type { DomainEvent } from '../../events/domain.ts';
 import type { CareStore, GrantOutcome, GrantRecord } from '../domain/care/grants.ts';
 import { tallyOf } from '../domain/care/tally.ts';
 import { newId } from '../domain/ids.ts';
+import { censusChange, sumCensus } from '../domain/members/census.ts';
 import type { Member } from '../domain/members/member.ts';
 import { SCHOOL_UNION } from '../domain/members/member.ts';
 import { dynamoCareSettings } from './care-settings-dynamodb.ts';
+import { censusTallyPut } from './census-dynamodb.ts';
 import { ENTITY, keys, withoutKeys } from './keys.ts';
 import { decodeCursor, encodeCursor } from './member-directory-dynamodb.ts';
 import { memberFromItem } from './member-repository-dynamodb.ts';
@@ -31,14 +33,20 @@ export const grantItem = (r: GrantRecord) => ({
 
 type GrantEntry = { member: Member; record: GrantRecord; event: DomainEvent | undefined };
 
-/** A grant's items: the member's yearly totals under its version, the grant (once), its event. */
-const grantItems = (tableName: string, { member, record, event }: GrantEntry, now: Date) => {
+/** The member's yearly totals with a grant added. */
+const careWith = (member: Member, record: GrantRecord): NonNullable<Member['care']> => {
   const year = String(record.year);
   const care = { ...(member.care ?? {}) };
   care[year] = {
     ...(care[year] ?? {}),
     [record.category]: (care[year]?.[record.category] ?? 0) + record.amountFen,
   };
+  return care;
+};
+
+/** A grant's items: the member's yearly totals under its version, the grant (once), its event. */
+const grantItems = (tableName: string, { member, record, event }: GrantEntry, now: Date) => {
+  const care = careWith(member, record);
   return [
     {
       Update: {
@@ -78,8 +86,8 @@ export const dynamoCareStore = (db: DynamoDBDocumentClient, tableName: string): 
   const settings = dynamoCareSettings(db, tableName);
 
   /**
-   * Many grants in one transaction (at most 33: three items each, and a tally per year of the
-   * grants, so 99 items and one tally at most). When it is cancelled, the
+   * Many grants in one transaction (at most 32: three items each, a tally per year of the grants
+   * and the census tally, so 96 items and two tallies at most). When it is cancelled, the
    * reasons say which grants failed their condition (granted already, or the member changed):
    * those get their outcome and the rest go again, so one member never holds back the others.
    */
@@ -102,8 +110,19 @@ export const dynamoCareStore = (db: DynamoDBDocumentClient, tableName: string): 
           },
         },
       }));
+      // The members' new totals, counted by the census (a grant of 0 changes nothing there).
+      const census = censusTallyPut(
+        tableName,
+        sumCensus(
+          pending.map((i) => {
+            const { member, record } = entries[i]!;
+            return censusChange(member, { ...member, care: careWith(member, record) });
+          }),
+        ),
+        now,
+      );
       try {
-        await db.send(new TransactWriteCommand({ TransactItems: [...parts.flat(), ...tallies] }));
+        await db.send(new TransactWriteCommand({ TransactItems: [...parts.flat(), ...tallies, ...census] }));
         for (const i of pending) outcomes[i] = 'granted';
         break;
       } catch (error) {

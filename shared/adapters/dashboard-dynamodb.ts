@@ -1,13 +1,16 @@
 /**
- * The dashboard's reads, each a Query on a key built in keys.ts (no scan): a branch's members on
- * GSI2 (projected to what is counted), a year's care tallies in their partition, the care settings,
- * a session's proposals, the unanswered letters. The stores of each context are reused as they are.
+ * The dashboard's reads, each a Query on a key built in keys.ts (no scan): the member census's
+ * rollup and tallies, a year's care tallies in their partition, the care settings, a session's
+ * proposals, the unanswered letters; and, only when the census cannot answer, a branch's members
+ * on GSI2 (projected to what is counted). The stores of each context are reused as they are.
  */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { readCensus } from '../domain/members/census.ts';
 import type { DashboardReader, MemberFacts } from '../domain/reports/dashboard.ts';
 import { dynamoCareSettings } from './care-settings-dynamodb.ts';
 import { dynamoCareStore } from './care-store-dynamodb.ts';
 import { dynamoTallyStore, readTallies } from './care-tally-dynamodb.ts';
+import { dynamoCensusStore } from './census-dynamodb.ts';
 import { queryAll } from './dynamo-helpers.ts';
 import { keys } from './keys.ts';
 import { dynamoLetterStore } from './letter-store-dynamodb.ts';
@@ -19,7 +22,10 @@ export const dynamoDashboardReader = (db: DynamoDBDocumentClient, tableName: str
   const proposals = dynamoProposalStore(db, tableName);
   const letters = dynamoLetterStore(db, tableName);
   const tallies = dynamoTallyStore(db, tableName);
+  const census = dynamoCensusStore(db, tableName);
   return {
+    census: () => readCensus(census),
+
     branches: () => care.branches(),
 
     async membersOf(branch, years) {

@@ -15,6 +15,9 @@ export const ENTITY = {
   careGrant: 'CareGrant',
   careTally: 'CareTally',
   careTallyRollup: 'CareTallyRollup',
+  censusTally: 'CensusTally',
+  censusRollup: 'CensusRollup',
+  censusRollupChunk: 'CensusRollupChunk',
   careRequest: 'CareRequest',
   branch: 'Branch',
   setting: 'Setting',
@@ -70,6 +73,17 @@ export const keys = {
   careTally: (year: number, id: string) => ({ PK: `CARETALLY#${year}`, SK: `TALLY#${id}` }),
   /** A year's tallies rolled up (compact-tallies): the dashboard reads it and the tallies after it. */
   careTallyRollup: (year: number) => ({ PK: `CARETALLY#${year}`, SK: 'ROLLUP' }),
+  /**
+   * The member census (census.ts): what one transaction changed of how members are counted, a new
+   * item each time beside its change (no counter to fight over); the rollup of those older than
+   * ten minutes (compact-tallies), its rows in chunks written before the rollup names them.
+   */
+  censusTally: (id: string) => ({ PK: 'CENSUS', SK: `TALLY#${id}` }),
+  censusRollup: () => ({ PK: 'CENSUS', SK: 'ROLLUP' }),
+  censusRollupChunk: (version: number, set: string, chunk: number) => ({
+    PK: 'CENSUS',
+    SK: `ROLLUP#${String(version).padStart(10, '0')}#${set}#${String(chunk).padStart(4, '0')}`,
+  }),
   /** Every branch code that ever had members mapped to it (the care fan-out's units). */
   branchRegistry: (code: string) => ({ PK: 'BRANCHES', SK: `BRANCH#${code}` }),
   /** A life-event care request; GSI1 lists them by status. */

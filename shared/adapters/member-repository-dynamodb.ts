@@ -5,7 +5,9 @@ import {
   TransactWriteCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type { MemberRepository } from '../domain/members/apply-hr-events.ts';
+import { censusChange, sumCensus } from '../domain/members/census.ts';
 import type { Branch, Member } from '../domain/members/member.ts';
+import { censusTallyPut } from './census-dynamodb.ts';
 import { isLostRace } from './dynamo-helpers.ts';
 import { ENTITY, keys, withoutKeys } from './keys.ts';
 import { outboxPut } from './outbox.ts';
@@ -69,7 +71,7 @@ export const dynamoMemberRepository = (db: DynamoDBDocumentClient, tableName: st
     return (out.Item?.last as number | undefined) ?? 0;
   },
 
-  async save({ members, counters, events, settledTransfers = [] }) {
+  async save({ members, before, counters, events, settledTransfers = [] }) {
     const now = new Date();
     const counterUpdates = counters.map((c) => ({
       Update: {
@@ -130,6 +132,12 @@ export const dynamoMemberRepository = (db: DynamoDBDocumentClient, tableName: st
             ...transferMarkers,
             ...settled,
             ...events.map((e) => outboxPut(tableName, e, now)),
+            // Last, so a cancellation's reasons line up with the items above; a new item, never contended.
+            ...censusTallyPut(
+              tableName,
+              sumCensus(members.map((m) => censusChange(before.get(m.employeeId), m))),
+              now,
+            ),
           ],
         }),
       );

@@ -39,7 +39,7 @@ import {
   proposalListResponse,
   proposalResponse,
 } from './proposals-schemas.ts';
-import { dashboardResponse } from './reports-schemas.ts';
+import { dashboardResponse, proposalReportResponse } from './reports-schemas.ts';
 import { voiceOperations } from './voice-operations.ts';
 
 export const healthResponse = z.object({
@@ -470,6 +470,7 @@ export const apiOperations: OperationDoc[] = [
       'Counts per state, answered on time, satisfaction, and per lead department (committee, chair, admins, auditors)',
     auth: true,
     parameters: [{ name: 'session', in: 'query', required: true }],
+    response: proposalReportResponse,
   },
   {
     method: 'get',

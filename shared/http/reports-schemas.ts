@@ -123,3 +123,46 @@ export const dashboardResponse = z.object({
     }),
   ),
 });
+
+const ratingShares = {
+  rated: z.number(),
+  satisfied: z.number(),
+  basicallySatisfied: z.number(),
+  dissatisfied: z.number(),
+  /** Share of the rated rated satisfied or basically satisfied; null when none was rated. */
+  satisfiedShare: z.nullable(z.number()),
+};
+
+/** GET /reports/proposals: a session's proposals (proposals-service.ts proposalReport). */
+export const proposalReportResponse = z.object({
+  session: z.string(),
+  total: z.number(),
+  byState: z.record(z.string(), z.number()),
+  answered: z.number(),
+  answeredOnTime: z.number(),
+  satisfaction: z.object(ratingShares),
+  byDepartment: z.array(
+    z.object({
+      department: z.string(),
+      assigned: z.number(),
+      answered: z.number(),
+      answeredOnTime: z.number(),
+      overdue: z.number(),
+      ...ratingShares,
+    }),
+  ),
+});
+
+const letterFigures = {
+  count: z.number(),
+  answered: z.number(),
+  medianDaysToFirstAnswer: z.nullable(z.number()),
+  maxDaysToFirstAnswer: z.nullable(z.number()),
+};
+
+/** GET /reports/letters: a year's letters by category (letters.ts letterStatistics). */
+export const letterReportResponse = z.object({
+  year: z.number(),
+  categories: z.array(z.object({ category: z.string(), ...letterFigures })),
+  total: z.object(letterFigures),
+});

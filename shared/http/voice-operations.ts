@@ -3,6 +3,7 @@
  * survey (会员评家) and suggestions (建言献策).
  */
 import type { OperationDoc } from './openapi.ts';
+import { letterReportResponse } from './reports-schemas.ts';
 import {
   answerLetterBody,
   closeLetterBody,
@@ -142,6 +143,7 @@ export const voiceOperations: OperationDoc[] = [
     auth: true,
     response: letterReportResponse,
     parameters: [{ name: 'year', in: 'query', required: true }],
+    response: letterReportResponse,
   },
   {
     method: 'get',

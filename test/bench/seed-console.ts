@@ -4,7 +4,8 @@
  * shapes the stores write (their own item builders), as a year of the real system would leave it:
  *
  * - members: 90% active, 7% retired, 3% left; half women; joined over ten years; each with its
- *   history and its care totals of the year;
+ *   history and its care totals of the year, and the member census's tallies as their
+ *   transactions would have written them (rolled up as compact-tallies does);
  * - the ledger: every holiday of the year for whom it was due (women on 妇女节, retirees on 重阳),
  *   a birthday each, a life event for 2%, within the caps; the grants' tallies written per 25
  *   grants as grant-care's transactions write them, and rolled up as compact-tallies does;
@@ -18,6 +19,7 @@ import { randomUUID } from 'node:crypto';
 import { BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { grantItem } from '../../shared/adapters/care-store-dynamodb.ts';
 import { dynamoTallyStore } from '../../shared/adapters/care-tally-dynamodb.ts';
+import { censusTallyPut, dynamoCensusStore } from '../../shared/adapters/census-dynamodb.ts';
 import { ENTITY, keys } from '../../shared/adapters/keys.ts';
 import { letterItem } from '../../shared/adapters/letter-store-dynamodb.ts';
 import { dynamoMemberDirectory } from '../../shared/adapters/member-directory-dynamodb.ts';
@@ -30,6 +32,7 @@ import { LIFE_EVENT_NAMES } from '../../shared/domain/care/requests.ts';
 import { NO_SETTINGS } from '../../shared/domain/care/settings.ts';
 import { compactTallies, TALLY_SETTLE_MS, tallyOf } from '../../shared/domain/care/tally.ts';
 import { idTimePrefix, newId } from '../../shared/domain/ids.ts';
+import { censusChange, compactCensus, sumCensus } from '../../shared/domain/members/census.ts';
 import type { Member, MemberStatus } from '../../shared/domain/members/member.ts';
 import type { Proposal } from '../../shared/domain/proposals/proposal.ts';
 import type { Letter } from '../../shared/domain/voice/letters.ts';
@@ -107,12 +110,20 @@ export const rollUpTallies = (db: DynamoDBDocumentClient, tableName: string, yea
     idBefore: idTimePrefix,
   });
 
-export const seedConsole = async (
-  db: DynamoDBDocumentClient,
-  tableName: string,
-  opts: SeedOptions = {},
-): Promise<SeedResult> => {
-  const started = Date.now();
+/** Rolls the member census up as compact-tallies would once its tallies settled. */
+export const rollUpCensus = (db: DynamoDBDocumentClient, tableName: string) =>
+  compactCensus({
+    store: dynamoCensusStore(db, tableName),
+    now: () => new Date(Date.now() + TALLY_SETTLE_MS + 60_000),
+    idBefore: idTimePrefix,
+    today: new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10),
+  });
+
+/**
+ * The console's bench data, made but not written: the seeding below writes it, and the web app's
+ * render bench (web-dashboard.ts) computes the dashboard of it in memory with the API's use case.
+ */
+export const generateConsole = (opts: SeedOptions = {}, tableName = 'gonghui') => {
   const total = opts.members ?? 20_000;
   const today = new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
   const year = opts.year ?? Number(today.slice(0, 4));
@@ -120,22 +131,11 @@ export const seedConsole = async (
   const run = randomUUID().slice(0, 4).toUpperCase();
   const at = new Date().toISOString();
 
-  // Departments mapped to their branches (this also registers each branch for the care fan-out).
-  const directory = dynamoMemberDirectory(db, tableName);
   const branches = SEED_BRANCH_SHARES.map((share, b) => ({
     code: `SB${run}${b}`,
     name: `第${b + 1}分工会`,
     members: Math.round(share * total),
   }));
-  for (const [b, branch] of branches.entries()) {
-    await directory.putDepartment({
-      departmentCode: `SD${run}${b}`,
-      departmentName: `学院${b + 1}`,
-      branch: { code: branch.code, name: branch.name },
-      updatedAt: at,
-      updatedBy: 'seed',
-    });
-  }
   const branchOf = (i: number) => {
     const p = (i + 0.5) / total;
     let sum = 0;
@@ -252,6 +252,18 @@ export const seedConsole = async (
       });
   }
 
+  // The member census as enrolment's and grant-care's transactions leave it: a tally per 25
+  // members (each counted as it stands at the end of the seeded year).
+  const censusItems: Array<Record<string, unknown>> = [];
+  for (let i = 0; i < members.length; i += 25) {
+    const put = censusTallyPut(
+      tableName,
+      sumCensus(members.slice(i, i + 25).map((m) => censusChange(undefined, m))),
+      new Date(),
+    );
+    censusItems.push(...put.map((p) => p.Put.Item));
+  }
+
   // A session's proposals (one in ten assigned and overdue) and letters waiting for an answer.
   const session = opts.session ?? String(year);
   const proposalCount = opts.proposals ?? 300;
@@ -323,16 +335,40 @@ export const seedConsole = async (
     };
   });
 
+  return { run, year, at, branches, members, grants, tallyItems, censusItems, proposals, letters };
+};
+
+export const seedConsole = async (
+  db: DynamoDBDocumentClient,
+  tableName: string,
+  opts: SeedOptions = {},
+): Promise<SeedResult> => {
+  const started = Date.now();
+  const { run, year, at, branches, members, grants, tallyItems, censusItems, proposals, letters } =
+    generateConsole(opts, tableName);
+  // Departments mapped to their branches (this also registers each branch for the care fan-out).
+  const directory = dynamoMemberDirectory(db, tableName);
+  for (const [b, branch] of branches.entries()) {
+    await directory.putDepartment({
+      departmentCode: `SD${run}${b}`,
+      departmentName: `学院${b + 1}`,
+      branch: { code: branch.code, name: branch.name },
+      updatedAt: at,
+      updatedBy: 'seed',
+    });
+  }
   const items = [
     ...members.map(memberItem),
     ...(opts.ledgerEntries === false ? [] : grants.map(grantItem)),
     ...tallyItems,
+    ...censusItems,
     ...proposals.map(proposalItem),
     ...letters.map(letterItem),
   ] as Array<Record<string, unknown>>;
   await writeItems(db, tableName, items);
-  // What compact-tallies (every ten minutes) leaves: the year's tallies rolled up.
+  // What compact-tallies (every ten minutes) leaves: the year's tallies and the census rolled up.
   await rollUpTallies(db, tableName, year);
+  await rollUpCensus(db, tableName);
   return {
     run,
     branches,

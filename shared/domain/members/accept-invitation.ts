@@ -62,6 +62,7 @@ export const acceptInvitation = async (
     });
     const saved = await deps.repo.save({
       members: [next],
+      before: new Map([[m.employeeId, m]]),
       counters: [{ year, previous, next: previous + 1 }],
       events: [event],
     });

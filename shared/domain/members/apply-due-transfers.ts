@@ -69,6 +69,7 @@ export const applyDueTransfers = async (
       if (members.length === 0 && stale.length === 0) break;
       const outcome = await deps.repo.save({
         members,
+        before: current,
         counters: [],
         events,
         settledTransfers: [...members.map((m) => m.employeeId), ...stale],

@@ -27,6 +27,11 @@ export interface MemberRepository {
   /** Writes everything or nothing; 'conflict' when a condition failed (a concurrent change). */
   save(write: {
     members: Member[];
+    /**
+     * The members as this write read them (absent: new), whose stored version the write expects:
+     * the census counts each member's change from how it was counted before (census.ts).
+     */
+    before: ReadonlyMap<string, Member>;
     counters: CounterMove[];
     events: DomainEvent[];
     /** Members whose announced transfer is settled (took effect, or was overtaken): their marker goes. */
@@ -107,7 +112,13 @@ export const applyHrEvents = async (
     const settledTransfers = members
       .filter((m) => current.get(m.employeeId)?.pendingPlacement && !m.pendingPlacement)
       .map((m) => m.employeeId);
-    const outcome = await deps.repo.save({ members, counters, events: domainEvents, settledTransfers });
+    const outcome = await deps.repo.save({
+      members,
+      before: current,
+      counters,
+      events: domainEvents,
+      settledTransfers,
+    });
     if (outcome === 'saved') {
       const enrolled = [...changes.values()].flat().filter((c) => c.kind === 'enrolled').length;
       return {

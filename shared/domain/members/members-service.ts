@@ -271,7 +271,12 @@ export const leaveUnion = async (
       branch: m.branch!,
     },
   };
-  const saved = await deps.repo.save({ members: [next], counters: [], events: [event] });
+  const saved = await deps.repo.save({
+    members: [next],
+    before: new Map([[m.employeeId, m]]),
+    counters: [],
+    events: [event],
+  });
   if (saved === 'conflict')
     throw new Conflict('会员信息刚被修改，请重试 / The member changed meanwhile; try again');
   return viewOf(next, deps);

@@ -2,8 +2,9 @@
  * The chair's dashboard (工会主席工作台): the year at a glance, computed on the server so the
  * page receives a few kilobytes, not the members or the ledger.
  *
- * - members by branch and status: every member of each branch read through the branch index
- *   (projected to the five attributes counted; 20,000 members is what a large university has);
+ * - members by branch and status, and whom a holiday reaches: from the member census (census.ts),
+ *   counts that every member write keeps, not the members themselves (20,000 members is what a
+ *   large university has: reading them took seconds);
  * - this year's care against the caps, by category, month, branch and occasion: from the tallies
  *   each grant transaction writes (tally.ts), not from the ledger's entries;
  * - the congress session's proposals by state, and the overdue ones;
@@ -17,11 +18,18 @@
 
 import type { CalendarEntry } from '../care/calendar.ts';
 import { CARE_CATEGORIES } from '../care/member-care.ts';
-import { type CarePolicy, decideGrant, type LifeEventKind, policyOn } from '../care/policy.ts';
+import {
+  type CareCategory,
+  type CarePolicy,
+  decideGrant,
+  type LifeEventKind,
+  policyOn,
+} from '../care/policy.ts';
 import { LIFE_EVENT_NAMES } from '../care/requests.ts';
 import { type CareSettings, careYear } from '../care/settings.ts';
 import type { CareTallyRow } from '../care/tally.ts';
 import { Forbidden } from '../errors.ts';
+import { type CensusGroup, type CensusRows, floorAnswers, groupKey, sumCensus } from '../members/census.ts';
 import type { MemberStatus } from '../members/member.ts';
 import { hasAnyRole, type Principal } from '../principal.ts';
 import { isPublished, PROPOSAL_STATES, type Proposal, type ProposalState } from '../proposals/proposal.ts';
@@ -47,9 +55,14 @@ export interface MemberFacts {
 }
 
 export interface DashboardReader {
+  /** The member census (census.ts): the rollup and the tallies after it, and the rollup's floor. */
+  census(): Promise<{ rows: CensusRows; floor: string }>;
   /** Every branch code members may sit in (the care fan-out's registry and the school union). */
   branches(): Promise<string[]>;
-  /** Every member of a branch, whatever their status, with their care totals of these years. */
+  /**
+   * Every member of a branch, whatever their status, with their care totals of these years: read
+   * only when the census cannot answer (a policy asking more days of membership than its floor keeps).
+   */
   membersOf(branch: string, years: number[]): Promise<MemberFacts[]>;
   tallies(year: number): Promise<CareTallyRow[]>;
   settings(): Promise<CareSettings>;
@@ -98,6 +111,36 @@ const inBatches = async <T, R>(items: T[], size: number, f: (t: T) => Promise<R>
   return out;
 };
 
+/** The census counted member by member, from the branch index (the members as MemberFacts). */
+export const censusOfFacts = (branch: string, members: MemberFacts[]): CensusRows =>
+  sumCensus(
+    members.map((m) => {
+      const group: CensusGroup = {
+        branch,
+        status: m.status ?? '',
+        gender: m.gender ?? '',
+        joinedOn: m.joinedOn ?? '',
+      };
+      return {
+        members: [{ ...group, branchName: m.branch?.name ?? branch, count: 1 }],
+        care: Object.entries(m.care ?? {}).flatMap(([yr, totals]) =>
+          Object.entries(totals ?? {}).flatMap(([category, spentFen]) =>
+            spentFen && spentFen > 0
+              ? [{ ...group, year: Number(yr), category: category as CareCategory, spentFen, count: 1 }]
+              : [],
+          ),
+        ),
+      };
+    }),
+  );
+
+const liveCensus = async (reader: DashboardReader, branches: string[], years: number[]) =>
+  sumCensus(
+    await inBatches(branches, BRANCHES_IN_FLIGHT, async (b) =>
+      censusOfFacts(b, await reader.membersOf(b, years)),
+    ),
+  );
+
 export const dashboard = async (actor: Principal, queryInput: () => DashboardQuery, deps: DashboardDeps) => {
   const wide = hasAnyRole(actor, 'chair', 'admin', 'auditor');
   const officer = actor.roles.has('officer') && actor.branch !== undefined;
@@ -112,42 +155,62 @@ export const dashboard = async (actor: Principal, queryInput: () => DashboardQue
   const year = q.year ?? Number(today.slice(0, 4));
   const session = q.session ?? deps.currentSession;
 
-  const [settings, branchCodes, tallies, proposals, letters] = await Promise.all([
+  const [settings, census, tallies, proposals, letters] = await Promise.all([
     deps.reader.settings(),
-    branchFilter ? Promise.resolve([branchFilter]) : deps.reader.branches(),
+    deps.reader.census(),
     deps.reader.tallies(year),
     wide ? deps.reader.proposals(session) : Promise.resolve(undefined),
     wide ? deps.reader.unansweredLetters(now.toISOString()) : Promise.resolve(undefined),
   ]);
   const thisYear = Number(today.slice(0, 4));
-  const careYears = [...new Set([year, thisYear, thisYear + 1])];
-  const perBranch = await inBatches(branchCodes, BRANCHES_IN_FLIGHT, (b) =>
-    deps.reader.membersOf(b, careYears),
+  const y = careYear(settings);
+
+  // ---- the next holidays (whom they reach is counted below)
+  const horizon = new Date(Date.parse(today) + HOLIDAY_HORIZON_DAYS * DAY_MS).toISOString().slice(0, 10);
+  const calendars = await Promise.all([thisYear, thisYear + 1].map((yr) => deps.calendar(yr, settings)));
+  const upcoming = calendars
+    .flatMap((entries, i) => entries.map((e) => ({ ...e, year: thisYear + i })))
+    .filter((e) => e.dispatchDate >= today && e.dispatchDate <= horizon)
+    .sort((a, b) => a.dispatchDate.localeCompare(b.dispatchDate) || a.occasion.localeCompare(b.occasion))
+    .map((h) => {
+      const p = y.policyOn(h.dispatchDate);
+      return { ...h, policy: p, rule: y.ruleFor(p, h.occasion) };
+    });
+
+  // ---- the members: the census, unless a policy asks for more days of membership than it keeps
+  const censusAnswers = upcoming.every(
+    (h) => !h.rule?.enabled || floorAnswers(census.floor, h.dispatchDate, h.rule.minMembershipDays),
   );
-  const members = perBranch.flat();
+  const counted = censusAnswers
+    ? census.rows
+    : await liveCensus(deps.reader, branchFilter ? [branchFilter] : await deps.reader.branches(), [
+        ...new Set([year, thisYear, thisYear + 1]),
+      ]);
+  const rows = {
+    members: counted.members.filter((r) => r.count > 0 && (!branchFilter || r.branch === branchFilter)),
+    care: counted.care.filter((r) => r.count > 0 && (!branchFilter || r.branch === branchFilter)),
+  };
 
   // ---- members by branch and status
   const branchNames = new Map<string, string>();
   const byBranch = new Map<string, Record<MemberStatus, number>>();
-  branchCodes.forEach((code, i) => {
-    const counts = emptyStatuses();
-    for (const m of perBranch[i]!) {
-      if (m.status) counts[m.status]++;
-      if (m.branch?.name) branchNames.set(code, m.branch.name);
-    }
-    if (perBranch[i]!.length) byBranch.set(code, counts);
-  });
+  for (const r of [...rows.members].sort((a, b) => a.count - b.count)) {
+    // The name most of the branch's members carry (the last set wins: rows sorted by count).
+    branchNames.set(r.branch, r.branchName);
+    const counts = byBranch.get(r.branch) ?? emptyStatuses();
+    if (r.status) counts[r.status] += r.count;
+    byBranch.set(r.branch, counts);
+  }
   const totals = emptyStatuses();
   for (const counts of byBranch.values()) for (const s of MEMBER_STATUSES) totals[s] += counts[s];
 
   // ---- care against the caps
-  const y = careYear(settings);
   const capsOn = year === thisYear ? today : `${year}-12-31`;
   const policy: CarePolicy = policyOn(capsOn, settings.policies);
-  const rows = tallies.filter((r) => !branchFilter || r.branch === branchFilter);
-  const counted = totals.active + totals.retired;
+  const careRows = tallies.filter((r) => !branchFilter || r.branch === branchFilter);
+  const countedNow = totals.active + totals.retired;
   const categories = CARE_CATEGORIES.map((category) => {
-    const of = rows.filter((r) => r.category === category);
+    const of = careRows.filter((r) => r.category === category);
     const capFen = policy.caps[category];
     return {
       category,
@@ -157,14 +220,18 @@ export const dashboard = async (actor: Principal, queryInput: () => DashboardQue
       skippedCapReached: of.reduce((s, r) => s + r.skipped, 0),
       capFen,
       /** The most the cap allows for the members counted now (active and retired). */
-      ceilingFen: capFen * counted,
+      ceilingFen: capFen * countedNow,
       /** Members whose year's total in the category has reached the cap. */
-      membersAtCap: members.filter((m) => (m.care?.[String(year)]?.[category] ?? 0) >= capFen && capFen > 0)
-        .length,
+      membersAtCap:
+        capFen > 0
+          ? rows.care
+              .filter((r) => r.year === year && r.category === category && r.spentFen >= capFen)
+              .reduce((n, r) => n + r.count, 0)
+          : 0,
     };
   });
   const byMonth = MONTHS.map((month) => {
-    const of = rows.filter((r) => r.month === month);
+    const of = careRows.filter((r) => r.month === month);
     const fen = (c: string) => of.filter((r) => r.category === c).reduce((s, r) => s + r.amountFen, 0);
     return {
       month,
@@ -178,7 +245,7 @@ export const dashboard = async (actor: Principal, queryInput: () => DashboardQue
     key === 'birthday' ? '生日' : (y.occasion(key)?.name ?? LIFE_EVENT_NAMES[key as LifeEventKind] ?? key);
   const sum = <K extends string>(key: (r: CareTallyRow) => K) => {
     const m = new Map<K, { spentFen: number; grants: number }>();
-    for (const r of rows) {
+    for (const r of careRows) {
       const t = m.get(key(r)) ?? { spentFen: 0, grants: 0 };
       t.spentFen += r.amountFen;
       t.grants += r.granted;
@@ -193,33 +260,56 @@ export const dashboard = async (actor: Principal, queryInput: () => DashboardQue
     .map(([occasion, t]) => ({
       occasion,
       name: occasionName(occasion),
-      category: rows.find((r) => r.occasion === occasion)!.category,
+      category: careRows.find((r) => r.occasion === occasion)!.category,
       ...t,
     }))
     .sort((a, b) => b.spentFen - a.spentFen || a.occasion.localeCompare(b.occasion));
 
-  // ---- the next holidays and whom they reach
-  const horizon = new Date(Date.parse(today) + HOLIDAY_HORIZON_DAYS * DAY_MS).toISOString().slice(0, 10);
-  const calendars = await Promise.all([thisYear, thisYear + 1].map((yr) => deps.calendar(yr, settings)));
-  const upcoming = calendars
-    .flatMap((entries, i) => entries.map((e) => ({ ...e, year: thisYear + i })))
-    .filter((e) => e.dispatchDate >= today && e.dispatchDate <= horizon)
-    .sort((a, b) => a.dispatchDate.localeCompare(b.dispatchDate) || a.occasion.localeCompare(b.occasion));
+  // ---- whom the next holidays reach: each group of members at each of its yearly totals
+  const groups = new Map<string, CensusGroup & { count: number }>();
+  for (const r of rows.members) {
+    const key = groupKey(r);
+    const g = groups.get(key);
+    if (g) g.count += r.count;
+    else
+      groups.set(key, {
+        branch: r.branch,
+        status: r.status,
+        gender: r.gender,
+        joinedOn: r.joinedOn,
+        count: r.count,
+      });
+  }
+  const spentOf = new Map<string, Array<{ spentFen: number; count: number }>>();
+  for (const r of rows.care) {
+    const key = `${groupKey(r)}|${r.year}|${r.category}`;
+    spentOf.set(key, [...(spentOf.get(key) ?? []), { spentFen: r.spentFen, count: r.count }]);
+  }
   const holidays = upcoming.map((h) => {
-    const p = y.policyOn(h.dispatchDate);
-    const rule = y.ruleFor(p, h.occasion);
+    const { rule, policy: p } = h;
     let reach = 0;
     let estimatedFen = 0;
     let reducedByCap = 0;
     if (rule?.enabled) {
       const cap = p.caps[rule.category];
-      for (const m of members) {
-        const spent = m.care?.[String(h.year)]?.[rule.category] ?? 0;
-        const d = decideGrant({ ...m, enrolled: true }, rule, h.audience, h.dispatchDate, spent, cap);
-        if (d.reason === 'not_eligible') continue;
-        reach++;
-        estimatedFen += d.amountFen;
-        if (d.reason !== 'full') reducedByCap++;
+      for (const [key, g] of groups) {
+        const subject = {
+          enrolled: true,
+          ...(g.status ? { status: g.status } : {}),
+          ...(g.gender ? { gender: g.gender } : {}),
+          ...(g.joinedOn ? { joinedOn: g.joinedOn } : {}),
+        };
+        const spent = spentOf.get(`${key}|${h.year}|${rule.category}`) ?? [];
+        const atZero = g.count - spent.reduce((n, x) => n + x.count, 0);
+        for (const { spentFen, count } of [...spent, { spentFen: 0, count: atZero }]) {
+          if (count <= 0) continue;
+          const d = decideGrant(subject, rule, h.audience, h.dispatchDate, spentFen, cap);
+          // Eligibility does not depend on the total: the group is in or out as a whole.
+          if (d.reason === 'not_eligible') break;
+          reach += count;
+          estimatedFen += count * d.amountFen;
+          if (d.reason !== 'full') reducedByCap += count;
+        }
       }
     }
     return {
@@ -309,7 +399,7 @@ export const dashboard = async (actor: Principal, queryInput: () => DashboardQue
       year,
       capsAsOf: capsOn,
       caps: policy.caps,
-      totalFen: rows.reduce((s, r) => s + r.amountFen, 0),
+      totalFen: careRows.reduce((s, r) => s + r.amountFen, 0),
       categories,
       byMonth,
       byBranch: careByBranch,

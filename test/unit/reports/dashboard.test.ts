@@ -3,9 +3,11 @@ import { describe, expect, it } from 'vitest';
 import { calendarOf } from '../../../shared/domain/care/planner.ts';
 import { NO_SETTINGS } from '../../../shared/domain/care/settings.ts';
 import type { CareTallyRow } from '../../../shared/domain/care/tally.ts';
+import { sumCensus } from '../../../shared/domain/members/census.ts';
 import type { Principal } from '../../../shared/domain/principal.ts';
 import type { Proposal } from '../../../shared/domain/proposals/proposal.ts';
 import {
+  censusOfFacts,
   type DashboardReader,
   dashboard,
   type MemberFacts,
@@ -77,6 +79,10 @@ const letter = (id: string, createdAt: string, chairOnly = false) =>
   }) as Letter;
 
 const reader: DashboardReader = {
+  census: async () => ({
+    rows: sumCensus(Object.entries(facts).map(([b, f]) => censusOfFacts(b, f))),
+    floor: '',
+  }),
   branches: async () => ['SCHOOL', 'B1', 'B2'],
   membersOf: async (branch) => facts[branch] ?? [],
   tallies: async (year) =>

@@ -1,0 +1,138 @@
+/** A dashboard as the API answers it (GET /reports/dashboard), for the component tests. */
+import type { Dashboard } from '../../web/src/dashboard/api';
+
+const statuses = (active: number, retired = 0, left = 0) => ({
+  active,
+  retired,
+  left,
+  transferred_out: 0,
+  expelled: 0,
+});
+
+export const dashboardFixture = (): Dashboard => ({
+  year: 2026,
+  today: '2026-12-06',
+  scope: { branch: null },
+  members: {
+    total: statuses(1250, 40, 10),
+    byBranch: [
+      { branch: { code: 'B1', name: '计算机学院分工会' }, total: 1000, byStatus: statuses(960, 30, 10) },
+      { branch: { code: 'B2', name: '机关分工会' }, total: 300, byStatus: statuses(290, 10, 0) },
+    ],
+  },
+  care: {
+    year: 2026,
+    capsAsOf: '2026-12-06',
+    caps: { holiday: 200_000, birthday: 30_000, life: 600_000 },
+    totalFen: 250_000_000,
+    categories: [
+      {
+        category: 'holiday',
+        spentFen: 200_000_000,
+        grants: 11_000,
+        reducedByCap: 12,
+        skippedCapReached: 3,
+        capFen: 200_000,
+        ceilingFen: 200_000 * 1290,
+        membersAtCap: 15,
+      },
+      {
+        category: 'birthday',
+        spentFen: 30_000_000,
+        grants: 1000,
+        reducedByCap: 0,
+        skippedCapReached: 0,
+        capFen: 30_000,
+        ceilingFen: 30_000 * 1290,
+        membersAtCap: 1000,
+      },
+      {
+        category: 'life',
+        spentFen: 20_000_000,
+        grants: 20,
+        reducedByCap: 0,
+        skippedCapReached: 0,
+        capFen: 600_000,
+        ceilingFen: 600_000 * 1290,
+        membersAtCap: 0,
+      },
+    ],
+    byMonth: Array.from({ length: 12 }, (_, i) => ({
+      month: String(i + 1).padStart(2, '0'),
+      holidayFen: i === 1 ? 60_000_000 : 0,
+      birthdayFen: 2_500_000,
+      lifeFen: i === 5 ? 20_000_000 : 0,
+      totalFen: (i === 1 ? 60_000_000 : 0) + 2_500_000 + (i === 5 ? 20_000_000 : 0),
+    })),
+    byBranch: [],
+    byOccasion: [],
+  },
+  holidays: [
+    {
+      occasion: 'new_year',
+      name: '元旦',
+      date: '2027-01-01',
+      dispatchDate: '2026-12-31',
+      daysUntilDispatch: 25,
+      audience: 'all',
+      arrangementKnown: true,
+      enabled: true,
+      amountFen: 15_000,
+      gift: '节日慰问品',
+      reach: 1250,
+      estimatedFen: 18_700_000,
+      reducedByCap: 3,
+    },
+    {
+      occasion: 'womens_day',
+      name: '三八妇女节',
+      date: '2027-03-08',
+      dispatchDate: '2027-03-05',
+      daysUntilDispatch: 89,
+      audience: 'women',
+      arrangementKnown: false,
+      enabled: true,
+      amountFen: 20_000,
+      gift: null,
+      reach: 600,
+      estimatedFen: 12_000_000,
+      reducedByCap: 0,
+    },
+  ],
+  proposals: {
+    session: '2026',
+    total: 12,
+    byState: { submitted: 2, assigned: 6, answered: 3, closed: 1, withdrawn: 0 },
+    overdue: [
+      {
+        id: 'P7',
+        number: '2026-007',
+        title: '食堂延长供餐时间',
+        department: 'LOG',
+        dueDate: '2026-11-30',
+        daysOverdue: 6,
+      },
+    ],
+  },
+  letters: {
+    unanswered: 4,
+    oldestDays: 31,
+    byAge: [
+      { days: '0-2', count: 1 },
+      { days: '3-6', count: 1 },
+      { days: '7-13', count: 1 },
+      { days: '14-29', count: 0 },
+      { days: '30+', count: 1 },
+    ],
+    items: [
+      {
+        id: 'L1',
+        category: '后勤保障',
+        chairOnly: true,
+        delegated: false,
+        writtenOn: '2026-11-05',
+        daysWaiting: 31,
+      },
+    ],
+  },
+});
