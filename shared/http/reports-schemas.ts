@@ -152,17 +152,3 @@ export const proposalReportResponse = z.object({
     }),
   ),
 });
-
-const letterFigures = {
-  count: z.number(),
-  answered: z.number(),
-  medianDaysToFirstAnswer: z.nullable(z.number()),
-  maxDaysToFirstAnswer: z.nullable(z.number()),
-};
-
-/** GET /reports/letters: a year's letters by category (letters.ts letterStatistics). */
-export const letterReportResponse = z.object({
-  year: z.number(),
-  categories: z.array(z.object({ category: z.string(), ...letterFigures })),
-  total: z.object(letterFigures),
-});

@@ -3,7 +3,6 @@
  * survey (会员评家) and suggestions (建言献策).
  */
 import type { OperationDoc } from './openapi.ts';
-import { letterReportResponse } from './reports-schemas.ts';
 import {
   answerLetterBody,
   closeLetterBody,
@@ -141,7 +140,6 @@ export const voiceOperations: OperationDoc[] = [
     summary:
       'The year’s letters by category: count, answered, median and maximum days to the first answer (chair, admin, auditor)',
     auth: true,
-    response: letterReportResponse,
     parameters: [{ name: 'year', in: 'query', required: true }],
     response: letterReportResponse,
   },
