@@ -119,6 +119,7 @@ export async function buildBundles(opts: {
     target: bundling.target,
     minify: bundling.minify,
     sourcemap: bundling.sourcemap,
+    sourcesContent: bundling.sourcesContent,
     mainFields: [...bundling.mainFields],
     ...(bundling.banner ? { banner: { js: bundling.banner } } : {}),
     metafile: true,
