@@ -40,6 +40,8 @@ export interface MeterReading {
   itemsRead: number;
   /** Requests per calling function and operation (functions reach the meter under `/fn/<name>`). */
   byFunction: Record<string, Record<string, number>>;
+  /** Requests DynamoDB refused, per calling function, operation and error (`TransactWriteItems TransactionCanceledException`). */
+  failures: Record<string, Record<string, number>>;
 }
 
 export interface DynamoMeter {
@@ -80,6 +82,7 @@ export const startDynamoMeter = async (target: string): Promise<DynamoMeter> => 
       transactionalItems: 0,
       itemsRead: 0,
       byFunction: {},
+      failures: {},
     };
   };
   reset();
@@ -130,6 +133,14 @@ export const startDynamoMeter = async (target: string): Promise<DynamoMeter> => 
               if (WRITE_OPERATIONS.has(operation)) reading.writeUnits += units;
               else reading.readUnits += units;
               reading.itemsRead += itemsReadBy(operation, json);
+              if ((up.statusCode ?? 500) >= 400) {
+                const error = `${operation} ${String(json.__type ?? 'Error')
+                  .split('#')
+                  .pop()}`;
+                const failed = reading.failures[fn] ?? {};
+                failed[error] = (failed[error] ?? 0) + 1;
+                reading.failures[fn] = failed;
+              }
               if (added) {
                 delete json.ConsumedCapacity;
                 payload = Buffer.from(JSON.stringify(json));

@@ -12,7 +12,13 @@ import { benchHires } from './hires.ts';
 import { machine } from './machine.ts';
 import { benchMailPacing } from './mail-pacing.ts';
 
-type Bench = (workDir: string) => Promise<{ title: string; body: string; ok: boolean }>;
+/**
+ * A benchmark: its section of BENCHMARKS.md, whether it met its targets, and optionally figures
+ * for other scripts (the cost model reads them from .bench/figures/<name>.json).
+ */
+type Bench = (
+  workDir: string,
+) => Promise<{ title: string; body: string; ok: boolean; figures?: Record<string, unknown> }>;
 
 const benches: Record<string, Bench> = {
   init: benchFunctionInit,
@@ -26,7 +32,9 @@ const selected = process.argv.slice(2).filter((a) => benches[a]);
 // Each benchmark's section is kept in .bench/sections, so `npm run bench -- mail` rewrites its
 // own section and keeps the others (each section's figures come from one run of its own).
 const SECTIONS = '.bench/sections';
+const FIGURES = '.bench/figures';
 mkdirSync(SECTIONS, { recursive: true });
+mkdirSync(FIGURES, { recursive: true });
 const names = selected.length ? selected : Object.keys(benches);
 const m = machine();
 const sections: string[] = [];
@@ -41,6 +49,11 @@ for (const name of names) {
     const took = ((Date.now() - started) / 1000).toFixed(0);
     const section = `## ${r.title}\n\nMeasured ${new Date().toISOString()} by \`npm run bench -- ${name}\`.\n\n${r.body}\n\nResult: ${r.ok ? 'within target' : '**target missed**'} (took ${took} s)`;
     writeFileSync(join(SECTIONS, `${name}.md`), section);
+    if (r.figures)
+      writeFileSync(
+        join(FIGURES, `${name}.json`),
+        JSON.stringify({ measured: new Date().toISOString(), ...r.figures }, null, 2),
+      );
     process.stdout.write(`${r.body}\n\n`);
   } finally {
     if (!process.env.BENCH_KEEP) rmSync(dir, { recursive: true, force: true });
