@@ -289,7 +289,9 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     const issuer = settledValue(issuerStart);
     log?.(`DynamoDB Local ready in ${seconds(dynamoMs)} s; functions ${built.how} in ${seconds(buildMs)} s`);
 
-    const meter = options.meterDynamo ? await startDynamoMeter(dynamo.endpoint) : undefined;
+    const meter = options.meterDynamo
+      ? await startDynamoMeter(dynamo.endpoint, { indexes: table.indexes })
+      : undefined;
     if (meter) cleanups.push(meter.stop);
 
     const ddb = new DynamoDBClient(clientConfig(dynamo.endpoint));

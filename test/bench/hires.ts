@@ -1,7 +1,7 @@
 /**
  * 5,000 hires published at once, end to end on the embedded runtime: each becomes a member in
  * DynamoDB Local and gets its welcome mail from the SES emulator. Reports hires per second and,
- * through a counting proxy in front of DynamoDB Local, requests and consumed write units per hire.
+ * through a counting proxy in front of DynamoDB Local, requests and billed write units per hire.
  */
 import { randomUUID } from 'node:crypto';
 import { cpus } from 'node:os';
@@ -15,6 +15,7 @@ import { functions } from '../../infra/topology.ts';
 import { keys } from '../../shared/adapters/keys.ts';
 import { mapBenchDepartments } from './branches.ts';
 import { startCpuMeter } from './process-cpu.ts';
+import { perUnit, startUsage } from './usage.ts';
 
 const hrTrigger = functions['enrol-member'].triggers[0];
 const notifyTrigger = functions['send-email'].triggers[0];
@@ -92,6 +93,30 @@ const transactionCeiling = async (
   };
 };
 
+/** `n` EmployeeHired entries for PutEvents, 工号 `<prefix><00000…>`, in 20 departments (mapped by branches.ts). */
+export const hireEntries = (busName: string, prefix: string, n: number) =>
+  Array.from({ length: n }, (_, i) => {
+    const employeeId = `${prefix}${String(i).padStart(5, '0')}`;
+    return {
+      Source: 'university.hr',
+      DetailType: 'EmployeeHired',
+      EventBusName: busName,
+      Detail: JSON.stringify({
+        eventId: `hire-${employeeId}`,
+        occurredAt: '2026-08-25T10:00:00+08:00',
+        employeeId,
+        name: `测试${i}`,
+        gender: i % 2 ? 'male' : 'female',
+        birthDate: '1990-01-01',
+        email: `${employeeId.toLowerCase()}@example.edu.cn`,
+        department: { code: `D${i % 20}`, name: `部门${i % 20}` },
+        category: 'teaching',
+        employmentType: 'permanent',
+        hireDate: '2026-09-01',
+      }),
+    };
+  });
+
 /** Counts the mails whose recipient starts with `prefix`, reading only the inbox's latest seconds each time. */
 const newMailCounter = (sesEndpoint: string, prefix: string) => {
   const seen = new Set<string>();
@@ -125,33 +150,14 @@ export const benchHires = async (dataDir: string) => {
     const info = runtime.info;
     const bus = new EventBridgeClient(localClientConfig(info, info.endpoints.eventbridge));
     const run = randomUUID().slice(0, 6).toUpperCase();
-    const events = Array.from({ length: HIRES }, (_, i) => {
-      const employeeId = `BH${run}${String(i).padStart(5, '0')}`;
-      return {
-        Source: 'university.hr',
-        DetailType: 'EmployeeHired',
-        EventBusName: info.busName,
-        Detail: JSON.stringify({
-          eventId: `hire-${employeeId}`,
-          occurredAt: '2026-08-25T10:00:00+08:00',
-          employeeId,
-          name: `测试${i}`,
-          gender: i % 2 ? 'male' : 'female',
-          birthDate: '1990-01-01',
-          email: `${employeeId.toLowerCase()}@example.edu.cn`,
-          department: { code: `D${i % 20}`, name: `部门${i % 20}` },
-          category: 'teaching',
-          employmentType: 'permanent',
-          hireDate: '2026-09-01',
-        }),
-      };
-    });
+    const events = hireEntries(info.busName, `BH${run}`, HIRES);
     // The departments are mapped to branches, as a union would have them before HR's hires arrive.
     const db = DynamoDBDocumentClient.from(
       new DynamoDBClient(localClientConfig(info, info.endpoints.dynamodb)),
     );
     await mapBenchDepartments(db, info.tableName);
     runtime.dynamoMeter?.reset();
+    const usage = await startUsage(runtime);
     const cpu = startCpuMeter();
     const started = Date.now();
     // "At once": every PutEvents call in flight together, ten events each, as HR's batch job would.
@@ -180,8 +186,9 @@ export const benchHires = async (dataDir: string) => {
     }
     const done = Date.now();
     const used = cpu.read();
+    const work = await usage.read();
     const status = await fetchStatus(info.controlUrl);
-    const { invocations } = await runtime.status();
+    await runtime.dynamoMeter!.settled();
     const meter = runtime.dynamoMeter!.reading();
     const sample = (
       await db.send(
@@ -238,8 +245,8 @@ export const benchHires = async (dataDir: string) => {
       `| DynamoDB requests per hire, enrolment (enrol-member's: ${enrolmentOps}) | ${perHire(enrolmentRequests)} | ≤ 4 |`,
       `| DynamoDB requests per hire, the welcome mail (send-email's mail ledger: claims, records) | ${perHire(mailRequests)} | |`,
       `| DynamoDB requests per hire, everything | ${perHire(meter.totalRequests)} | |`,
-      `| consumed write units per hire, as DynamoDB Local reports them | ${perHire(meter.writeUnits)} | |`,
-      `| items written in transactions per hire (real DynamoDB bills each twice) | ${perHire(meter.transactionalItems)} | |`,
+      `| write request units per hire, as on-demand DynamoDB bills them (a transaction's items twice, each index once) | ${perHire(meter.billedWriteUnits)} | |`,
+      `| items written in transactions per hire | ${perHire(meter.transactionalItems)} | |`,
       '',
       `Requests by operation: ${membersRequests}. Runtime idle after the run: ${status.idle}.`,
       '',
@@ -251,7 +258,6 @@ export const benchHires = async (dataDir: string) => {
         ? `What limits it: the machine has ${cpus().length} cores for DynamoDB Local, the runtime and whatever else runs on it. The run took ${((used.dynamoDbMs + used.nodeMs) / 1000).toFixed(1)} s of CPU in ${seconds.toFixed(1)} s (${((used.dynamoDbMs + used.nodeMs) / 1000 / seconds).toFixed(2)} cores busy on average): ${(used.dynamoDbMs / HIRES).toFixed(2)} ms of DynamoDB Local and ${(used.nodeMs / HIRES).toFixed(2)} ms of the runtime per hire, so even with both cores to themselves these two could not go past ${((cpus().length * 1000 * HIRES) / (used.dynamoDbMs + used.nodeMs)).toFixed(0)} hires/s.`
         : '',
     ].join('\n');
-    const perFunction = (fn: string) => Object.fromEntries(Object.entries(meter.byFunction[fn] ?? {}));
     return {
       title: `Enrolment: ${HIRES} hires at once`,
       body,
@@ -261,23 +267,9 @@ export const benchHires = async (dataDir: string) => {
         hiresPerSecond: rate,
         enrolmentHiresPerSecond: enrolRate,
         ceilingHiresPerSecond: ceilingRate,
-        /** DynamoDB requests per hire, by calling function and operation. */
-        requestsPerHire: Object.fromEntries(
-          ['enrol-member', 'send-email', 'publish-outbox'].map((fn) => [
-            fn,
-            Object.fromEntries(Object.entries(perFunction(fn)).map(([op, n]) => [op, n / HIRES])),
-          ]),
-        ),
-        writeUnitsPerHire: meter.writeUnits / HIRES,
-        readUnitsPerHire: meter.readUnits / HIRES,
-        transactionalItemsPerHire: meter.transactionalItems / HIRES,
-        invocationsPerHire: Object.fromEntries(
-          (['enrol-member', 'publish-outbox', 'send-email'] as const).map((fn) => [
-            fn,
-            (invocations[fn]?.invoked ?? 0) / HIRES,
-          ]),
-        ),
         cpuMsPerHire: used ? { dynamoDb: used.dynamoDbMs / HIRES, runtime: used.nodeMs / HIRES } : undefined,
+        /** Per hire: enrolment, the outbox's publication and the welcome mail. */
+        perHire: perUnit(work, HIRES),
       },
     };
   } finally {

@@ -7,6 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { benchApiLatency } from './api-latency.ts';
 import { benchCare } from './care.ts';
+import { benchCost, benchProvince } from './cost/benches.ts';
+import { FIGURES_FILE } from './cost/inputs.ts';
 import { benchFunctionInit } from './function-init.ts';
 import { benchHires } from './hires.ts';
 import { machine } from './machine.ts';
@@ -20,12 +22,15 @@ type Bench = (
   workDir: string,
 ) => Promise<{ title: string; body: string; ok: boolean; figures?: Record<string, unknown> }>;
 
+// In the order they run and appear: cost and province read the figures of the ones before them.
 const benches: Record<string, Bench> = {
   init: benchFunctionInit,
   mail: benchMailPacing,
   hires: benchHires,
   care: benchCare,
   api: benchApiLatency,
+  cost: benchCost,
+  province: benchProvince,
 };
 
 const selected = process.argv.slice(2).filter((a) => benches[a]);
@@ -60,10 +65,15 @@ for (const name of names) {
   }
 }
 
+const figures: Record<string, unknown> = {};
 for (const name of Object.keys(benches)) {
   const file = join(SECTIONS, `${name}.md`);
   if (existsSync(file)) sections.push(readFileSync(file, 'utf8'));
+  const data = join(FIGURES, `${name}.json`);
+  if (existsSync(data)) figures[name] = JSON.parse(readFileSync(data, 'utf8'));
 }
+// The figures behind BENCHMARKS.md, for `npm run cost` on a fresh clone.
+writeFileSync(FIGURES_FILE, `${JSON.stringify({ written: new Date().toISOString(), figures }, null, 2)}\n`);
 
 const doc = `# Benchmarks
 
