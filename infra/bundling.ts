@@ -27,6 +27,11 @@ export const bundling = {
    * maps on in its workers), so a stack trace in the logs names our files and lines.
    */
   nodeOptions: '--enable-source-maps',
+  /**
+   * Modules swapped when bundling, path relative to the project root: the SDK's default credential
+   * chain for the environment's credentials alone (shared/adapters/lambda-credentials.ts says why).
+   */
+  alias: { '@aws-sdk/credential-provider-node': './shared/adapters/lambda-credentials.ts' },
   banner: '',
   mainFields: ['module', 'main'],
 } as const;

@@ -91,6 +91,10 @@ export class GonghuiFunction extends Construct {
         sourceMap: bundling.sourcemap,
         sourcesContent: bundling.sourcesContent,
         mainFields: [...bundling.mainFields],
+        // esbuild resolves an alias's target from the project root, where CDK runs it.
+        esbuildArgs: Object.fromEntries(
+          Object.entries(bundling.alias).map(([from, to]) => [`--alias:${from}`, to]),
+        ),
         ...(bundling.banner ? { banner: bundling.banner } : {}),
         // The SDK is bundled, at the versions package-lock.json pins, as the benchmark measures
         // it; the runtime's copy changes under us without a deploy.

@@ -121,6 +121,7 @@ export async function buildBundles(opts: {
     sourcemap: bundling.sourcemap,
     sourcesContent: bundling.sourcesContent,
     mainFields: [...bundling.mainFields],
+    alias: { ...bundling.alias },
     ...(bundling.banner ? { banner: { js: bundling.banner } } : {}),
     metafile: true,
     logLevel: 'silent',
