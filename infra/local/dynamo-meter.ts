@@ -61,7 +61,7 @@ export interface DynamoMeter {
   /** The endpoint one function uses, so that its requests are counted as its own. */
   endpointFor(functionName: string): string;
   reading(): MeterReading;
-  /** Resolves once every committed transaction's write units are counted (read before reading()). */
+  /** Sizes the items committed transactions updated and adds their units (call before reading()). */
   settled(): Promise<void>;
   reset(): void;
   stop(): Promise<void>;
@@ -169,8 +169,11 @@ export const startDynamoMeter = async (
   };
   reset();
 
-  /** Counts of committed transactions still being worked out (their updated items are read back). */
-  let pending: Array<Promise<void>> = [];
+  /**
+   * Items committed transactions updated, to be sized when the bench asks (settled()): read back
+   * then, not while the bench runs, so the meter's own reads do not load what it measures.
+   */
+  let deferred: Array<{ table: string; key: Record<string, unknown>; into: MeterReading; fn: string }> = [];
   const readBack = async (keys: Array<{ table: string; key: Record<string, unknown> }>) => {
     const found: Array<Record<string, AttributeValue>> = [];
     for (let i = 0; i < keys.length; i += 100) {
@@ -216,24 +219,25 @@ export const startDynamoMeter = async (
     }
     return found;
   };
-  /** A committed transaction's write units: puts from the request, updates as their items are now. */
-  const transactionUnits = async (tx: {
-    TransactItems?: Array<Record<string, Record<string, unknown>>>;
-  }): Promise<number> => {
+  /** A committed transaction's write units for its puts (now) and deletes; its updates are deferred. */
+  const transactionUnits = (
+    tx: { TransactItems?: Array<Record<string, Record<string, unknown>>> },
+    into: MeterReading,
+    fn: string,
+  ): number => {
     let units = 0;
-    const updated: Array<{ table: string; key: Record<string, unknown> }> = [];
     for (const entry of tx.TransactItems ?? []) {
       if (entry.Put) units += transactionalUnits(entry.Put.Item as Record<string, AttributeValue>, indexes);
       else if (entry.Update)
-        updated.push({
+        deferred.push({
           table: String(entry.Update.TableName),
           key: entry.Update.Key as Record<string, unknown>,
+          into,
+          fn,
         });
       // A delete: its index entries go too, but its size is gone with it; counted as one unit, twice.
       else if (entry.Delete) units += 2;
     }
-    if (updated.length)
-      for (const item of await readBack(updated)) units += transactionalUnits(item, indexes);
     return units;
   };
 
@@ -288,13 +292,9 @@ export const startDynamoMeter = async (
               const mine = reading.unitsByFunction[fn] ?? { write: 0, read: 0 };
               if (transaction && (up.statusCode ?? 500) < 300) {
                 reading.writeUnits += units;
-                const [counted, into] = [transaction, reading];
-                pending.push(
-                  transactionUnits(counted).then((n) => {
-                    into.billedWriteUnits += n;
-                    mine.write += n;
-                  }),
-                );
+                const n = transactionUnits(transaction, reading, fn);
+                reading.billedWriteUnits += n;
+                mine.write += n;
               } else if (WRITE_OPERATIONS.has(operation)) {
                 reading.writeUnits += units;
                 reading.billedWriteUnits += billed;
@@ -347,9 +347,21 @@ export const startDynamoMeter = async (
     endpointFor: (fn) => `http://127.0.0.1:${port}/fn/${fn}`,
     reading: () => structuredClone(reading),
     settled: async () => {
-      const waiting = pending;
-      pending = [];
-      await Promise.all(waiting);
+      const waiting = deferred;
+      deferred = [];
+      // Each item once (a counter is in every enrolment transaction; BatchGetItem refuses duplicates).
+      const unique = new Map(waiting.map((d) => [JSON.stringify([d.table, d.key.PK, d.key.SK]), d]));
+      const items = await readBack([...unique.values()]);
+      const size = new Map(items.map((item) => [JSON.stringify([item.PK, item.SK]), item]));
+      for (const d of waiting) {
+        const item = size.get(JSON.stringify([d.key.PK, d.key.SK]));
+        // Gone since (deleted later): one unit, twice.
+        const n = item ? transactionalUnits(item, indexes) : 2;
+        d.into.billedWriteUnits += n;
+        const mine = d.into.unitsByFunction[d.fn] ?? { write: 0, read: 0 };
+        mine.write += n;
+        d.into.unitsByFunction[d.fn] = mine;
+      }
     },
     reset,
     stop: () =>
