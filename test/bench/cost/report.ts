@@ -28,6 +28,9 @@ export const renderCost = (m: MeasuredUnits, p: PriceTable, sources: string) => 
   const byService = (r: MonthlyCost, s: string) =>
     r.lines.filter((l) => l.service === s).reduce((n, l) => n + l.usd, 0);
   const ok = small.total < GOALS.smallMonthlyUsd && million.perMemberMonth < GOALS.perMemberMonthAtMillion;
+  // The customer managed keys' share, and what the month comes to with fewer key versions.
+  const keyLine = small.lines.find((l) => l.service === 'KMS' && l.what.includes('customer managed'))!;
+  const withKeyMonths = (keyMonths: number) => small.total - keyLine.usd + keyMonths * p.kms.perKeyMonth;
   const body = [
     `A month of a union's work priced at ${p.region} list prices (${p.asOf}; sources: the AWS pricing pages in test/bench/cost/prices.ts), from what the benchmarks measured per unit of work (${sources}) and the assumptions below. Free tiers not deducted (the total with them is in the last rows). \`npm run cost\` prints this from BENCHMARKS.json.`,
     '',
@@ -65,6 +68,8 @@ export const renderCost = (m: MeasuredUnits, p: PriceTable, sources: string) => 
     ...million.lines.map((l) => `| ${l.service} | ${l.what} | ${l.quantity} | ${usd(l.usd)} |`),
     '',
     `Goals: under $${GOALS.smallMonthlyUsd} a month at ${fmt(GOALS.smallMembers)} members: **${usd(small.total)}** (${small.total < GOALS.smallMonthlyUsd ? 'met' : 'missed'}; ${usd(small.totalWithFreeTiers)} with the free tiers); under $${GOALS.perMemberMonthAtMillion} per member-month at a million: **$${million.perMemberMonth.toFixed(5)}** (${million.perMemberMonth < GOALS.perMemberMonthAtMillion ? 'met' : 'missed'}). At ${fmt(small.members)} members the fixed lines decide (KMS keys, alarms, the event source mappings' empty polls); from ${fmt(results[1]!.members)} on, usage does.`,
+    '',
+    `At ${fmt(small.members)} members the two customer managed keys are ${Math.round((100 * keyLine.usd) / small.total)}% of the month: each is billed $${p.kms.perKeyMonth} a month and every yearly rotation adds a billed version, up to ${p.kms.maxPricedRotations}. The month at ${fmt(small.members)} members with the keys in their first year (no rotation yet): ${usd(withKeyMonths(2))}; in their second: ${usd(withKeyMonths(4))}; from the third (as above): ${usd(small.total)}. With one customer managed key for the table, the queues and the alarm topic instead of two: ${usd(withKeyMonths(3))} from the third year. With AWS owned keys for the table and the queues (free, but no key policy of ours and no CloudTrail record of each use) and one key for the alarm topic: also ${usd(withKeyMonths(3))}. Under $${GOALS.smallMonthlyUsd} from the third year on takes dropping both (${usd(withKeyMonths(0))}): a security decision, not this benchmark's.`,
   ].join('\n');
   return { body, ok, results };
 };
