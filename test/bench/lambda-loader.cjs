@@ -3,14 +3,15 @@
  * Loads a handler as Lambda's Node.js runtime does (aws-lambda-nodejs-runtime-interface-client,
  * UserFunction.js) with `_HANDLER=index.handler` in LAMBDA_TASK_ROOT: `index.js` is required,
  * unless a package.json above it says "type": "module" (then imported); `index.mjs` is
- * imported, `index.cjs` required. Prints how long the load itself took (ms). Used by the init
- * benchmark (function-init.ts), once per fresh process.
+ * imported, `index.cjs` required. Prints how long the load itself took and the CPU it used (ms,
+ * JSON). Used by the init benchmark (function-init.ts), once per fresh process.
  */
 const { existsSync, readFileSync } = require('node:fs');
 const { dirname, join } = require('node:path');
 const { pathToFileURL } = require('node:url');
 
 const started = performance.now();
+const cpu = process.cpuUsage();
 const root = process.env.LAMBDA_TASK_ROOT;
 const [moduleName, handlerName] = process.env._HANDLER.split('.');
 
@@ -38,6 +39,7 @@ const load = async () => {
 
 load().then((m) => {
   const ms = performance.now() - started;
+  const used = process.cpuUsage(cpu);
   if (typeof m[handlerName] !== 'function') process.exit(3);
-  process.stdout.write(String(ms));
+  process.stdout.write(JSON.stringify({ ms, cpuMs: (used.user + used.system) / 1000 }));
 });
