@@ -1,3 +1,6 @@
+import vue from '@vitejs/plugin-vue';
+import { ElementPlusResolver } from 'unplugin-vue-components/resolvers';
+import Components from 'unplugin-vue-components/vite';
 import { defineConfig } from 'vitest/config';
 import { BaseSequencer, type TestSpecification } from 'vitest/node';
 
@@ -24,10 +27,23 @@ export default defineConfig({
         test: {
           name: 'unit',
           include: ['test/unit/**/*.test.ts', 'test/infra/**/*.test.ts'],
+          globalSetup: ['test/infra/web-build.ts'],
           testTimeout: 60_000,
           // The CDK tests synthesise the stack (esbuild bundles every function) in beforeAll: 4-5 s
           // alone, over the 10 s default on a loaded machine (seen with 14 functions, 3 agents on 2 cores).
           hookTimeout: 60_000,
+        },
+      },
+      {
+        // The web app's components in happy-dom (Element Plus resolved as in the build, without CSS).
+        plugins: [
+          vue(),
+          Components({ resolvers: [ElementPlusResolver({ importStyle: false })], dts: false }),
+        ],
+        test: {
+          name: 'web',
+          include: ['test/web/**/*.test.ts'],
+          environment: 'happy-dom',
         },
       },
       {

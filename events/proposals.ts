@@ -29,6 +29,7 @@ const changed = (detailType: string) => defineEvent(PROPOSALS_SOURCE, detailType
 
 export const PROPOSAL_CHANGE_EVENTS = [
   'ProposalDrafted',
+  'ProposalEdited',
   'ProposalSubmitted',
   'ProposalSeconded',
   'ProposalUnderReview',

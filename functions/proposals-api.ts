@@ -9,6 +9,7 @@ import { ACTIONS, type ProposalAction } from '../shared/domain/proposals/proposa
 import {
   actOnProposal,
   createProposal,
+  editDraft,
   etagOf,
   exportRows,
   getProposal,
@@ -23,6 +24,7 @@ import { principalOf } from '../shared/http/principal.ts';
 import {
   actionBodies,
   createProposalBody,
+  editProposalBody,
   exportQuery,
   proposalListQuery,
   sessionQuery,
@@ -58,6 +60,11 @@ export const handler = httpApi({
   },
   'GET /proposals/{id}': async (req) => {
     const p = await getProposal(principalOf(req.event), req.path.id!, deps);
+    return json(200, p, { etag: etagOf(p) });
+  },
+  'PATCH /proposals/{id}': async (req) => {
+    const body = () => editProposalBody.parse(req.json({}));
+    const p = await editDraft(principalOf(req.event), req.path.id!, body, req.headers['if-match'], deps);
     return json(200, p, { etag: etagOf(p) });
   },
   'GET /proposals/{id}/history': async (req) =>

@@ -1,7 +1,6 @@
 /** public-api: the two routes without authentication, the health check and the OpenAPI document. */
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { apiOperations } from '../shared/http/api-operations.ts';
-import { buildOpenApi } from '../shared/http/openapi.ts';
+import { openApiDocument } from '../shared/http/openapi-document.ts';
 import { json } from '../shared/http/responses.ts';
 
 let openApi: unknown;
@@ -12,7 +11,7 @@ export const handler = async (event: APIGatewayProxyEventV2): Promise<APIGateway
       return json(200, { status: 'ok', service: 'gonghui', time: new Date().toISOString() });
     case 'GET /openapi.json':
       // Built on first use, not at cold start: the health check should not pay for it.
-      openApi ??= buildOpenApi(apiOperations, { title: 'Gonghui 工会 API', version: '1' });
+      openApi ??= openApiDocument();
       return json(200, openApi, { 'cache-control': 'public, max-age=300' });
     default:
       return json(404, { message: 'Not Found' });

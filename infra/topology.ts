@@ -346,6 +346,7 @@ export const functions = {
       { kind: 'route', method: 'GET', path: '/proposals', auth: 'jwt' },
       { kind: 'route', method: 'GET', path: '/proposals/export.csv', auth: 'jwt' },
       { kind: 'route', method: 'GET', path: '/proposals/{id}', auth: 'jwt' },
+      { kind: 'route', method: 'PATCH', path: '/proposals/{id}', auth: 'jwt' },
       { kind: 'route', method: 'GET', path: '/proposals/{id}/history', auth: 'jwt' },
       { kind: 'route', method: 'POST', path: '/proposals/{id}/{action}', auth: 'jwt' },
       { kind: 'route', method: 'GET', path: '/reports/proposals', auth: 'jwt' },

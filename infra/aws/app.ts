@@ -20,8 +20,13 @@
  *     -c unionContactEmail=union@example.edu.cn -c congressSession=2026 \
  *     -c jwtIssuer=https://sso.example.edu.cn -c jwtAudience=gonghui -c hrAccountId=123456789012
  */
+import { ensureWebBuilt } from '../../web/tools/build.ts';
 import type { GonghuiDeploymentProps } from './deployment-props.ts';
 import { buildApp } from './gonghui-app.ts';
+
+// The web app's files are an asset of the stack: built here when its sources changed (seconds),
+// offline like the rest of the synth.
+await ensureWebBuilt((line) => process.stderr.write(`${line}\n`));
 
 const { deployment } = buildApp();
 

@@ -28,6 +28,10 @@
  *                      shows the invitation and posts to the API's /invitations/{id}/accept.
  *                      Required with enrolmentMode=confirm.
  *   alarmEmail         Optional: subscribed to the alarm topic (it confirms by mail).
+ *   webClientId        The web app's client id at the SSO (a public client: code + PKCE, no
+ *                      secret). Default: jwtAudience (many SSOs put the client id in `aud`).
+ *   webScope           Scopes the web app asks for. Default `openid profile`; the access token
+ *                      must carry `groups` (and `branch`, `department`) as the API's do.
  *
  * cdk.json carries example values (example.org) so that `npm run synth` works out of the box;
  * a real deployment overrides them: `npx cdk deploy -c sesIdentity=union.xxx.edu.cn -c ...`.
@@ -49,6 +53,8 @@ export interface GonghuiDeploymentProps {
   readonly dispatchedStaff: 'enrol' | 'skip';
   readonly invitationUrl?: string;
   readonly alarmEmail?: string;
+  /** The web app's OIDC client at the SSO (public, PKCE) and the scopes it asks for. */
+  readonly web: { readonly clientId?: string; readonly scope: string };
 }
 
 export const CONTEXT_KEYS = [
@@ -67,6 +73,8 @@ export const CONTEXT_KEYS = [
   'dispatchedStaff',
   'invitationUrl',
   'alarmEmail',
+  'webClientId',
+  'webScope',
 ] as const;
 
 export type ContextKey = (typeof CONTEXT_KEYS)[number];
@@ -208,6 +216,13 @@ export const parseDeploymentProps = (get: (key: ContextKey) => unknown): Gonghui
   const alarmEmail = read('alarmEmail');
   email('alarmEmail', alarmEmail);
 
+  const webClientId = read('webClientId');
+  if (webClientId !== undefined && !/^[\w.:@-]{1,128}$/.test(webClientId)) {
+    problems.push(`webClientId: "${webClientId}" is not a client id`);
+  }
+  const webScope = read('webScope') ?? 'openid profile';
+  if (!webScope.split(' ').includes('openid')) problems.push('webScope: must include openid');
+
   if (problems.length > 0) {
     throw new DeploymentPropsError(`Invalid deployment parameters:\n  ${problems.join('\n  ')}`);
   }
@@ -226,5 +241,6 @@ export const parseDeploymentProps = (get: (key: ContextKey) => unknown): Gonghui
     dispatchedStaff,
     ...(invitationUrl ? { invitationUrl } : {}),
     ...(alarmEmail ? { alarmEmail } : {}),
+    web: { ...(webClientId ? { clientId: webClientId } : {}), scope: webScope },
   };
 };

@@ -70,6 +70,7 @@ import type { BusRule, FunctionSpec, QueueKey, QueueSpec, Trigger } from '../top
 import * as topology from '../topology.ts';
 import type { GonghuiDeploymentProps } from './deployment-props.ts';
 import { GonghuiFunction, type LambdaDefaults, retentionOf } from './gonghui-function.ts';
+import { WEB_API_STAGE, WebApp } from './web-app.ts';
 
 /** What the stack reads from infra/topology.ts; tests can hand it a variant (e.g. with a schedule). */
 export interface StackTopology {
@@ -100,6 +101,8 @@ export interface GonghuiStackProps extends StackProps {
   readonly deployment: GonghuiDeploymentProps;
   /** Defaults to infra/topology.ts. */
   readonly topology?: StackTopology;
+  /** The built web app (default web/dist; infra/aws/app.ts builds it first); false: no web app. */
+  readonly webDist?: string | false;
 }
 
 export const PROJECT_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -157,6 +160,7 @@ export class GonghuiStack extends Stack {
   readonly queues: Record<string, QueuePair>;
   readonly functions: Record<string, GonghuiFunction>;
   readonly api?: HttpApi;
+  readonly web?: WebApp;
   readonly alarmTopic: Topic;
 
   private readonly topo: StackTopology;
@@ -451,7 +455,27 @@ export class GonghuiStack extends Stack {
     }
 
     const routes = this.triggers('route');
-    if (routes.length > 0) this.api = this.buildApi(routes, deployment);
+    if (routes.length > 0) {
+      const { api, issuer, audience } = this.buildApi(routes, deployment);
+      this.api = api;
+      if (props.webDist !== false) {
+        this.web = new WebApp(this, 'Web', {
+          api,
+          distDir: props.webDist ?? resolve(PROJECT_ROOT, 'web', 'dist'),
+          // The Cognito stand-in's issuer is only known at deploy time; its origin is the region's.
+          ssoOrigin: deployment.jwt
+            ? new URL(deployment.jwt.issuer).origin
+            : `https://cognito-idp.${Stack.of(this).region}.${Stack.of(this).urlSuffix}`,
+          config: {
+            authority: issuer,
+            clientId: deployment.web.clientId ?? audience,
+            scope: deployment.web.scope,
+            apiBase: `/${WEB_API_STAGE}`,
+          },
+        });
+        new CfnOutput(this, 'WebUrl', { value: `https://${this.web.distribution.distributionDomainName}` });
+      }
+    }
 
     // --- outputs -----------------------------------------------------------------------------
     new CfnOutput(this, 'TableName', { value: this.table.tableName });
@@ -550,7 +574,10 @@ export class GonghuiStack extends Stack {
     });
   }
 
-  private buildApi(routes: Array<TriggerOf<'route'>>, deployment: GonghuiDeploymentProps): HttpApi {
+  private buildApi(
+    routes: Array<TriggerOf<'route'>>,
+    deployment: GonghuiDeploymentProps,
+  ): { api: HttpApi; issuer: string; audience: string } {
     let issuer: string;
     let audience: string;
     if (deployment.jwt) {
@@ -573,27 +600,36 @@ export class GonghuiStack extends Stack {
     const accessLogs = new LogGroup(this, 'ApiAccessLogs', {
       retention: retentionOf(this.topo.lambdaDefaults.logRetentionDays),
     });
+    const accessLogSettings = {
+      destination: new LogGroupLogDestination(accessLogs),
+      format: AccessLogFormat.custom(
+        JSON.stringify({
+          requestId: '$context.requestId',
+          ip: '$context.identity.sourceIp',
+          requestTime: '$context.requestTime',
+          routeKey: '$context.routeKey',
+          status: '$context.status',
+          responseLength: '$context.responseLength',
+          latencyMs: '$context.responseLatency',
+          integrationError: '$context.integrationErrorMessage',
+          authorizerError: '$context.authorizer.error',
+          sub: '$context.authorizer.claims.sub',
+        }),
+      ),
+    };
     const stage: HttpStage = api.addStage('DefaultStage', {
       stageName: '$default',
       autoDeploy: true,
       throttle: API_THROTTLE,
-      accessLogSettings: {
-        destination: new LogGroupLogDestination(accessLogs),
-        format: AccessLogFormat.custom(
-          JSON.stringify({
-            requestId: '$context.requestId',
-            ip: '$context.identity.sourceIp',
-            requestTime: '$context.requestTime',
-            routeKey: '$context.routeKey',
-            status: '$context.status',
-            responseLength: '$context.responseLength',
-            latencyMs: '$context.responseLatency',
-            integrationError: '$context.integrationErrorMessage',
-            authorizerError: '$context.authorizer.error',
-            sub: '$context.authorizer.claims.sub',
-          }),
-        ),
-      },
+      accessLogSettings,
+    });
+    // The web app's way in (same origin, through CloudFront's /api/*): a stage named `api`;
+    // HTTP APIs take the stage name off the path before matching routes.
+    api.addStage('WebStage', {
+      stageName: WEB_API_STAGE,
+      autoDeploy: true,
+      throttle: API_THROTTLE,
+      accessLogSettings,
     });
     const jwt = new HttpJwtAuthorizer('Jwt', issuer, {
       jwtAudience: [audience],
@@ -620,7 +656,7 @@ export class GonghuiStack extends Stack {
       }
     }
     new CfnOutput(this, 'ApiUrl', { value: stage.url });
-    return api;
+    return { api, issuer, audience };
   }
 
   private buildUserPool(): { pool: UserPool; client: UserPoolClient } {

@@ -52,6 +52,9 @@ export interface LocalGateway {
   inflight(): number;
 }
 
+/** The stage the web app reaches the API through (same origin, under `/api/`); see infra/aws/web-app.ts. */
+export const API_STAGE = 'api';
+
 /** API Gateway's payload limit for HTTP APIs. */
 export const MAX_REQUEST_BODY_BYTES = 10 * 1024 * 1024;
 /** Past this, a client still sending an oversized body is cut off instead of drained. */
@@ -396,6 +399,11 @@ export async function startGateway(opts: GatewayOptions): Promise<LocalGateway> 
     const rawPath = (q < 0 ? target : target.slice(0, q)) || '/';
     const rawQueryString = q < 0 ? '' : target.slice(q + 1);
     const method = (req.method ?? 'GET').toUpperCase();
+    // A second stage named `api`, as the AWS stack has for the web app (CloudFront sends `/api/*`
+    // there): HTTP APIs take the stage name off before matching routes, and keep it in rawPath.
+    const stage =
+      rawPath === `/${API_STAGE}` || rawPath.startsWith(`/${API_STAGE}/`) ? API_STAGE : '$default';
+    const routePath = stage === API_STAGE ? rawPath.slice(API_STAGE.length + 1) || '/' : rawPath;
 
     let body: Buffer;
     try {
@@ -409,7 +417,7 @@ export async function startGateway(opts: GatewayOptions): Promise<LocalGateway> 
       return '413';
     }
 
-    const match = matchRoute(routes, method, rawPath);
+    const match = matchRoute(routes, method, routePath);
     if (!match) {
       send(res, jsonReply(404, { message: 'Not Found' }), requestId);
       return `404 ${method}`;
@@ -463,7 +471,7 @@ export async function startGateway(opts: GatewayOptions): Promise<LocalGateway> 
       },
       requestId,
       routeKey,
-      stage: '$default',
+      stage,
       time: clfTime(now),
       timeEpoch: now.getTime(),
     };

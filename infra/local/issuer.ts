@@ -56,6 +56,8 @@ export interface SignOptions {
 
 export interface LocalIssuer {
   issuer: string;
+  /** The private key as a JWK (the local OpenID provider signs with it too). */
+  privateJwk: JWK;
   audience: string;
   /** The public key set, as the issuer's jwks_uri would serve it. */
   jwks: { keys: JWK[] };
@@ -107,7 +109,12 @@ const loadOrCreateKey = async (dir: string, file: string): Promise<JWK> => {
 
 export async function loadOrCreateIssuer(
   dir: string,
-  opts: { issuer?: string; audience?: string } = {},
+  opts: {
+    issuer?: string;
+    audience?: string;
+    /** Other issuers signing with this key: the local OpenID provider (oidc.ts) for the web app. */
+    alsoTrusted?: () => string[];
+  } = {},
 ): Promise<LocalIssuer> {
   const issuer = opts.issuer ?? DEFAULT_ISSUER;
   const audience = opts.audience ?? http.jwt.audience;
@@ -125,6 +132,7 @@ export async function loadOrCreateIssuer(
 
   return {
     issuer,
+    privateJwk: jwk,
     audience,
     keyFile,
     jwks: { keys: [publicJwk] },
@@ -150,7 +158,7 @@ export async function loadOrCreateIssuer(
         throw new errors.JWKSNoMatchingKey('the token names a key this issuer does not have');
       const { payload } = await jwtVerify(token, publicKey, {
         algorithms: [ISSUER_ALG], // never 'none', never HS256 with the public key as a secret
-        issuer,
+        issuer: [issuer, ...(opts.alsoTrusted?.() ?? [])],
         audience,
         requiredClaims: ['exp', 'sub'],
         clockTolerance: CLOCK_TOLERANCE_SECONDS,

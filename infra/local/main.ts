@@ -116,7 +116,8 @@ const { info } = runtime!;
 process.stdout.write(
   [
     `Ready in ${((Date.now() - started) / 1000).toFixed(1)} s.`,
-    `  API         ${info.apiUrl}          (try: curl ${info.apiUrl}/health)`,
+    `  Web app     ${info.apiUrl}/          (sign in: pick a 工号 and roles; or ${info.apiUrl}/dev/sign-in?sub=T1001&roles=delegate,member)`,
+    `  API         ${info.apiUrl}          (try: curl ${info.apiUrl}/health; the app reaches it under /api/)`,
     `  Mail inbox  ${info.inboxUrl}`,
     `  Data        ${info.dataDir}   (function logs in ${info.logDir})`,
     '  Stop        Ctrl-C',

@@ -17,6 +17,7 @@ import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { GetQueueAttributesCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import type { APIGatewayProxyResultV2, DynamoDBStreamEvent, SQSEvent } from 'aws-lambda';
+import { ensureWebBuilt, WEB_DIST } from '../../web/tools/build.ts';
 import {
   bus,
   type FunctionName,
@@ -54,6 +55,7 @@ import {
   localEnvValues,
   REGION,
 } from './local-env.ts';
+import { OIDC_MOUNT, startLocalOidc } from './oidc.ts';
 import { assertPortFree, freePort, PortInUseError, sleep } from './ports.ts';
 import { type QueuePoller, startQueuePoller } from './queue-poller.ts';
 import { ensureQueues, ensureTable, type QueueInfo } from './resources.ts';
@@ -63,6 +65,7 @@ import { startSqsLocal } from './sqs.ts';
 import { sqsJson } from './sqs-json.ts';
 import { openCheckpoints } from './stream-checkpoints.ts';
 import { type StreamPoller, startStreamPoller } from './stream-poller.ts';
+import { createWebHost } from './web-host.ts';
 
 export { ACCOUNT_ID, REGION } from './local-env.ts';
 
@@ -236,6 +239,8 @@ const within = (promise: Promise<unknown>, ms: number) =>
     sleep(ms),
   ]);
 
+const apiRoutesForWeb = () => routes().map(({ method, path, auth }) => ({ method, path, auth }));
+
 export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   const dataDir = resolve(options.dataDir);
   // A free port is chosen now rather than by the gateway: the functions' environment names the
@@ -259,7 +264,8 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
 
   try {
     // The slow parts at once: DynamoDB Local's JVM (~2-3 s) and the bundles (~2 s cold).
-    const [dynamoStart, sqsStart, sesStart, buildStart, issuerStart] = await Promise.allSettled([
+    const origin = `http://127.0.0.1:${port}`;
+    const [dynamoStart, sqsStart, sesStart, buildStart, issuerStart, webStart] = await Promise.allSettled([
       timed(startDynamoDbLocal({ dataDir })),
       startSqsLocal({ dataDir, region: REGION }),
       startSesLocal({ dataDir }),
@@ -271,13 +277,16 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
           entries: functionNames.map((name) => ({ name, entry: functionSpec(name).entry })),
         }),
       ),
-      loadOrCreateIssuer(join(dataDir, 'issuer')),
+      // The local OpenID provider signs with the issuer's key under its own issuer name.
+      loadOrCreateIssuer(join(dataDir, 'issuer'), { alsoTrusted: () => [`${origin}${OIDC_MOUNT}`] }),
+      // The web app, rebuilt only when its sources changed (seconds when they did).
+      timed(ensureWebBuilt()),
     ]);
     // What did start is stopped again if anything else failed.
     if (dynamoStart.status === 'fulfilled') cleanups.push(() => dynamoStart.value.value.stop());
     if (sqsStart.status === 'fulfilled') cleanups.push(() => sqsStart.value.stop());
     if (sesStart.status === 'fulfilled') cleanups.push(() => sesStart.value.stop());
-    for (const outcome of [dynamoStart, sqsStart, sesStart, buildStart, issuerStart]) {
+    for (const outcome of [dynamoStart, sqsStart, sesStart, buildStart, issuerStart, webStart]) {
       if (outcome.status === 'rejected') throw outcome.reason;
     }
     const settledValue = <T>(outcome: PromiseSettledResult<T>): T =>
@@ -287,7 +296,16 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     const sqsLocal = settledValue(sqsStart);
     const ses = settledValue(sesStart);
     const issuer = settledValue(issuerStart);
-    log?.(`DynamoDB Local ready in ${seconds(dynamoMs)} s; functions ${built.how} in ${seconds(buildMs)} s`);
+    const web = settledValue(webStart);
+    log?.(
+      `DynamoDB Local ready in ${seconds(dynamoMs)} s; functions ${built.how} in ${seconds(buildMs)} s; web app ${web.value} in ${seconds(web.ms)} s`,
+    );
+    const oidc = await startLocalOidc({ origin, signingKey: issuer.privateJwk, audience: issuer.audience });
+    const webHost = createWebHost({
+      distDir: WEB_DIST,
+      routes: apiRoutesForWeb(),
+      config: { ...oidc.webConfig, apiBase: '/api', local: true },
+    });
 
     const meter = options.meterDynamo
       ? await startDynamoMeter(dynamo.endpoint, { indexes: table.indexes })
@@ -478,8 +496,11 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
           invoke: (event) => invoke(route.function, event) as Promise<APIGatewayProxyResultV2>,
         })),
         verify: async (token) => ({ ...(await issuer.verify(token)) }),
-        // The issuer's public keys, where an API Gateway JWT authorizer would fetch them.
-        extra: (req, res) => {
+        // The issuer's public keys, where an API Gateway JWT authorizer would fetch them; the
+        // local OpenID provider and /dev/sign-in; the web app's pages.
+        extra: async (req, res) => {
+          if (await oidc.handle(req, res)) return true;
+          if (webHost.handle(req, res)) return true;
           if (req.method !== 'GET' || req.url?.split('?')[0] !== '/.well-known/jwks.json') return false;
           const body = JSON.stringify(issuer.jwks);
           res.writeHead(200, {

@@ -11,7 +11,14 @@ import {
   memberResponse,
 } from './members-schemas.ts';
 import type { OperationDoc } from './openapi.ts';
-import { actionBodies, createProposalBody, proposalResponse } from './proposals-schemas.ts';
+import {
+  actionBodies,
+  createProposalBody,
+  editProposalBody,
+  proposalHistoryResponse,
+  proposalListResponse,
+  proposalResponse,
+} from './proposals-schemas.ts';
 import { voiceOperations } from './voice-operations.ts';
 
 export const healthResponse = z.object({
@@ -152,6 +159,7 @@ export const apiOperations: OperationDoc[] = [
     path: '/proposals',
     summary: 'Proposals in filing order, paged with a cursor (drafts only to their author)',
     auth: true,
+    response: proposalListResponse,
     parameters: ['state', 'session', 'department', 'author', 'limit', 'cursor'].map((name) => ({
       name,
       in: 'query' as const,
@@ -173,10 +181,26 @@ export const apiOperations: OperationDoc[] = [
     parameters: [proposalId],
   },
   {
+    method: 'patch',
+    path: '/proposals/{id}',
+    summary: 'Edit a draft (its author): the fields sent change, the rest stays',
+    auth: true,
+    request: editProposalBody,
+    response: proposalResponse,
+    parameters: [proposalId, ifMatch],
+    responses: {
+      '400': 'Invalid body',
+      '404': 'No such proposal (or a draft of someone else)',
+      '409': 'No longer a draft (the body names its state)',
+      '412': 'Stale If-Match',
+    },
+  },
+  {
     method: 'get',
     path: '/proposals/{id}/history',
     summary: 'Every change of a proposal',
     auth: true,
+    response: proposalHistoryResponse,
     parameters: [proposalId],
   },
   ...proposalActions,

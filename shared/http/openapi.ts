@@ -25,13 +25,14 @@ const schema = (s: z.ZodMiniType) => z.toJSONSchema(s, { target: 'openapi-3.0', 
 export const buildOpenApi = (operations: OperationDoc[], info: { title: string; version: string }) => {
   const paths: Record<string, Record<string, unknown>> = {};
   for (const op of operations) {
-    const responses: Record<string, unknown> = {
-      '200': {
-        description: 'OK',
-        ...(op.response ? { content: { 'application/json': { schema: schema(op.response) } } } : {}),
-      },
-    };
+    // An operation that creates answers 201 with the body (typed clients read it from there), not 200.
+    const success = op.responses?.['201'] ? '201' : '200';
+    const responses: Record<string, unknown> = {};
     for (const [code, description] of Object.entries(op.responses ?? {})) responses[code] = { description };
+    responses[success] = {
+      description: op.responses?.[success] ?? 'OK',
+      ...(op.response ? { content: { 'application/json': { schema: schema(op.response) } } } : {}),
+    };
     if (op.auth) {
       responses['401'] ??= { description: 'Missing or invalid token' };
       responses['403'] ??= { description: 'The token does not allow this' };

@@ -13,6 +13,15 @@ export const createProposalBody = z.strictObject({
   session: z.optional(session),
 });
 
+/** Editing a draft: what is sent changes, the rest stays; `category: null` clears it. */
+export const editProposalBody = z
+  .strictObject({
+    title: z.optional(text(200)),
+    content: z.optional(text(20_000)),
+    category: z.optional(z.nullable(text(64))),
+  })
+  .check(z.refine((b) => Object.keys(b).length > 0, { message: 'nothing to change', path: ['(body)'] }));
+
 export const actionBodies = {
   submit: z.strictObject({}),
   second: z.strictObject({}),
@@ -52,6 +61,8 @@ export const exportQuery = z.strictObject({ session: z.optional(session) });
 
 const person = z.object({ id: z.string(), name: z.optional(z.string()) });
 const nullable = <T extends z.ZodMiniType>(t: T) => z.nullable(t);
+const rating = z.enum(['satisfied', 'basically_satisfied', 'dissatisfied']);
+/** The proposal as the API shows it (shared/domain/proposals/proposal.ts), for the OpenAPI document. */
 export const proposalResponse = z.object({
   id: z.string(),
   number: nullable(z.string()),
@@ -62,7 +73,69 @@ export const proposalResponse = z.object({
   category: nullable(z.string()),
   author: person,
   seconders: z.array(person),
+  review: nullable(
+    z.object({
+      decision: z.enum(['register', 'merge', 'convert', 'reject']),
+      reason: nullable(z.string()),
+      mergeInto: nullable(z.string()),
+      by: z.string(),
+      at: z.string(),
+    }),
+  ),
+  assignment: nullable(
+    z.object({
+      department: z.string(),
+      supportingDepartments: z.array(z.string()),
+      dueDate: z.string(),
+      assignedAt: z.string(),
+      round: z.number(),
+    }),
+  ),
+  answer: nullable(
+    z.object({
+      content: z.string(),
+      cost: nullable(z.string()),
+      period: nullable(z.string()),
+      by: z.string(),
+      at: z.string(),
+    }),
+  ),
+  feedback: nullable(z.object({ rating, comment: nullable(z.string()), at: z.string() })),
+  ratings: z.array(z.object({ rating, comment: nullable(z.string()), at: z.string(), round: z.number() })),
+  withdrawal: nullable(z.object({ reason: z.string(), at: z.string() })),
+  submittedAt: nullable(z.string()),
+  closedAt: nullable(z.string()),
   version: z.number(),
   createdAt: z.string(),
   updatedAt: z.string(),
+});
+
+export const proposalListResponse = z.object({
+  items: z.array(proposalResponse),
+  cursor: z.optional(z.string()),
+});
+
+export const proposalHistoryResponse = z.object({
+  items: z.array(
+    z.object({
+      proposalId: z.string(),
+      version: z.number(),
+      action: z.enum([
+        'create',
+        'edit',
+        'submit',
+        'second',
+        'withdraw',
+        'review',
+        'assign',
+        'answer',
+        'feedback',
+      ]),
+      from: nullable(z.enum(PROPOSAL_STATES)),
+      to: z.enum(PROPOSAL_STATES),
+      by: z.string(),
+      at: z.string(),
+      details: z.record(z.string(), z.unknown()),
+    }),
+  ),
 });

@@ -4,10 +4,10 @@
  */
 import { PROPOSAL_CHANGE_EVENTS, type ProposalChangeEvent } from '../../events/proposals.ts';
 
-/** Proposal changes that can be a state change of a published proposal (drafting and seconding are not). */
+/** Proposal changes that can be a state change of a published proposal (drafting, editing a draft and seconding are not). */
 export const PROPOSAL_MAIL_EVENTS = PROPOSAL_CHANGE_EVENTS.filter(
-  (t): t is Exclude<ProposalChangeEvent, 'ProposalDrafted' | 'ProposalSeconded'> =>
-    t !== 'ProposalDrafted' && t !== 'ProposalSeconded',
+  (t): t is Exclude<ProposalChangeEvent, 'ProposalDrafted' | 'ProposalEdited' | 'ProposalSeconded'> =>
+    t !== 'ProposalDrafted' && t !== 'ProposalEdited' && t !== 'ProposalSeconded',
 );
 
 export const MAIL_EVENT_TYPES = [

@@ -13,6 +13,7 @@ import { benchFunctionInit } from './function-init.ts';
 import { benchHires } from './hires.ts';
 import { machine } from './machine.ts';
 import { benchMailPacing } from './mail-pacing.ts';
+import { benchWeb } from './web.ts';
 
 /**
  * A benchmark: its section of BENCHMARKS.md, whether it met its targets, and optionally figures
@@ -29,6 +30,7 @@ const benches: Record<string, Bench> = {
   hires: benchHires,
   care: benchCare,
   api: benchApiLatency,
+  web: benchWeb,
   cost: benchCost,
   province: benchProvince,
 };

@@ -173,6 +173,19 @@ const ROWS: Row[] = [
     request: (c) => ({ path: `/proposals/${c.draftId}` }),
   },
   {
+    op: 'PATCH /proposals/{id}',
+    variant: 'no longer a draft (409 for its author)',
+    allowed: ['author'],
+    request: (c) => ({ path: `/proposals/${c.proposalId}`, body: INVALID }),
+  },
+  {
+    op: 'PATCH /proposals/{id}',
+    variant: 'a draft',
+    allowed: ['author'],
+    hidden: CALLERS.filter((w) => w !== 'author'),
+    request: (c) => ({ path: `/proposals/${c.draftId}`, body: INVALID }),
+  },
+  {
     op: 'GET /proposals/{id}/history',
     allowed: PROPOSAL_READERS,
     request: (c) => ({ path: `/proposals/${c.proposalId}/history` }),

@@ -63,6 +63,7 @@ import { choiceBody, windowBody } from '../../shared/http/mutual-aid-schemas.ts'
 import {
   actionBodies,
   createProposalBody,
+  editProposalBody,
   exportQuery,
   proposalListQuery,
   sessionQuery,
@@ -490,6 +491,16 @@ const BODY_ROUTES: BodyRoute[] = [
     who: () => ctx.delegate,
     forbidden: () => ctx.member,
     schema: createProposalBody,
+    expected: [400],
+  },
+  {
+    // Editing the author's draft; anyone else's draft does not exist for them (404), so no
+    // forbidden caller here (the access matrix has the 403 of a published one).
+    op: 'PATCH /proposals/{id}',
+    method: 'PATCH',
+    path: () => `/proposals/${ctx.draftId}`,
+    who: () => ctx.author,
+    schema: editProposalBody,
     expected: [400],
   },
   action(
@@ -925,6 +936,14 @@ const PATH_ROUTES: PathRoute[] = [
     method: 'GET',
     path: (id) => `/proposals/${id}/history`,
     who: () => ctx.admin,
+    expected: [404],
+  },
+  {
+    op: 'PATCH /proposals/{id}',
+    method: 'PATCH',
+    path: (id) => `/proposals/${id}`,
+    who: () => ctx.author,
+    body: () => ({ title: '新标题' }),
     expected: [404],
   },
   ...(Object.keys(actionBodies) as Array<keyof typeof actionBodies>).map(

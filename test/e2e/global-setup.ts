@@ -1,6 +1,8 @@
 /**
  * Starts one embedded runtime for every end-to-end test file (a fresh data directory, a free
- * API port) and stops it when the run ends, whatever happened.
+ * API port) and stops it when the run ends, whatever happened. The runtime builds the web app
+ * first when its sources changed (web/tools/build.ts), so the browser tests (test/e2e/web/)
+ * always see the app the sources say.
  */
 import { createWriteStream, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';

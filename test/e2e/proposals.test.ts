@@ -131,6 +131,33 @@ describe('proposals', () => {
     expect((await act(id, 'second', b)).status).toBe(409);
   });
 
+  it('lets the author edit a draft with If-Match, and nothing else once submitted', async () => {
+    const p = await create(uniqueId('S'));
+    const edit = (body: unknown, who = a, ifMatch?: string) =>
+      api('PATCH', `/proposals/${p.id}`, {
+        token: who,
+        body,
+        ...(ifMatch ? { headers: { 'if-match': ifMatch } } : {}),
+      });
+    const edited = await edit({ title: '延长食堂晚餐供应时间', category: '后勤' }, a, '"v1"');
+    expect(edited.status).toBe(200);
+    expect(edited.headers.get('etag')).toBe('"v2"');
+    expect(edited.body).toMatchObject({ title: '延长食堂晚餐供应时间', category: '后勤', state: 'draft' });
+    expect(edited.body.content).toBe('建议晚餐延长到20:00。');
+    expect((await edit({ content: '旧的' }, a, '"v1"')).status).toBe(412);
+    const invalid = await edit({ title: '' });
+    expect(invalid.status).toBe(400);
+    expect(invalid.body.errors[0].field).toBe('title');
+    expect((await edit({ title: '别人的' }, b)).status).toBe(404);
+    await act(p.id, 'submit', a);
+    const late = await edit({ title: '提交后' });
+    expect(late.status).toBe(409);
+    expect(late.body.state).toBe('submitted');
+    expect((await edit({ title: '别人的' }, b)).status).toBe(403);
+    const history = await api('GET', `/proposals/${p.id}/history`, { token: a });
+    expect(history.body.items.map((h: { action: string }) => h.action)).toEqual(['create', 'edit', 'submit']);
+  });
+
   it('checks roles on every action and validates bodies with the failing fields', async () => {
     const id = await toReview(uniqueId('S'));
     expect((await api('POST', '/proposals', { body: { title: 't', content: 'c' } })).status).toBe(401);

@@ -44,6 +44,7 @@ describe('parseDeploymentProps', () => {
       proposalMaxReassignments: 1,
       enrolmentMode: 'automatic',
       dispatchedStaff: 'enrol',
+      web: { scope: 'openid profile' },
     });
   });
 

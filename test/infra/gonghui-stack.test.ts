@@ -1,3 +1,5 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 /**
  * The AWS stack against the topology: everything the topology describes is wired, with the
  * topology's numbers, and nothing more is allowed than its `access` implies. Written over the
@@ -5,7 +7,7 @@
  */
 import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { API_THROTTLE, appTopology, pascal } from '../../infra/aws/gonghui-stack.ts';
+import { API_THROTTLE, appTopology, PROJECT_ROOT, pascal } from '../../infra/aws/gonghui-stack.ts';
 import { bundling } from '../../infra/bundling.ts';
 import { dataActionsOf, dlqName, mailConcurrency } from '../../infra/topology.ts';
 import { ENV, type EnvName } from '../../shared/config/env-names.ts';
@@ -58,12 +60,51 @@ describe('functions', () => {
     },
   );
 
-  it('every topology function is deployed, and nothing else is a Lambda function', () => {
-    expect(
-      ofType(s, 'AWS::Lambda::Function')
-        .map(([id]) => id)
-        .sort(),
-    ).toEqual(functionNames.map(fnId).sort());
+  it('every topology function is deployed, and nothing else is a Lambda function but the web app’s deployment', () => {
+    const ids = ofType(s, 'AWS::Lambda::Function').map(([id]) => id);
+    // CDK's BucketDeployment copies the web app into its bucket at deploy time (infra/aws/web-app.ts).
+    const deployer = ids.filter((id) => id.startsWith('CustomCDKBucketDeployment'));
+    expect(deployer).toHaveLength(1);
+    expect(ids.filter((id) => !deployer.includes(id)).sort()).toEqual(functionNames.map(fnId).sort());
+  });
+
+  describe('the web app', () => {
+    it('is a private encrypted bucket behind CloudFront with origin access control, the API same-origin under /api/*', () => {
+      const [, distribution] = ofType(s, 'AWS::CloudFront::Distribution')[0]!;
+      const config = (distribution.Properties as { DistributionConfig: Record<string, unknown> })
+        .DistributionConfig;
+      const behaviors = config.CacheBehaviors as Array<{ PathPattern: string; AllowedMethods: string[] }>;
+      expect(behaviors.map((b) => b.PathPattern)).toEqual(['/api/*']);
+      expect(behaviors[0]!.AllowedMethods).toContain('PATCH');
+      expect(ofType(s, 'AWS::CloudFront::OriginAccessControl')).toHaveLength(1);
+      const stages = ofType(s, 'AWS::ApiGatewayV2::Stage').map(
+        ([, r]) => (r.Properties as { StageName: string }).StageName,
+      );
+      expect(stages.sort()).toEqual(['$default', 'api']);
+      const [, headers] = ofType(s, 'AWS::CloudFront::ResponseHeadersPolicy')[0]!;
+      const csp = JSON.stringify(headers.Properties);
+      expect(csp).toContain("default-src 'self'");
+      expect(csp).toContain('StrictTransportSecurity');
+      for (const [, bucket] of ofType(s, 'AWS::S3::Bucket')) {
+        expect(JSON.stringify(bucket.Properties)).toContain('BlockPublicAcls');
+        expect(JSON.stringify(bucket.Properties)).toContain('ServerSideEncryptionConfiguration');
+      }
+    });
+
+    it('deploys no local sign-in: neither the local OpenID provider nor /dev/sign-in is in the template or the assets', () => {
+      const template = JSON.stringify(s.template.toJSON());
+      for (const local of ['/dev/sign-in', '/oidc', 'gonghui-web', 'issuer.gonghui.local']) {
+        expect(template).not.toContain(local);
+      }
+      const dist = resolve(PROJECT_ROOT, 'web', 'dist');
+      const files = readdirSync(dist, { recursive: true, withFileTypes: true }).filter((f) => f.isFile());
+      expect(files.length).toBeGreaterThan(3);
+      for (const f of files) {
+        const text = readFileSync(resolve(f.parentPath, f.name), 'utf8');
+        expect(text, f.name).not.toContain('/dev/sign-in');
+        expect(text, f.name).not.toContain('oidc-provider');
+      }
+    });
   });
 
   it.each(functionNames)(

@@ -26,7 +26,7 @@ import {
 export interface HistoryEntry {
   proposalId: string;
   version: number;
-  action: ProposalAction | 'create';
+  action: ProposalAction | 'create' | 'edit';
   from: ProposalState | null;
   to: ProposalState;
   by: string;
@@ -236,6 +236,59 @@ export const actOnProposal = async (
     }
     if (attempt >= 5) throw new Conflict('提案正被频繁修改，请重试 / The proposal is busy; try again');
   }
+};
+
+/**
+ * The author edits their draft (title, content, category). Only a draft: once submitted, others
+ * second what they read, so the text is frozen (409). If-Match as for the actions: a stale one 412.
+ */
+export const editDraft = async (
+  actor: Principal,
+  id: string,
+  body: Input<{ title?: string; content?: string; category?: string | null }>,
+  ifMatch: string | undefined,
+  deps: ProposalDeps,
+) => {
+  const expected = versionFromIfMatch(ifMatch);
+  const p = await loadVisible(actor, id, deps);
+  if (p.author.id !== actor.sub) throw new Forbidden('仅提案人可修改 / Only the proposer edits a proposal');
+  if (expected !== undefined && expected !== p.version) {
+    throw new PreconditionFailed('提案已被修改，请刷新后重试 / The proposal changed since you read it', {
+      version: p.version,
+      state: p.state,
+    });
+  }
+  if (p.state !== 'draft') {
+    throw new Conflict(`只能修改草稿 / Only a draft can be edited; the proposal is ${p.state}`, {
+      state: p.state,
+      action: 'edit',
+    });
+  }
+  const input = body();
+  const at = deps.now().toISOString();
+  const next: Proposal = {
+    ...p,
+    title: input.title ?? p.title,
+    content: input.content ?? p.content,
+    category: input.category === undefined ? p.category : input.category,
+    updatedAt: at,
+    version: p.version + 1,
+  };
+  const history: HistoryEntry = {
+    proposalId: p.id,
+    version: next.version,
+    action: 'edit',
+    from: 'draft',
+    to: 'draft',
+    by: actor.sub,
+    at,
+    details: { fields: Object.keys(input).sort() },
+  };
+  const event = changeEvent(next, history, 'ProposalEdited', [], undefined, deps);
+  if ((await deps.store.save({ proposal: next, history, event })) !== 'saved') {
+    throw new PreconditionFailed('提案已被修改，请刷新后重试 / The proposal changed since you read it');
+  }
+  return next;
 };
 
 const departmentOf = async (p: Proposal, deps: ProposalDeps) => {

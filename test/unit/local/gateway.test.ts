@@ -349,6 +349,18 @@ describe('the gateway over HTTP', () => {
     expect(Math.abs(ctx.timeEpoch - Date.now())).toBeLessThan(5_000);
   });
 
+  it('answers the same routes under /api/ as a stage named api would: stage taken off for matching, kept in rawPath', async () => {
+    const res = await call('/api/proposals/P1');
+    expect(res.status).toBe(200);
+    const event = calls[0]!.event as APIGatewayProxyEventV2;
+    expect(event.routeKey).toBe('GET /proposals/{id}');
+    expect(event.rawPath).toBe('/api/proposals/P1');
+    expect(event.requestContext.stage).toBe('api');
+    expect(event.pathParameters).toEqual({ id: 'P1' });
+    expect((await call('/api/nowhere')).status).toBe(404);
+    expect((await call('/apix/health')).status).toBe(404);
+  });
+
   it('leaves out cookies, query and path parameters when there are none, and has no authorizer on open routes', async () => {
     await call('/health');
     const event = calls[0]!.event as APIGatewayProxyEventV2;
