@@ -51,6 +51,15 @@ export const ASSUMPTIONS = {
     note: "the web app: about one visit a month (5 calls) and the officers' console (20% more)",
   },
   apiAccessLogBytes: { value: 450, note: "the HTTP API's access log line per request (bytes)" },
+  webVisitsPerMemberMonth: {
+    value: 1,
+    note: 'visits to the web app a member-month: the page, /config.json and the page’s chunk through CloudFront and its history-mode function, the API calls through /api/*',
+  },
+  webColdVisitShare: {
+    value: 0.3,
+    note: 'visits that download the app (first visit, a new release, an emptied cache): 12 more requests and 200 KiB (the web bench: 129 KiB of JavaScript, gzip)',
+  },
+  apiResponseBytes: { value: 2048, note: 'an API response through CloudFront (bytes)' },
   sqsRequestsPerMessage: {
     value: 1.2,
     note: 'SQS requests per message: its send, and a tenth each of a ReceiveMessage and a DeleteMessageBatch (10 per call)',
@@ -281,6 +290,12 @@ export const monthlyCost = (members: number, m: MeasuredUnits, p: PriceTable): M
   const idlePolls = polledQueues() * A.idlePollersPerQueue * (SECONDS_PER_MONTH / 20);
   const sqsRequests = sqsMessages * A.sqsRequestsPerMessage + idlePolls;
   const traces = Math.min(invocations, SECONDS_PER_MONTH + A.xraySampling * invocations);
+  const visits = members * A.webVisitsPerMemberMonth;
+  const pageRequests = visits * (3 + A.webColdVisitShare * 12);
+  const cloudfrontRequests = pageRequests + apiRequests;
+  const cloudfrontGb =
+    (visits * (6 * 1024 + A.webColdVisitShare * 200 * 1024) + apiRequests * A.apiResponseBytes) / GIB;
+  const functionInvocations = visits * 3;
   const keyVersions = 2 * (1 + Math.min(A.cmkRotations, p.kms.maxPricedRotations));
 
   const M = 1e6;
@@ -413,6 +428,27 @@ export const monthlyCost = (members: number, m: MeasuredUnits, p: PriceTable): M
       quantity: `${fmt(apiRequests)} requests`,
       usd: (apiRequests / M) * p.apiGateway.perMillionHttpApiRequests,
     },
+    {
+      service: 'CloudFront',
+      what: 'HTTPS requests (the web app’s files and the API under /api/*)',
+      amount: cloudfrontRequests,
+      quantity: `${fmt(cloudfrontRequests)} requests`,
+      usd: (cloudfrontRequests / 10_000) * p.cloudfront.perTenThousandHttpsRequests,
+    },
+    {
+      service: 'CloudFront',
+      what: 'data transfer out',
+      amount: cloudfrontGb,
+      quantity: `${cloudfrontGb.toFixed(2)} GB`,
+      usd: cloudfrontGb * p.cloudfront.perGbOut,
+    },
+    {
+      service: 'CloudFront',
+      what: 'CloudFront Functions (the history-mode rewrite of page requests)',
+      amount: functionInvocations,
+      quantity: `${fmt(functionInvocations)} invocations`,
+      usd: (functionInvocations / M) * p.cloudfront.perMillionFunctionInvocations,
+    },
   ];
   const total = lines.reduce((n, l) => n + l.usd, 0);
   const free =
@@ -421,7 +457,12 @@ export const monthlyCost = (members: number, m: MeasuredUnits, p: PriceTable): M
     Math.min(storageGb, p.dynamodb.freeGbStorage) * p.dynamodb.perGbMonthStorage +
     (Math.min(sqsRequests, p.sqs.freeRequestsPerMonth) / M) * p.sqs.perMillionRequests +
     Math.min(logBytes / GIB, p.cloudwatch.freeGbLogsPerMonth) * p.cloudwatch.perGbLogsIngested +
-    (Math.min(traces, p.xray.freeTracesPerMonth) / M) * p.xray.perMillionTracesRecorded;
+    (Math.min(traces, p.xray.freeTracesPerMonth) / M) * p.xray.perMillionTracesRecorded +
+    (Math.min(cloudfrontRequests, p.cloudfront.freeRequests) / 10_000) *
+      p.cloudfront.perTenThousandHttpsRequests +
+    Math.min(cloudfrontGb, p.cloudfront.freeGbOut) * p.cloudfront.perGbOut +
+    (Math.min(functionInvocations, p.cloudfront.freeFunctionInvocations) / M) *
+      p.cloudfront.perMillionFunctionInvocations;
   const dominant = lines.reduce((a, b) => (b.usd > a.usd ? b : a));
   return {
     members,

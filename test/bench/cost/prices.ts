@@ -56,6 +56,19 @@ export interface PriceTable {
     perTenThousandRequests: number;
   };
   apiGateway: { source: string; perMillionHttpApiRequests: number };
+  /**
+   * CloudFront in front of the web app and the API (/api/*), at the edges that serve a mainland
+   * Chinese audience (Hong Kong, Singapore, Korea, Taiwan…); the always-free tier applies per month.
+   */
+  cloudfront: {
+    source: string;
+    perGbOut: number;
+    perTenThousandHttpsRequests: number;
+    perMillionFunctionInvocations: number;
+    freeGbOut: number;
+    freeRequests: number;
+    freeFunctionInvocations: number;
+  };
   xray: { source: string; perMillionTracesRecorded: number; freeTracesPerMonth: number };
 }
 
@@ -106,6 +119,16 @@ export const US_EAST_1: PriceTable = {
     perTenThousandRequests: 0.03,
   },
   apiGateway: { source: 'https://aws.amazon.com/api-gateway/pricing/', perMillionHttpApiRequests: 1 },
+  cloudfront: {
+    source:
+      'https://aws.amazon.com/cloudfront/pricing/ (Hong Kong, Philippines, South Korea, Singapore & Taiwan)',
+    perGbOut: 0.12,
+    perTenThousandHttpsRequests: 0.012,
+    perMillionFunctionInvocations: 0.1,
+    freeGbOut: 1024,
+    freeRequests: 10_000_000,
+    freeFunctionInvocations: 2_000_000,
+  },
   xray: {
     source: 'https://aws.amazon.com/xray/pricing/',
     perMillionTracesRecorded: 5,

@@ -32,7 +32,7 @@ export const renderCost = (m: MeasuredUnits, p: PriceTable, sources: string) => 
   const keyLine = small.lines.find((l) => l.service === 'KMS' && l.what.includes('customer managed'))!;
   const withKeyMonths = (keyMonths: number) => small.total - keyLine.usd + keyMonths * p.kms.perKeyMonth;
   const body = [
-    `A month of a union's work priced at ${p.region} list prices (${p.asOf}; sources: the AWS pricing pages in test/bench/cost/prices.ts), from what the benchmarks measured per unit of work (${sources}) and the assumptions below. Free tiers not deducted (the total with them is in the last rows). \`npm run cost\` prints this from BENCHMARKS.json.`,
+    `A month of a union's work priced at ${p.region} list prices (${p.asOf}; sources: the AWS pricing pages in test/bench/cost/prices.ts), from what the benchmarks measured per unit of work (${sources}) and the assumptions below. Free tiers not deducted (the total with them is in the last rows). Not a line: S3 (the web app's few MB and CloudFront's rare misses, under a cent), data transfer out of the region (mail goes through SES; pages through CloudFront). \`npm run cost\` prints this from BENCHMARKS.json.`,
     '',
     '**Measured per unit of work** (Lambda billed ms per function, DynamoDB request units as on-demand bills them, log bytes as the functions wrote them):',
     '',
