@@ -15,6 +15,23 @@ export const bundling = {
   target: 'node24',
   minify: true,
   sourcemap: true,
+  /**
+   * The map holds mappings and file names, not the sources: a stack trace needs no more, and a
+   * third of the size is a third of what Node reads and parses at every cold start
+   * (BENCHMARKS.md, init: with and without source maps).
+   */
+  sourcesContent: false,
+  /**
+   * Node reads a bundle's source map only when told to, and CDK's NodejsFunction ships the map
+   * without telling it: the stack sets this on every function (and the local runtime turns source
+   * maps on in its workers), so a stack trace in the logs names our files and lines.
+   */
+  nodeOptions: '--enable-source-maps',
+  /**
+   * Modules swapped when bundling, path relative to the project root: the SDK's default credential
+   * chain for the environment's credentials alone (shared/adapters/lambda-credentials.ts says why).
+   */
+  alias: { '@aws-sdk/credential-provider-node': './shared/adapters/lambda-credentials.ts' },
   banner: '',
   mainFields: ['module', 'main'],
 } as const;

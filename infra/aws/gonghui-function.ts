@@ -83,13 +83,18 @@ export class GonghuiFunction extends Construct {
       role: this.role,
       logGroup: this.logGroup,
       tracing: Tracing.ACTIVE,
-      environment: props.environment,
+      environment: { ...props.environment, NODE_OPTIONS: bundling.nodeOptions },
       bundling: {
         format: bundling.format === 'cjs' ? OutputFormat.CJS : OutputFormat.ESM,
         target: bundling.target,
         minify: bundling.minify,
         sourceMap: bundling.sourcemap,
+        sourcesContent: bundling.sourcesContent,
         mainFields: [...bundling.mainFields],
+        // esbuild resolves an alias's target from the project root, where CDK runs it.
+        esbuildArgs: Object.fromEntries(
+          Object.entries(bundling.alias).map(([from, to]) => [`--alias:${from}`, to]),
+        ),
         ...(bundling.banner ? { banner: bundling.banner } : {}),
         // The SDK is bundled, at the versions package-lock.json pins, as the benchmark measures
         // it; the runtime's copy changes under us without a deploy.

@@ -54,6 +54,8 @@ export interface InvocationStats {
   failed: number;
   instances: number;
   coldStarts: number;
+  /** Billed duration of every invocation so far, as Lambda rounds it (whole ms), summed; init not included. */
+  billedMs: number;
   /** AWS operations the function called, as `<X-Amz-Target prefix>.<Operation>`, sorted. */
   awsOperations: string[];
 }
@@ -120,7 +122,15 @@ export function startLambdaHost(opts: LambdaHostOptions): LambdaHost {
         spec,
         instances: [],
         waiting: [],
-        stats: { inflight: 0, invoked: 0, failed: 0, instances: 0, coldStarts: 0, awsOperations: [] },
+        stats: {
+          inflight: 0,
+          invoked: 0,
+          failed: 0,
+          instances: 0,
+          coldStarts: 0,
+          billedMs: 0,
+          awsOperations: [],
+        },
       },
     ]),
   );
@@ -272,6 +282,7 @@ export function startLambdaHost(opts: LambdaHostOptions): LambdaHost {
       const started = performance.now();
       const outcome = await run(state, instance, id, payload, Date.now() + spec.timeoutSeconds * 1000);
       const duration = performance.now() - started;
+      stats.billedMs += Math.ceil(duration);
       const memory =
         'heapBytes' in outcome ? `\tMax Memory Used: ${Math.ceil(outcome.heapBytes / 2 ** 20)} MB` : '';
       logLine(state, `END RequestId: ${id}`);

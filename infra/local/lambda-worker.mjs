@@ -6,7 +6,7 @@ import { createRequire } from 'node:module';
 import { getHeapStatistics } from 'node:v8';
 import { parentPort, workerData } from 'node:worker_threads';
 
-// What CDK's NODE_OPTIONS=--enable-source-maps does on AWS (a worker cannot take that flag).
+// What NODE_OPTIONS=--enable-source-maps (infra/bundling.ts) does on AWS (a worker cannot take that flag).
 process.setSourceMapsEnabled(true);
 
 /** Lambda's error shape: errorType is the error's name, errorMessage its message. */

@@ -361,7 +361,9 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       config: { ...oidc.webConfig, apiBase: '/api', local: true },
     });
 
-    const meter = options.meterDynamo ? await startDynamoMeter(dynamo.endpoint) : undefined;
+    const meter = options.meterDynamo
+      ? await startDynamoMeter(dynamo.endpoint, { indexes: table.indexes })
+      : undefined;
     if (meter) cleanups.push(meter.stop);
 
     const ddb = new DynamoDBClient(clientConfig(dynamo.endpoint));

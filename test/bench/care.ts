@@ -27,6 +27,7 @@ import { memberItem } from '../../shared/adapters/member-repository-dynamodb.ts'
 import { planCare } from '../../shared/domain/care/planner.ts';
 import { newId } from '../../shared/domain/ids.ts';
 import type { Member } from '../../shared/domain/members/member.ts';
+import { perUnit, startUsage } from './usage.ts';
 
 /** 20,000 as the issue asks; BENCH_CARE_MEMBERS picks another size for a quick look. */
 const MEMBERS = Number(process.env.BENCH_CARE_MEMBERS ?? 20_000);
@@ -172,13 +173,16 @@ export const benchCare = async (dataDir: string) => {
 
     // Holiday: every member is due (all active; mid-autumn is for everyone).
     runtime.dynamoMeter!.reset();
+    const holidayUsage = await startUsage(runtime);
     const mailsBefore = (await listMail(info)).length;
     const holidayStarted = Date.now();
     const plan = await planCare(HOLIDAY_DATE, care);
     const grantsDoneAt = await drain(info.controlUrl, 15 * 60_000);
     const grantSeconds = (grantsDoneAt - holidayStarted) / 1000;
     const holidaySeconds = (Date.now() - holidayStarted) / 1000;
+    await runtime.dynamoMeter!.settled();
     const holidayMeter = runtime.dynamoMeter!.reading();
+    const holidayWork = await holidayUsage.read();
     const mails = (await listMail(info)).length - mailsBefore;
     log(
       `holiday: ${MEMBERS} members granted in ${grantSeconds.toFixed(0)} s, drained in ${holidaySeconds.toFixed(0)} s, ${mails} mails`,
@@ -190,11 +194,14 @@ export const benchCare = async (dataDir: string) => {
     // The holiday's run also grants the birthdays of its own day (one more mail each).
     const expectedMails = MEMBERS + bornOn(HOLIDAY_DATE);
     runtime.dynamoMeter!.reset();
+    const birthdayUsage = await startUsage(runtime);
     const birthdayStarted = Date.now();
     await planCare(BIRTHDAY_DATE, care);
     await drain(info.controlUrl, 5 * 60_000);
     const birthdaySeconds = (Date.now() - birthdayStarted) / 1000;
+    await runtime.dynamoMeter!.settled();
     const birthdayMeter = runtime.dynamoMeter!.reading();
+    const birthdayWork = await birthdayUsage.read();
 
     const rate = MEMBERS / holidaySeconds;
     const requestsPerMember = holidayMeter.totalRequests / MEMBERS;
@@ -220,6 +227,7 @@ export const benchCare = async (dataDir: string) => {
       `| **holiday: DynamoDB requests per member, care path** (${CARE_FUNCTIONS.join(', ')}) | **${(careRequests / MEMBERS).toFixed(3)}** | ≤ 2 |`,
       `| holiday: DynamoDB requests per member, everything (incl. send-email's mail ledger claim and record) | ${requestsPerMember.toFixed(3)} | |`,
       `| holiday: items written in transactions per member | ${(holidayMeter.transactionalItems / MEMBERS).toFixed(3)} | |`,
+      `| holiday: write request units per member, as on-demand DynamoDB bills them, care path (${CARE_FUNCTIONS.join(', ')}) and everything | ${(CARE_FUNCTIONS.reduce((n, fn) => n + (holidayMeter.unitsByFunction[fn]?.write ?? 0), 0) / MEMBERS).toFixed(2)}, ${(holidayMeter.billedWriteUnits / MEMBERS).toFixed(2)} | |`,
       `| birthday: members due on ${BIRTHDAY_DATE} | ${due} | |`,
       `| birthday: end to end (s) | ${birthdaySeconds.toFixed(1)} | |`,
       `| **birthday: items read per due member** | **${itemsPerDue.toFixed(3)}** | ≤ 1.2 |`,
@@ -234,7 +242,31 @@ export const benchCare = async (dataDir: string) => {
         .map(([op, n]) => `${op} ${n}`)
         .join(', ')}.`,
     ].join('\n');
-    return { title: `Care: a holiday and a birthday run over ${MEMBERS} members`, body, ok };
+    const grantCare = holidayWork.functions['grant-care'];
+    return {
+      title: `Care: a holiday and a birthday run over ${MEMBERS} members`,
+      body,
+      ok,
+      figures: {
+        members: MEMBERS,
+        holidayMembersPerSecond: rate,
+        grantsPerSecond: MEMBERS / grantSeconds,
+        /** Per member granted a holiday: the plan, the grant, its ledger entry, its event and its mail. */
+        perHolidayMember: perUnit(holidayWork, mails),
+        /** Per member whose birthday it is, the same for a birthday run. */
+        perBirthdayMember: perUnit(birthdayWork, due),
+        /** grant-care's pages: members per invocation and billed ms per invocation. */
+        grantPage: grantCare
+          ? {
+              membersPerInvocation: MEMBERS / grantCare.invocations,
+              billedMsPerInvocation: grantCare.billedMs / grantCare.invocations,
+              writeUnitsPerMember: grantCare.writeUnits / MEMBERS,
+              requestsPerMember: grantCare.dynamoRequests / MEMBERS,
+            }
+          : undefined,
+        planTasks: plan.tasks,
+      },
+    };
   } finally {
     await runtime.stop();
   }

@@ -14,15 +14,18 @@ import { localClientConfig } from '../../infra/cli/runtime-info.ts';
 import { startRuntime } from '../../infra/local/runtime.ts';
 import { newId } from '../../shared/domain/ids.ts';
 import { shanghaiDate } from '../../shared/domain/time.ts';
+import { perUnit, startUsage } from './usage.ts';
 
 const MAILS = 2000;
 const RATE = 50;
 
 export const benchMailPacing = async (dataDir: string) => {
-  const runtime = await startRuntime({ dataDir, port: 0, sesMaxSendRate: RATE });
+  // Metered: the mail ledger's requests per mail at a paced rate feed the cost model.
+  const runtime = await startRuntime({ dataDir, port: 0, sesMaxSendRate: RATE, meterDynamo: true });
   try {
     const info = runtime.info;
     const bus = new EventBridgeClient(localClientConfig(info, info.endpoints.eventbridge));
+    const usage = await startUsage(runtime);
     const run = randomUUID().slice(0, 8);
     const events = Array.from({ length: MAILS }, (_, i) => ({
       eventId: newId(),
@@ -55,6 +58,7 @@ export const benchMailPacing = async (dataDir: string) => {
     }
     await waitForIdle(info.controlUrl, 10 * 60_000);
     const elapsed = (Date.now() - started) / 1000;
+    const work = await usage.read();
 
     const db = DynamoDBDocumentClient.from(
       new DynamoDBClient(localClientConfig(info, info.endpoints.dynamodb)),
@@ -98,7 +102,18 @@ export const benchMailPacing = async (dataDir: string) => {
       `| busiest sliding one-second window | ${busiest} | ≤ ${RATE} |`,
       `| wall time, first PutEvents to drained (s) | ${elapsed.toFixed(1)} | |`,
     ].join('\n');
-    return { title: `Mail pacing: ${MAILS} mails at ${RATE}/s`, body, ok };
+    return {
+      title: `Mail pacing: ${MAILS} mails at ${RATE}/s`,
+      body,
+      ok,
+      figures: {
+        mails: MAILS,
+        rate: RATE,
+        achievedRate: achieved,
+        /** Per mail sent at a paced rate: send-email, its mail ledger, the SES call (the event was put on the bus by the bench). */
+        perMail: perUnit(work, inbox.length),
+      },
+    };
   } finally {
     await runtime.stop();
   }

@@ -6,14 +6,18 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { listDlq } from '../../infra/cli/commands/dlq.ts';
+import { dynamoMemberRepository } from '../../shared/adapters/member-repository-dynamodb.ts';
+import type { Member } from '../../shared/domain/members/member.ts';
 import {
   api,
+  db,
   hiredEvent,
   hrEvent,
   mails,
   mailsTo,
   memberByEmployee,
   publish,
+  runtime,
   token,
   uniqueId,
   waitIdle,
@@ -117,6 +121,111 @@ describe('membership from HR events', () => {
     const sequence = numbers.map((n) => Number(n.slice(-6))).sort((a, b) => a - b);
     expect(new Set(numbers).size).toBe(50);
     expect(sequence.at(-1)! - sequence[0]!).toBe(49);
+  });
+
+  it('numbers a year one batch at a time: a batch learns where the counter is before its transaction', async () => {
+    // Straight against DynamoDB Local, on a year no other test numbers in, with a short lease.
+    const repo = dynamoMemberRepository(db(), runtime().tableName, { numberingLeaseMs: 400 });
+    const year = 2071;
+    const person = (employeeId: string, n: number): Member =>
+      ({
+        employeeId,
+        memberId: uniqueId('M'),
+        enrolled: true,
+        status: 'active',
+        membershipNumber: `GLU-${year}-${String(n).padStart(6, '0')}`,
+        version: 1,
+      }) as Member;
+    const counter = async () =>
+      (await repo.readBatch({ employeeIds: [], departments: [], years: [year] })).counters.get(year)!;
+    const before = await counter();
+    const [a, b, c] = [uniqueId('RA'), uniqueId('RB'), uniqueId('RC')];
+    const block = (previous: number, n: number) => [{ year, previous, next: previous + n }];
+
+    expect(
+      await repo.save({
+        members: [person(a, before + 1), person(uniqueId('RA'), before + 2)],
+        before: new Map(),
+        counters: block(before, 2),
+        events: [],
+        writer: 'w-a',
+      }),
+    ).toBe('saved');
+    // b read the counter before a saved: told where it is now, nothing written; b holds the year.
+    expect(
+      await repo.save({
+        members: [person(b, before + 1)],
+        before: new Map(),
+        counters: block(before, 1),
+        events: [],
+        writer: 'w-b',
+      }),
+    ).toEqual({ counters: new Map([[year, before + 2]]) });
+    expect(await memberByEmployee(b)).toBeUndefined();
+    // Meanwhile c must wait for b.
+    expect(
+      await repo.save({
+        members: [person(c, before + 3)],
+        before: new Map(),
+        counters: block(before + 2, 1),
+        events: [],
+        writer: 'w-c',
+      }),
+    ).toBe('busy');
+    expect(
+      await repo.save({
+        members: [person(b, before + 3)],
+        before: new Map(),
+        counters: block(before + 2, 1),
+        events: [],
+        writer: 'w-b',
+      }),
+    ).toBe('saved');
+    // b's transaction gave the year back: c learns where the counter is now.
+    expect(
+      await repo.save({
+        members: [person(c, before + 3)],
+        before: new Map(),
+        counters: block(before + 2, 1),
+        events: [],
+        writer: 'w-c',
+      }),
+    ).toEqual({ counters: new Map([[year, before + 3]]) });
+    // c stops there (its batch failed, or it died): the year is free again once c's lease is over.
+    expect(
+      await repo.save({
+        members: [person(c, before + 4)],
+        before: new Map(),
+        counters: block(before + 3, 1),
+        events: [],
+        writer: 'w-d',
+      }),
+    ).toBe('busy');
+    await new Promise((r) => setTimeout(r, 500));
+    // A member written meanwhile makes a save a conflict, whatever the counter.
+    expect(
+      await repo.save({
+        members: [person(a, before + 4)],
+        before: new Map(),
+        counters: block(before + 3, 1),
+        events: [],
+        writer: 'w-d',
+      }),
+    ).toBe('conflict');
+    expect(
+      await repo.save({
+        members: [person(c, before + 4)],
+        before: new Map(),
+        counters: block(before + 3, 1),
+        events: [],
+        writer: 'w-d',
+      }),
+    ).toBe('saved');
+    const read = await repo.readBatch({ employeeIds: [a, b, c], departments: [], years: [year] });
+    expect(read.counters.get(year)).toBe(before + 4);
+    expect([...read.members.values()].map((m) => m.membershipNumber).sort()).toEqual(
+      [before + 1, before + 3, before + 4].map((n) => `GLU-${year}-${String(n).padStart(6, '0')}`),
+    );
   });
 
   it('keeps a departure that arrives before its hire, and applies it: no welcome', async () => {

@@ -8,6 +8,7 @@ import { resolve } from 'node:path';
 import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { API_THROTTLE, appTopology, PROJECT_ROOT, pascal } from '../../infra/aws/gonghui-stack.ts';
+import { bundling } from '../../infra/bundling.ts';
 import {
   dataActionsOf,
   deadLetterQueueOf,
@@ -112,13 +113,20 @@ describe('functions', () => {
     });
   });
 
-  it.each(functionNames)('%s gets exactly the environment variables the topology lists', (name) => {
-    const spec = topology.functions[name]!;
-    const variables = s.resources[fnId(name)]?.Properties?.Environment as
-      | { Variables: Record<string, unknown> }
-      | undefined;
-    expect(Object.keys(variables?.Variables ?? {}).sort()).toEqual([...spec.environment].sort());
-  });
+  it.each(functionNames)(
+    '%s gets exactly the environment variables the topology lists, and NODE_OPTIONS',
+    (name) => {
+      const spec = topology.functions[name]!;
+      const variables = s.resources[fnId(name)]?.Properties?.Environment as
+        | { Variables: Record<string, unknown> }
+        | undefined;
+      expect(Object.keys(variables?.Variables ?? {}).sort()).toEqual(
+        [...spec.environment, 'NODE_OPTIONS'].sort(),
+      );
+      // Source-mapped stack traces: NodejsFunction ships the map but does not turn it on.
+      expect(variables?.Variables.NODE_OPTIONS).toBe(bundling.nodeOptions);
+    },
+  );
 
   it('environment values come from the stack and the deployment parameters', () => {
     const expected: Partial<Record<EnvName, unknown>> = {
@@ -146,6 +154,7 @@ describe('functions', () => {
         | undefined;
       const variables = environment?.Variables ?? {};
       for (const [key, value] of Object.entries(variables)) {
+        if (key === 'NODE_OPTIONS') continue;
         if (key === ENV.powertoolsServiceName) expect(value).toBe(name);
         // Per function: its own dead-letter queue (checked under least privilege below).
         else if (key === ENV.deadLetterQueueUrl) expect(value).toMatchObject({ Ref: expect.any(String) });

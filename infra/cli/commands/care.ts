@@ -7,6 +7,7 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { sqsCareQueue } from '../../../shared/adapters/care-queue-sqs.ts';
 import { dynamoCareStore, queryLedger } from '../../../shared/adapters/care-store-dynamodb.ts';
+import { prepareCalendar } from '../../../shared/domain/care/calendar.ts';
 import { readLedger } from '../../../shared/domain/care/ledger.ts';
 import { arrangementWarnings, calendarOf, planCare } from '../../../shared/domain/care/planner.ts';
 import { NO_SETTINGS } from '../../../shared/domain/care/settings.ts';
@@ -41,6 +42,7 @@ export const calendarCommand = async (opts: { year?: string }) => {
   } catch {
     settings = NO_SETTINGS;
   }
+  await prepareCalendar([year, year + 1]);
   return {
     entries: calendarOf(year, settings),
     warnings: arrangementWarnings([year, year + 1], settings),

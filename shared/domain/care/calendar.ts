@@ -2,15 +2,15 @@
  * The union calendar: which occasions fall on which date in a year, and on which working day
  * their gifts go out. Lunar dates come from lunar-javascript; which days are working days comes
  * from the State Council's yearly arrangement (调休), which the same library carries for the
- * years it knows, with an override table (a setting) for the years it does not know yet.
+ * years it knows, with an override table (a setting) for the years it does not know yet. Both
+ * through calendar-source.ts, which answers from a table generated from the library.
  */
-import lunarJs from 'lunar-javascript';
+import { arrangedWork, arrangementKnown, lunarMonthDays, lunarToSolar } from './calendar-source.ts';
 import { type Audience, DEFAULT_OCCASIONS, type OccasionDefinition } from './occasions.ts';
 import type { WorkdayOverride } from './settings.ts';
 
+export { prepareCalendar } from './calendar-source.ts';
 export { type Audience, DEFAULT_OCCASIONS, type OccasionDefinition, type WorkdayOverride };
-
-const { HolidayUtil, Lunar, LunarMonth } = lunarJs;
 
 const pad = (n: number) => String(n).padStart(2, '0');
 const ymd = (d: Date) => `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())}`;
@@ -20,8 +20,8 @@ export const addDays = (date: string, days: number) =>
 /** The solar date of an occasion in a year; a lunar 30th falls on the 29th in a month of 29 days (as 除夕 does). */
 export const occasionDate = (o: OccasionDefinition, year: number): string => {
   if (o.calendar === 'solar') return `${year}-${pad(o.month)}-${pad(o.day)}`;
-  const days = LunarMonth.fromYm(year, o.month)?.getDayCount() ?? 30;
-  return Lunar.fromYmd(year, o.month, Math.min(o.day, days)).getSolar().toYmd();
+  const days = lunarMonthDays(year, o.month) ?? 30;
+  return lunarToSolar(year, o.month, Math.min(o.day, days));
 };
 
 export class WorkCalendar {
@@ -35,14 +35,14 @@ export class WorkCalendar {
 
   /** Whether the year's arrangement is known (from the library or the override table). */
   knows(year: number): boolean {
-    return this.overrideYears.has(year) || HolidayUtil.getHolidays(year).length > 0;
+    return this.overrideYears.has(year) || arrangementKnown(year);
   }
 
   isWorkingDay(date: string): boolean {
     const override = this.overrides.get(date);
     if (override !== undefined) return override;
-    const holiday = HolidayUtil.getHoliday(date);
-    if (holiday) return holiday.isWork();
+    const arranged = arrangedWork(date);
+    if (arranged !== undefined) return arranged;
     const weekday = new Date(`${date}T00:00:00Z`).getUTCDay();
     return weekday !== 0 && weekday !== 6;
   }

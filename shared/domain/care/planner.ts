@@ -1,5 +1,5 @@
 /** The daily care planner: what is due on a date, fanned out as tasks on the care queue. */
-import { type CalendarEntry, unionCalendar, WorkCalendar } from './calendar.ts';
+import { type CalendarEntry, prepareCalendar, unionCalendar, WorkCalendar } from './calendar.ts';
 import { type CareDeps, type CareTask, planOf } from './grants.ts';
 import { type CareSettings, careYear } from './settings.ts';
 
@@ -40,7 +40,8 @@ export const dueOn = (date: string, settings: CareSettings) => {
  * for the day's birthdays, each carrying what it grants (so the workers read no settings).
  */
 export const planCare = async (date: string, deps: CareDeps) => {
-  const settings = await deps.store.settings();
+  const year = Number(date.slice(0, 4));
+  const [settings] = await Promise.all([deps.store.settings(), prepareCalendar([year, year + 1])]);
   const { holidays, warnings } = dueOn(date, settings);
   const branches = holidays.length ? await deps.store.branches() : [];
   const birthday = planOf('birthday', date, settings);

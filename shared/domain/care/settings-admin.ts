@@ -7,7 +7,7 @@
 import { Conflict, Forbidden, InvalidInput, NotFound } from '../errors.ts';
 import { hasAnyRole, type Principal } from '../principal.ts';
 import { shanghaiDate } from '../time.ts';
-import { WorkCalendar } from './calendar.ts';
+import { prepareCalendar, WorkCalendar } from './calendar.ts';
 import { DEFAULT_OCCASIONS, type OccasionDefinition } from './occasions.ts';
 import { calendarOf } from './planner.ts';
 import {
@@ -232,6 +232,7 @@ export const removeOccasion = async (actor: Principal, occasion: string, deps: S
 export const readWorkdays = async (actor: Principal, year: () => number, deps: SettingsDeps) => {
   requireManager(actor);
   const y = year();
+  await prepareCalendar([y]);
   const stored = (await deps.settings.settings()).workdays.find((w) => w.year === y);
   const libraryKnows = new WorkCalendar().knows(y);
   return {
@@ -285,5 +286,6 @@ export const putWorkdays = async (
     updatedBy: actor.sub,
   };
   await deps.settings.putWorkdays(item);
+  await prepareCalendar([y]);
   return { ...item, source: 'override' as const, libraryKnows: new WorkCalendar().knows(y) };
 };

@@ -1,11 +1,16 @@
 /**
  * The members context's consumer of HR's events: a batch of events becomes, in one
  * transaction, the new state of every member it touches, the year's membership counter and the
- * domain events to publish. Any concurrent change (another batch moving the counter or touching
- * the same member) cancels the transaction, and the batch is read and applied again.
+ * domain events to publish. A concurrent change to one of its members cancels the transaction,
+ * and the batch is read and applied again.
  *
- * Membership numbers are given out inside that transaction, so they are gap-free and unique per
- * year however many batches run at once.
+ * Membership numbers are given out inside that transaction, a block per batch and year, so they
+ * are gap-free and unique per year however many batches run at once. One batch numbers a year
+ * at a time: it takes the right to (a lease on the year's counter, given back by its
+ * transaction) and learns the counter's value with it, so a batch that finds the counter moved
+ * numbers again without reading the batch again, and two batches never both send a whole
+ * transaction of which one must be cancelled (the hires bench: a third of enrolment's
+ * transactions were, each as costly to DynamoDB Local as one that commits).
  */
 import type { DomainEvent } from '../../../events/domain.ts';
 import type { HrEvent } from '../../../events/hr.ts';
@@ -20,11 +25,29 @@ export interface CounterMove {
   next: number;
 }
 
+/**
+ * What a save came to: stored; refused because a member changed meanwhile (read again); refused
+ * because another batch is numbering the year right now (try again in a moment, as it was); or
+ * refused only because a year's counter is not where the save expected it, with each such
+ * counter's value now (the members as read still hold: number them again and save).
+ */
+export type SaveOutcome = 'saved' | 'conflict' | 'busy' | { counters: Map<number, number> };
+
+/** What a batch of HR events needs before it is applied, read at once. */
+export interface BatchRead {
+  members: Map<string, Member>;
+  branches: Map<string, Branch>;
+  /** The last membership number given out in each year asked for (0: none yet). */
+  counters: Map<number, number>;
+}
+
 export interface MemberRepository {
   load(employeeIds: string[]): Promise<Map<string, Member>>;
   branchesFor(departmentCodes: string[]): Promise<Map<string, Branch>>;
   lastMembershipSequence(year: number): Promise<number>;
-  /** Writes everything or nothing; 'conflict' when a condition failed (a concurrent change). */
+  /** The members, the departments' branches and the years' counters, in as few requests as the store allows. */
+  readBatch(query: { employeeIds: string[]; departments: string[]; years: number[] }): Promise<BatchRead>;
+  /** Writes everything or nothing. */
   save(write: {
     members: Member[];
     /**
@@ -36,7 +59,13 @@ export interface MemberRepository {
     events: DomainEvent[];
     /** Members whose announced transfer is settled (took effect, or was overtaken): their marker goes. */
     settledTransfers?: string[];
-  }): Promise<'saved' | 'conflict'>;
+    /**
+     * Who numbers (one id for all the saves of a batch). With it, a save first takes the right
+     * to number the counters' years, one batch at a time per year; without it, the counters'
+     * values alone decide.
+     */
+    writer?: string;
+  }): Promise<SaveOutcome>;
 }
 
 export interface ApplyDeps {
@@ -59,6 +88,11 @@ export interface ApplyResult {
   attempts: number;
 }
 
+/** A batch that finds the year being numbered tries again after about this long (a transaction's time)... */
+const WAIT_MS = 20;
+/** ...this many times at most (some 20 s: within the function's timeout, beyond any lease). */
+const MAX_WAITS = 1_000;
+
 /** Where enrolments in this batch come from: HR's events, an officer by hand, or the initial import. */
 export type EnrolmentOrigin = 'hr' | 'manual' | 'import';
 
@@ -79,11 +113,22 @@ export const applyHrEvents = async (
       ),
     ),
   ];
-  const branches = await deps.repo.branchesFor(departments);
+  const hires = new Map(
+    events
+      .filter((e) => e['detail-type'] === 'EmployeeHired')
+      .map((e) => [e.detail.employeeId, e.detail.occurredAt]),
+  );
+  const hireYear = new Map([...hires].map(([id, at]) => [id, shanghaiYear(new Date(at))]));
+  const years = [...new Set(hireYear.values())];
 
-  for (let attempt = 1; ; attempt++) {
+  let read = await deps.repo.readBatch({ employeeIds, departments, years });
+  const branches = read.branches;
+  const writer = deps.newId();
+  let attempt = 0;
+  let waits = 0;
+  for (;;) {
     const now = deps.now();
-    const current = await deps.repo.load(employeeIds);
+    const current = read.members;
     const next = new Map<string, Member>();
     const changes = new Map<string, MemberChange[]>();
     for (const event of events) {
@@ -102,63 +147,76 @@ export const applyHrEvents = async (
     const touched = [...next.values()].filter(
       (m) => JSON.stringify(m) !== JSON.stringify(current.get(m.employeeId)),
     );
-    const counters = await numberNewMembers(touched, current, events, deps);
-    const domainEvents = touched.flatMap((m) =>
-      toDomainEvents(m, changes.get(m.employeeId) ?? [], deps, now),
-    );
-    const members = touched.map((m) => ({ ...m, version: (current.get(m.employeeId)?.version ?? 0) + 1 }));
-    if (members.length === 0)
-      return { enrolled: 0, changed: 0, unchanged: employeeIds.length, attempts: attempt };
-    const settledTransfers = members
+    if (touched.length === 0)
+      return { enrolled: 0, changed: 0, unchanged: employeeIds.length, attempts: attempt + 1 };
+    // Numbers follow the order of hiring (then 工号), so a batch numbers the same way on every retry.
+    const fresh = touched
+      .filter((m) => m.enrolled && !current.get(m.employeeId)?.enrolled)
+      .sort(
+        (a, b) =>
+          Date.parse(hires.get(a.employeeId)!) - Date.parse(hires.get(b.employeeId)!) ||
+          a.employeeId.localeCompare(b.employeeId),
+      );
+    const settledTransfers = touched
       .filter((m) => current.get(m.employeeId)?.pendingPlacement && !m.pendingPlacement)
       .map((m) => m.employeeId);
-    const outcome = await deps.repo.save({
-      members,
-      before: current,
-      counters,
-      events: domainEvents,
-      settledTransfers,
-    });
-    if (outcome === 'saved') {
-      const enrolled = [...changes.values()].flat().filter((c) => c.kind === 'enrolled').length;
-      return {
-        enrolled,
-        changed: members.length,
-        unchanged: employeeIds.length - members.length,
-        attempts: attempt,
-      };
+    let counters = read.counters;
+    for (;;) {
+      attempt++;
+      const moves = numberNewMembers(fresh, counters, hireYear, deps.membershipPrefix);
+      const domainEvents = touched.flatMap((m) =>
+        toDomainEvents(m, changes.get(m.employeeId) ?? [], deps, now),
+      );
+      const members = touched.map((m) => ({ ...m, version: (current.get(m.employeeId)?.version ?? 0) + 1 }));
+      const outcome = await deps.repo.save({
+        members,
+        before: current,
+        counters: moves,
+        events: domainEvents,
+        settledTransfers,
+        writer,
+      });
+      if (outcome === 'saved') {
+        const enrolled = [...changes.values()].flat().filter((c) => c.kind === 'enrolled').length;
+        return {
+          enrolled,
+          changed: members.length,
+          unchanged: employeeIds.length - members.length,
+          attempts: attempt,
+        };
+      }
+      if (outcome === 'busy') {
+        // Another batch is numbering the year: its transaction gives it back in a moment.
+        attempt--;
+        if (++waits > MAX_WAITS) throw new Error(`The year's numbering stayed busy for ${waits} tries`);
+        await sleep(WAIT_MS * (0.5 + Math.random()));
+        continue;
+      }
+      if (attempt >= maxAttempts) throw new Error(`HR events kept conflicting after ${attempt} attempts`);
+      if (outcome === 'conflict') break;
+      // Only the counters stood in the way: number again from where they are now. A counter
+      // whose value did not change was in another batch's transaction at that moment: wait a little.
+      const moved = moves.some((m) => outcome.counters.get(m.year) !== m.previous);
+      counters = new Map([...counters, ...outcome.counters]);
+      if (!moved) await sleep(WAIT_MS * Math.random());
     }
-    if (attempt >= maxAttempts) throw new Error(`HR events kept conflicting after ${attempt} attempts`);
     await sleep(Math.min(250, 5 * 2 ** Math.min(attempt, 6)) * Math.random());
+    read = await deps.repo.readBatch({ employeeIds, departments: [], years });
   }
 };
 
-/** Gives consecutive numbers, per year of the hire, to the members enrolled by this batch. */
-const numberNewMembers = async (
-  touched: Member[],
-  current: Map<string, Member>,
-  events: HrEvent[],
-  deps: ApplyDeps,
-): Promise<CounterMove[]> => {
-  const hires = new Map(
-    events
-      .filter((e) => e['detail-type'] === 'EmployeeHired')
-      .map((e) => [e.detail.employeeId, e.detail.occurredAt]),
-  );
-  const hireYear = new Map([...hires].map(([id, at]) => [id, shanghaiYear(new Date(at))]));
-  // Numbers follow the order of hiring (then 工号), so a batch numbers the same way on every retry.
-  const fresh = touched
-    .filter((m) => m.enrolled && !current.get(m.employeeId)?.enrolled)
-    .sort(
-      (a, b) =>
-        Date.parse(hires.get(a.employeeId)!) - Date.parse(hires.get(b.employeeId)!) ||
-        a.employeeId.localeCompare(b.employeeId),
-    );
+/** Gives consecutive numbers, per year of the hire, from each year's counter, to the members a batch enrols. */
+const numberNewMembers = (
+  fresh: Member[],
+  counters: Map<number, number>,
+  hireYear: Map<string, number>,
+  prefix: string,
+): CounterMove[] => {
   const moves: CounterMove[] = [];
   for (const [year, group] of Map.groupBy(fresh, (m) => hireYear.get(m.employeeId)!)) {
-    const previous = await deps.repo.lastMembershipSequence(year);
+    const previous = counters.get(year) ?? 0;
     group.forEach((m, i) => {
-      m.membershipNumber = formatMembershipNumber(deps.membershipPrefix, year, previous + i + 1);
+      m.membershipNumber = formatMembershipNumber(prefix, year, previous + i + 1);
     });
     moves.push({ year, previous, next: previous + group.length });
   }

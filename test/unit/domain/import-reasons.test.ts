@@ -11,6 +11,7 @@ const deps = {
     load: async () => new Map(),
     branchesFor: async () => new Map(),
     lastMembershipSequence: async () => 0,
+    readBatch: async () => ({ members: new Map(), branches: new Map(), counters: new Map() }),
     save: async () => 'saved' as const,
   },
   membershipPrefix: 'GLU',

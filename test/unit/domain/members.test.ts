@@ -14,23 +14,47 @@ const memoryRepo = (branches: Record<string, Branch> = {}) => {
   const counters = new Map<number, number>();
   const events: DomainEvent[] = [];
   let beforeSave: (() => void) | undefined;
+  let saves = 0;
+  let reads = 0;
   const repo: MemberRepository = {
     load: async (ids) =>
       new Map(ids.filter((id) => members.has(id)).map((id) => [id, structuredClone(members.get(id)!)])),
     branchesFor: async (codes) => new Map(codes.filter((c) => branches[c]).map((c) => [c, branches[c]!])),
     lastMembershipSequence: async (year) => counters.get(year) ?? 0,
+    readBatch: async ({ employeeIds, departments, years }) => ({
+      members: await repo.load(employeeIds),
+      branches: await repo.branchesFor(departments),
+      counters: new Map(years.map((y) => [y, counters.get(y) ?? 0])),
+    }),
     save: async ({ members: ms, counters: cs, events: es }) => {
+      saves++;
       beforeSave?.();
       beforeSave = undefined;
-      if (cs.some((c) => (counters.get(c.year) ?? 0) !== c.previous)) return 'conflict';
       if (ms.some((m) => (members.get(m.employeeId)?.version ?? 0) !== m.version - 1)) return 'conflict';
+      // As the DynamoDB repository does: a lost race on the counters alone says where they are now.
+      if (cs.some((c) => (counters.get(c.year) ?? 0) !== c.previous))
+        return { counters: new Map(cs.map((c) => [c.year, counters.get(c.year) ?? 0])) };
       for (const c of cs) counters.set(c.year, c.next);
       for (const m of ms) members.set(m.employeeId, structuredClone(m));
       events.push(...es);
       return 'saved';
     },
   };
-  return { repo, members, events, counters, interfere: (f: () => void) => (beforeSave = f) };
+  const counting: MemberRepository = {
+    ...repo,
+    readBatch: (q) => {
+      reads++;
+      return repo.readBatch(q);
+    },
+  };
+  return {
+    repo: counting,
+    members,
+    events,
+    counters,
+    interfere: (f: () => void) => (beforeSave = f),
+    calls: () => ({ saves, reads }),
+  };
 };
 
 let seq = 0;
@@ -134,6 +158,21 @@ describe('applyHrEvents', () => {
     const result = await applyHrEvents([hired('T9')], deps(m.repo));
     expect(result.attempts).toBe(2);
     expect(m.members.get('T9')!.membershipNumber).toBe('GLU-2026-000004');
+    expect(m.events[0]!.detail.membershipNumber).toBe('GLU-2026-000004');
+    // The lost race said where the counter is: numbered again without reading the batch again.
+    expect(m.calls()).toEqual({ saves: 2, reads: 1 });
+  });
+
+  it('reads the batch again when a member changed meanwhile', async () => {
+    const m = memoryRepo();
+    await applyHrEvents([hired('T9')], deps(m.repo));
+    m.interfere(() => {
+      m.members.get('T9')!.version += 1;
+    });
+    const result = await applyHrEvents([departed('T9', '2026-10-01T09:00:00+08:00')], deps(m.repo));
+    expect(result.attempts).toBe(2);
+    expect(m.calls()).toEqual({ saves: 3, reads: 3 });
+    expect(m.members.get('T9')).toMatchObject({ status: 'left' });
   });
 
   it('numbers by the year of the hire in Asia/Shanghai', async () => {
