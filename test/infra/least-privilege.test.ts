@@ -49,7 +49,9 @@ describe('least privilege, read from the code', () => {
     const sendEmail = await codeOf('send-email');
     expect(sendEmail.actions).toContain('ses:SendEmail');
     expect(sendEmail.sources['ses:SendEmail']).toEqual(['shared/adapters/ses-mailer.ts']);
-    expect(sendEmail.sources['secretsmanager:GetSecretValue']).toEqual(['shared/config/mail-deps.ts']);
+    expect(sendEmail.sources['secretsmanager:GetSecretValue']).toEqual([
+      'shared/adapters/smtp-mailer-from-secret.ts',
+    ]);
     const publicApi = await codeOf('public-api');
     expect(publicApi.actions).toEqual([]);
   });
