@@ -89,18 +89,6 @@ export const letterReportCsv = async (year: string) =>
   (await call(api.GET('/reports/letters.csv', { params: { query: { year } }, parseAs: 'blob' })))
     .data as unknown as Blob;
 
-/** Hands a file to the browser's download (an object URL clicked, then released). */
-export const saveFile = (blob: Blob, filename: string) => {
-  const url = URL.createObjectURL(blob);
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = filename;
-  document.body.append(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
-};
-
 // --- Surveys -----------------------------------------------------------------------------------
 
 export const listSurveys = () => call(api.GET('/surveys'));
