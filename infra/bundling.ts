@@ -33,5 +33,13 @@ export const bundling = {
    */
   alias: { '@aws-sdk/credential-provider-node': './shared/adapters/lambda-credentials.ts' },
   banner: '',
+  /**
+   * The mail transport a deployment's bundles are built for (an esbuild `define` the stack sets
+   * from its setting): send-email's code for the other transport is then dead code that esbuild
+   * leaves out, so an ses deployment (the default) carries no nodemailer (BENCHMARKS.md, init).
+   * The key is written out, as `define` needs it, in shared/config/mail-deps.ts. Unbundled code and
+   * the embedded runtime's bundles, which serve either transport by a setting, leave it unset.
+   */
+  bundledMailTransport: 'process.env.GONGHUI_BUNDLED_MAIL_TRANSPORT',
   mainFields: ['module', 'main'],
 } as const;

@@ -11,6 +11,7 @@ import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { LogLevel, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import type { MailTransport } from '../../shared/config/mail-transport.ts';
 import { bundling } from '../bundling.ts';
 import type { FunctionSpec } from '../topology.ts';
 
@@ -29,6 +30,8 @@ export interface GonghuiFunctionProps {
   readonly defaults: LambdaDefaults;
   /** Absolute path of the project root: entries and the lock file are relative to it. */
   readonly projectRoot: string;
+  /** The deployment's mail transport: the bundle holds that transport's code only (bundling.ts). */
+  readonly mailTransport: MailTransport;
 }
 
 const runtimeOf = (name: string): Runtime => {
@@ -96,6 +99,7 @@ export class GonghuiFunction extends Construct {
           Object.entries(bundling.alias).map(([from, to]) => [`--alias:${from}`, to]),
         ),
         ...(bundling.banner ? { banner: bundling.banner } : {}),
+        define: { [bundling.bundledMailTransport]: JSON.stringify(props.mailTransport) },
         // The SDK is bundled, at the versions package-lock.json pins, as the benchmark measures
         // it; the runtime's copy changes under us without a deploy.
         externalModules: [],

@@ -338,6 +338,7 @@ export class GonghuiStack extends Stack {
         ),
         defaults: topo.lambdaDefaults,
         projectRoot: PROJECT_ROOT,
+        mailTransport: mail.transport,
       });
       this.functions[name] = fn;
 

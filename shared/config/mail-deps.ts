@@ -1,6 +1,7 @@
 /** send-email's mailer, for the transport the deployment chose (MAIL_TRANSPORT), built at cold start. */
 import { sesClient } from '../adapters/aws-clients.ts';
 import { sesMailer } from '../adapters/ses-mailer.ts';
+import type { SmtpSettings } from '../adapters/smtp-mailer.ts';
 import type { Mailer } from '../mail/send-notifications.ts';
 import { ConfigError, readEnumEnv, readEnv } from './config.ts';
 import { ENV } from './env-names.ts';
@@ -22,9 +23,18 @@ export const mailerFromEnv = (env: NodeJS.ProcessEnv = process.env): Mailer => {
     from,
   };
   const secretId = readEnv(ENV.smtpSecretId, env);
-  // nodemailer and the Secrets Manager client are loaded at the first mail, and only here: they
-  // were a fifth of send-email's cold start with ses, which never uses them. A failed load is
-  // tried again at the next mail.
+  // A deployment bundles one transport (infra/bundling.ts, bundledMailTransport): with ses, the
+  // smtp code below is dead and esbuild leaves nodemailer out. Elsewhere it is loaded at the first
+  // mail, not at cold start; a failed load is tried again at the next mail.
+  if (process.env.GONGHUI_BUNDLED_MAIL_TRANSPORT === 'ses')
+    throw new ConfigError(
+      `Environment variable ${ENV.mailTransport} is smtp, but this bundle was built for ses: deploy again`,
+    );
+  // else: with the define, esbuild drops this branch and the module it imports.
+  else return lazySmtpMailer(settings, secretId);
+};
+
+const lazySmtpMailer = (settings: SmtpSettings, secretId: string): Mailer => {
   let smtp: Promise<Mailer> | undefined;
   const load = () =>
     (smtp ??= import('../adapters/smtp-mailer-from-secret.ts').then(

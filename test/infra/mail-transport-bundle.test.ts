@@ -1,0 +1,61 @@
+/**
+ * A deployment's send-email holds the code of its own mail transport only (infra/bundling.ts,
+ * bundledMailTransport, set by infra/aws/gonghui-function.ts): with ses no nodemailer, whose
+ * parsing was a third of send-email's cold start. Bundled here with the deploy's esbuild options.
+ */
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { build } from 'esbuild';
+import { describe, expect, it } from 'vitest';
+import { PROJECT_ROOT } from '../../infra/aws/gonghui-stack.ts';
+import { bundling } from '../../infra/bundling.ts';
+import type { MailTransport } from '../../shared/config/mail-transport.ts';
+
+/** The source files with code in send-email's bundle, built for one transport or (the embedded runtime) both. */
+const sendEmailInputs = async (transport?: MailTransport): Promise<string[]> => {
+  const result = await build({
+    absWorkingDir: PROJECT_ROOT,
+    entryPoints: [resolve(PROJECT_ROOT, 'functions/send-email.ts')],
+    bundle: true,
+    write: false,
+    outdir: 'out',
+    metafile: true,
+    format: bundling.format,
+    platform: bundling.platform,
+    target: bundling.target,
+    minify: bundling.minify,
+    mainFields: [...bundling.mainFields],
+    alias: { ...bundling.alias },
+    define: transport ? { [bundling.bundledMailTransport]: JSON.stringify(transport) } : {},
+    logLevel: 'silent',
+  });
+  // The files with code in the output (esbuild reads a dropped branch's imports, then leaves them out).
+  const [output] = Object.values(result.metafile?.outputs ?? {});
+  return Object.entries(output?.inputs ?? {})
+    .filter(([, input]) => input.bytesInOutput > 0)
+    .map(([file]) => file);
+};
+const has = (inputs: string[], part: string) => inputs.some((file) => file.includes(part));
+
+describe("send-email's bundle per mail transport", () => {
+  it('with ses holds neither nodemailer nor the Secrets Manager client', async () => {
+    const inputs = await sendEmailInputs('ses');
+    expect(has(inputs, 'node_modules/nodemailer/')).toBe(false);
+    expect(has(inputs, 'client-secrets-manager')).toBe(false);
+    expect(has(inputs, 'shared/adapters/ses-mailer.ts')).toBe(true);
+  });
+
+  it('with smtp, and in the embedded runtime (either transport by a setting), holds nodemailer', async () => {
+    for (const transport of ['smtp', undefined] as const) {
+      const inputs = await sendEmailInputs(transport);
+      expect(has(inputs, 'node_modules/nodemailer/'), String(transport)).toBe(true);
+      expect(has(inputs, 'shared/adapters/smtp-mailer-from-secret.ts'), String(transport)).toBe(true);
+    }
+  });
+
+  it('reads the define under the key the bundling sets', () => {
+    expect(readFileSync(resolve(PROJECT_ROOT, 'shared/config/mail-deps.ts'), 'utf8')).toContain(
+      `${bundling.bundledMailTransport} === 'ses'`,
+    );
+  });
+});
