@@ -7,6 +7,7 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { CareTallyRow, TallyRollup, TallyStore } from '../domain/care/tally.ts';
+import { queryTalliesBetween } from './dynamo-helpers.ts';
 import { ENTITY, keys } from './keys.ts';
 
 type PackedRow = [string, string, CareTallyRow['category'], string, number, number, number, number];
@@ -54,30 +55,14 @@ export const dynamoTallyStore = (db: DynamoDBDocumentClient, tableName: string):
     };
   },
 
-  async talliesBetween(year, after, before, limit) {
-    const first = keys.careTally(year, '');
-    const out: Array<{ id: string; rows: CareTallyRow[] }> = [];
-    let start: Record<string, unknown> | undefined = after ? keys.careTally(year, after) : undefined;
-    do {
-      const page = await db.send(
-        new QueryCommand({
-          TableName: tableName,
-          KeyConditionExpression: 'PK = :pk AND SK BETWEEN :from AND :to',
-          ExpressionAttributeValues: {
-            ':pk': first.PK,
-            ':from': first.SK,
-            // An id's time prefix sorts before every id of that millisecond and after all earlier ones.
-            ':to': before === undefined ? `${first.SK}~` : `${first.SK}${before}`,
-          },
-          ...(Number.isFinite(limit) ? { Limit: limit - out.length } : {}),
-          ...(start ? { ExclusiveStartKey: start } : {}),
-        }),
-      );
-      for (const i of page.Items ?? [])
-        out.push({ id: String(i.SK).slice(first.SK.length), rows: i.rows as CareTallyRow[] });
-      start = page.LastEvaluatedKey;
-    } while (start && out.length < limit);
-    return out;
+  talliesBetween(year, after, before, limit) {
+    return queryTalliesBetween(
+      db,
+      tableName,
+      keys.careTally(year, ''),
+      { after, before, limit },
+      (i) => i.rows as CareTallyRow[],
+    );
   },
 
   async saveRollup(r: TallyRollup) {

@@ -18,7 +18,7 @@ import {
   isEmptyCensus,
 } from '../domain/members/census.ts';
 import type { MemberStatus } from '../domain/members/member.ts';
-import { queryAll } from './dynamo-helpers.ts';
+import { queryAll, queryTalliesBetween } from './dynamo-helpers.ts';
 import { ENTITY, keys } from './keys.ts';
 
 type PackedMembers = [string, string, string, string, string, number];
@@ -124,29 +124,8 @@ export const dynamoCensusStore = (db: DynamoDBDocumentClient, tableName: string)
       throw new Error('the census rollup changed under every read');
     },
 
-    async talliesBetween(after, before, limit) {
-      const first = keys.censusTally('');
-      const out: Array<{ id: string; rows: CensusRows }> = [];
-      let start: Record<string, unknown> | undefined = after ? keys.censusTally(after) : undefined;
-      do {
-        const page = await db.send(
-          new QueryCommand({
-            TableName: tableName,
-            KeyConditionExpression: 'PK = :pk AND SK BETWEEN :from AND :to',
-            ExpressionAttributeValues: {
-              ':pk': first.PK,
-              ':from': first.SK,
-              ':to': before === undefined ? `${first.SK}~` : `${first.SK}${before}`,
-            },
-            ...(Number.isFinite(limit) ? { Limit: limit - out.length } : {}),
-            ...(start ? { ExclusiveStartKey: start } : {}),
-          }),
-        );
-        for (const i of page.Items ?? [])
-          out.push({ id: String(i.SK).slice(first.SK.length), rows: unpackRows(i) });
-        start = page.LastEvaluatedKey;
-      } while (start && out.length < limit);
-      return out;
+    talliesBetween(after, before, limit) {
+      return queryTalliesBetween(db, tableName, keys.censusTally(''), { after, before, limit }, unpackRows);
     },
 
     async saveRollup(r: CensusRollup) {

@@ -1,4 +1,4 @@
-/** Small DynamoDB idioms every store repeats: reading a whole query, telling a lost race. */
+/** Small DynamoDB idioms every store repeats: reading a whole query, a range of tallies, telling a lost race. */
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 
@@ -15,6 +15,43 @@ export const queryAll = async (
     start = out.LastEvaluatedKey;
   } while (start);
   return items;
+};
+
+/**
+ * Tallies (items keyed `<prefix><id>` under one partition, ids sorting by time) whose id lies after
+ * `after` and before `before` (an id's time prefix sorts before every id of that millisecond and
+ * after all earlier ones), in order, at most `limit`: what a compaction rolls up.
+ */
+export const queryTalliesBetween = async <Rows>(
+  db: DynamoDBDocumentClient,
+  tableName: string,
+  first: { PK: string; SK: string },
+  range: { after: string | undefined; before: string | undefined; limit: number },
+  rowsOf: (item: Record<string, unknown>) => Rows,
+): Promise<Array<{ id: string; rows: Rows }>> => {
+  const { after, before, limit } = range;
+  const out: Array<{ id: string; rows: Rows }> = [];
+  let start: Record<string, unknown> | undefined = after
+    ? { PK: first.PK, SK: `${first.SK}${after}` }
+    : undefined;
+  do {
+    const page = await db.send(
+      new QueryCommand({
+        TableName: tableName,
+        KeyConditionExpression: 'PK = :pk AND SK BETWEEN :from AND :to',
+        ExpressionAttributeValues: {
+          ':pk': first.PK,
+          ':from': first.SK,
+          ':to': before === undefined ? `${first.SK}~` : `${first.SK}${before}`,
+        },
+        ...(Number.isFinite(limit) ? { Limit: limit - out.length } : {}),
+        ...(start ? { ExclusiveStartKey: start } : {}),
+      }),
+    );
+    for (const i of page.Items ?? []) out.push({ id: String(i.SK).slice(first.SK.length), rows: rowsOf(i) });
+    start = page.LastEvaluatedKey;
+  } while (start && out.length < limit);
+  return out;
 };
 
 /**

@@ -140,87 +140,37 @@ describe('membership from HR events', () => {
       (await repo.readBatch({ employeeIds: [], departments: [], years: [year] })).counters.get(year)!;
     const before = await counter();
     const [a, b, c] = [uniqueId('RA'), uniqueId('RB'), uniqueId('RC')];
-    const block = (previous: number, n: number) => [{ year, previous, next: previous + n }];
+    // New members numbered from `previous` on, by `writer` (a batch holding the year's lease).
+    const saveAs = (writer: string, previous: number, ...people: Member[]) =>
+      repo.save({
+        members: people,
+        before: new Map(),
+        counters: [{ year, previous, next: previous + people.length }],
+        events: [],
+        writer,
+      });
 
-    expect(
-      await repo.save({
-        members: [person(a, before + 1), person(uniqueId('RA'), before + 2)],
-        before: new Map(),
-        counters: block(before, 2),
-        events: [],
-        writer: 'w-a',
-      }),
-    ).toBe('saved');
+    expect(await saveAs('w-a', before, person(a, before + 1), person(uniqueId('RA'), before + 2))).toBe(
+      'saved',
+    );
     // b read the counter before a saved: told where it is now, nothing written; b holds the year.
-    expect(
-      await repo.save({
-        members: [person(b, before + 1)],
-        before: new Map(),
-        counters: block(before, 1),
-        events: [],
-        writer: 'w-b',
-      }),
-    ).toEqual({ counters: new Map([[year, before + 2]]) });
+    expect(await saveAs('w-b', before, person(b, before + 1))).toEqual({
+      counters: new Map([[year, before + 2]]),
+    });
     expect(await memberByEmployee(b)).toBeUndefined();
     // Meanwhile c must wait for b.
-    expect(
-      await repo.save({
-        members: [person(c, before + 3)],
-        before: new Map(),
-        counters: block(before + 2, 1),
-        events: [],
-        writer: 'w-c',
-      }),
-    ).toBe('busy');
-    expect(
-      await repo.save({
-        members: [person(b, before + 3)],
-        before: new Map(),
-        counters: block(before + 2, 1),
-        events: [],
-        writer: 'w-b',
-      }),
-    ).toBe('saved');
+    expect(await saveAs('w-c', before + 2, person(c, before + 3))).toBe('busy');
+    expect(await saveAs('w-b', before + 2, person(b, before + 3))).toBe('saved');
     // b's transaction gave the year back: c learns where the counter is now.
-    expect(
-      await repo.save({
-        members: [person(c, before + 3)],
-        before: new Map(),
-        counters: block(before + 2, 1),
-        events: [],
-        writer: 'w-c',
-      }),
-    ).toEqual({ counters: new Map([[year, before + 3]]) });
+    expect(await saveAs('w-c', before + 2, person(c, before + 3))).toEqual({
+      counters: new Map([[year, before + 3]]),
+    });
     // c stops there (its batch failed, or it died): the year is free again once c's lease is over.
-    expect(
-      await repo.save({
-        members: [person(c, before + 4)],
-        before: new Map(),
-        counters: block(before + 3, 1),
-        events: [],
-        writer: 'w-d',
-      }),
-    ).toBe('busy');
+    expect(await saveAs('w-d', before + 3, person(c, before + 4))).toBe('busy');
     await new Promise((r) => setTimeout(r, 500));
     // A member written meanwhile makes a save a conflict, whatever the counter.
-    expect(
-      await repo.save({
-        members: [person(a, before + 4)],
-        before: new Map(),
-        counters: block(before + 3, 1),
-        events: [],
-        writer: 'w-d',
-      }),
-    ).toBe('conflict');
-    expect(
-      await repo.save({
-        members: [person(c, before + 4)],
-        before: new Map(),
-        counters: block(before + 3, 1),
-        events: [],
-        writer: 'w-d',
-      }),
-    ).toBe('saved');
+    expect(await saveAs('w-d', before + 3, person(a, before + 4))).toBe('conflict');
+    expect(await saveAs('w-d', before + 3, person(c, before + 4))).toBe('saved');
     const read = await repo.readBatch({ employeeIds: [a, b, c], departments: [], years: [year] });
     expect(read.counters.get(year)).toBe(before + 4);
     expect([...read.members.values()].map((m) => m.membershipNumber).sort()).toEqual(

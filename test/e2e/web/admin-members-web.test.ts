@@ -11,6 +11,7 @@
 import { readFileSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { IMPORT_COLUMNS } from '../../../shared/domain/members/import-members.ts';
 import {
   api,
   hiredEvent,
@@ -32,20 +33,6 @@ afterAll(async () => {
   await browser?.close();
 });
 
-const COLUMNS = [
-  'employeeId',
-  'name',
-  'gender',
-  'birthDate',
-  'email',
-  'mobile',
-  'departmentCode',
-  'departmentName',
-  'position',
-  'category',
-  'employmentType',
-  'hireDate',
-];
 const today = () => new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
 
 /** Maps a new department to a new branch (as the chair); returns both codes. */
@@ -102,7 +89,7 @@ describe('the members console in the browser', () => {
     const run = uniqueId('WIR');
     // Rows 3, 121 and 248 are bad; a blank line after data row 149 shifts the later lines by one;
     // a quoted cell holds a comma.
-    const lines = [COLUMNS.join(',')];
+    const lines = [IMPORT_COLUMNS.join(',')];
     for (let i = 0; i < 300; i++) {
       const id = `${run}${String(i).padStart(3, '0')}`;
       const cells = [
@@ -132,7 +119,7 @@ describe('the members console in the browser', () => {
       page.getByTestId('download-template').click(),
     ]);
     expect(download.suggestedFilename()).toBe('members-import-template.csv');
-    expect(readFileSync((await download.path())!, 'utf8')).toBe(`\uFEFF${COLUMNS.join(',')}\r\n`);
+    expect(readFileSync((await download.path())!, 'utf8')).toBe(`\uFEFF${IMPORT_COLUMNS.join(',')}\r\n`);
 
     await page
       .getByTestId('import-file')
