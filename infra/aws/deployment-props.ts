@@ -45,6 +45,15 @@
  *                      shows the invitation and posts to the API's /invitations/{id}/accept.
  *                      Required with enrolmentMode=confirm.
  *   alarmEmail         Optional: subscribed to the alarm topic (it confirms by mail).
+ *   encryptionKeys     `aws-managed` (default) or `customer-managed`. Both encrypt everything at
+ *                      rest and allow TLS only. aws-managed: the table under DynamoDB's AWS
+ *                      managed key (aws/dynamodb: every use in CloudTrail, rotated yearly by
+ *                      AWS, no monthly fee), the queues under SQS-managed keys (SSE-SQS), the
+ *                      alarm topic (alarm names and queue names only) unencrypted. customer-
+ *                      managed: two KMS keys of the stack's own (table; queues and alarm topic)
+ *                      with key policies the university controls, US$1 a month each plus $1 per
+ *                      yearly rotation up to two (BENCHMARKS.md, What it costs: $6 of a 3,000-
+ *                      member union's $8.50 a month from the third year).
  *   webClientId        The web app's client id at the SSO (a public client: code + PKCE, no
  *                      secret). Default: jwtAudience (many SSOs put the client id in `aud`).
  *   webScope           Scopes the web app asks for. Default `openid profile`; the access token
@@ -109,9 +118,16 @@ export interface GonghuiDeploymentProps {
   readonly dispatchedStaff: 'enrol' | 'skip';
   readonly invitationUrl?: string;
   readonly alarmEmail?: string;
+  /** Who holds the keys that encrypt the table, the queues and the alarm topic (header above). */
+  readonly encryptionKeys: EncryptionKeys;
   /** The web app's OIDC client at the SSO (public, PKCE) and the scopes it asks for. */
   readonly web: { readonly clientId?: string; readonly scope: string };
 }
+
+export const ENCRYPTION_KEYS = ['aws-managed', 'customer-managed'] as const;
+export type EncryptionKeys = (typeof ENCRYPTION_KEYS)[number];
+/** What a deployment gets without -c encryptionKeys (the cost model prices the same default). */
+export const DEFAULT_ENCRYPTION_KEYS: EncryptionKeys = 'aws-managed';
 
 export const CONTEXT_KEYS = [
   'region',
@@ -137,6 +153,7 @@ export const CONTEXT_KEYS = [
   'dispatchedStaff',
   'invitationUrl',
   'alarmEmail',
+  'encryptionKeys',
   'webClientId',
   'webScope',
 ] as const;
@@ -367,6 +384,7 @@ export const parseDeploymentProps = (get: (key: ContextKey) => unknown): Gonghui
 
   const alarmEmail = read('alarmEmail');
   email('alarmEmail', alarmEmail);
+  const encryptionKeys = oneOf('encryptionKeys', ENCRYPTION_KEYS, DEFAULT_ENCRYPTION_KEYS);
 
   const webClientId = read('webClientId');
   if (webClientId !== undefined && !/^[\w.:@-]{1,128}$/.test(webClientId)) {
@@ -393,6 +411,7 @@ export const parseDeploymentProps = (get: (key: ContextKey) => unknown): Gonghui
     dispatchedStaff,
     ...(invitationUrl ? { invitationUrl } : {}),
     ...(alarmEmail ? { alarmEmail } : {}),
+    encryptionKeys,
     web: { ...(webClientId ? { clientId: webClientId } : {}), scope: webScope },
   };
 };

@@ -166,7 +166,8 @@ export class GonghuiStack extends Stack {
   readonly alarmTopic: Topic;
 
   private readonly topo: StackTopology;
-  private readonly messagingKey: Key;
+  /** The queues' and the alarm topic's key, when the deployment keeps its own keys. */
+  private readonly messagingKey: Key | undefined;
   private scheduleDlq?: Queue;
   private readonly kmsAcknowledged = new Set<GonghuiFunction>();
 
@@ -177,35 +178,48 @@ export class GonghuiStack extends Stack {
     this.topo = topo;
 
     // --- keys --------------------------------------------------------------------------------
-    const dataKey = new Key(this, 'DataKey', {
-      description: 'gonghui: DynamoDB table (members, proposals, care, outbox)',
-      enableKeyRotation: true,
-      removalPolicy: RemovalPolicy.RETAIN,
-    });
+    // Customer managed keys only when the deployment asks for them (deployment-props.ts,
+    // encryptionKeys): at a university's volume two keys are most of the month's bill.
+    const customerKeys = deployment.encryptionKeys === 'customer-managed';
+    const dataKey = customerKeys
+      ? new Key(this, 'DataKey', {
+          description: 'gonghui: DynamoDB table (members, proposals, care, outbox)',
+          enableKeyRotation: true,
+          removalPolicy: RemovalPolicy.RETAIN,
+        })
+      : undefined;
     // One key for queues and the alarm topic. A customer-managed key, not alias/aws/sqs: only a
     // key policy we own can let EventBridge, CloudWatch and Scheduler write to encrypted queues
-    // and topics.
-    this.messagingKey = new Key(this, 'MessagingKey', {
-      description: 'gonghui: SQS queues and the alarm topic',
-      enableKeyRotation: true,
-      removalPolicy: RemovalPolicy.DESTROY,
-      pendingWindow: Duration.days(30),
-    });
+    // and topics. Without it the queues use SQS-managed keys, which need no key policy at all.
+    this.messagingKey = customerKeys
+      ? new Key(this, 'MessagingKey', {
+          description: 'gonghui: SQS queues and the alarm topic',
+          enableKeyRotation: true,
+          removalPolicy: RemovalPolicy.DESTROY,
+          pendingWindow: Duration.days(30),
+        })
+      : undefined;
 
     // --- alarms ------------------------------------------------------------------------------
     this.alarmTopic = new Topic(this, 'Alarms', {
       displayName: 'gonghui alarms',
-      masterKey: this.messagingKey,
+      ...(this.messagingKey ? { masterKey: this.messagingKey } : {}),
       enforceSSL: true,
     });
-    this.messagingKey.addToResourcePolicy(
-      new PolicyStatement({
-        sid: 'CloudWatchAlarmsPublishToEncryptedTopic',
-        principals: [new ServicePrincipal('cloudwatch.amazonaws.com')],
-        actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
-        resources: ['*'],
-      }),
-    );
+    if (this.messagingKey) {
+      this.messagingKey.addToResourcePolicy(
+        new PolicyStatement({
+          sid: 'CloudWatchAlarmsPublishToEncryptedTopic',
+          principals: [new ServicePrincipal('cloudwatch.amazonaws.com')],
+          actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+          resources: ['*'],
+        }),
+      );
+    }
+    // Without keys of its own the alarm topic is not encrypted at rest: CloudWatch can publish to
+    // an encrypted topic only under a customer managed key, and the topic carries alarm and queue
+    // names, no personal data. (cdk-nag's AwsSolutions pack does not ask for it; its SNS3, TLS
+    // only, holds in both modes.)
     if (deployment.alarmEmail) this.alarmTopic.addSubscription(new EmailSubscription(deployment.alarmEmail));
 
     // --- table -------------------------------------------------------------------------------
@@ -214,8 +228,9 @@ export class GonghuiStack extends Stack {
       partitionKey: { name: t.partitionKey, type: AttributeType.STRING },
       sortKey: { name: t.sortKey, type: AttributeType.STRING },
       billingMode: BillingMode.PAY_PER_REQUEST,
-      encryption: TableEncryption.CUSTOMER_MANAGED,
-      encryptionKey: dataKey,
+      ...(dataKey
+        ? { encryption: TableEncryption.CUSTOMER_MANAGED, encryptionKey: dataKey }
+        : { encryption: TableEncryption.AWS_MANAGED }),
       stream: t.stream as StreamViewType,
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
       timeToLiveAttribute: t.ttlAttribute,
@@ -349,7 +364,7 @@ export class GonghuiStack extends Stack {
         // grants would give it (decrypt to read, and encrypt too when the function writes).
         this.table.grant(fn.fn, ...access.table.map((a) => `dynamodb:${a}`));
         const writes = access.table.some((a) => topology.TABLE_WRITES.includes(a));
-        this.table.encryptionKey!.grant(
+        this.table.encryptionKey?.grant(
           fn.fn,
           ...(writes
             ? ['kms:Decrypt', 'kms:DescribeKey', 'kms:Encrypt', 'kms:GenerateDataKey*', 'kms:ReEncrypt*']
@@ -371,7 +386,7 @@ export class GonghuiStack extends Stack {
         fn.role.addToPrincipalPolicy(
           new PolicyStatement({ actions: ['sqs:SendMessage'], resources: [ownDlq.queueArn] }),
         );
-        this.messagingKey.grant(fn.fn, 'kms:Decrypt', 'kms:GenerateDataKey');
+        this.messagingKey?.grant(fn.fn, 'kms:Decrypt', 'kms:GenerateDataKey');
       }
     }
 
@@ -441,7 +456,7 @@ export class GonghuiStack extends Stack {
         }),
         description: `gonghui schedule ${trigger.id}: invokes one function, writes to its DLQ`,
       });
-      this.messagingKey.grant(role, 'kms:GenerateDataKey', 'kms:Decrypt');
+      this.messagingKey?.grant(role, 'kms:GenerateDataKey', 'kms:Decrypt');
       new Schedule(this, `${pascal(trigger.id)}Schedule`, {
         description: trigger.description,
         schedule: ScheduleExpression.cron({
@@ -608,8 +623,9 @@ export class GonghuiStack extends Stack {
   private newQueue(id: string, props: ConstructorParameters<typeof Queue>[2]): Queue {
     return new Queue(this, id, {
       ...props,
-      encryption: QueueEncryption.KMS,
-      encryptionMasterKey: this.messagingKey,
+      ...(this.messagingKey
+        ? { encryption: QueueEncryption.KMS, encryptionMasterKey: this.messagingKey }
+        : { encryption: QueueEncryption.SQS_MANAGED }),
       enforceSSL: true,
     });
   }
@@ -647,7 +663,8 @@ export class GonghuiStack extends Stack {
    * `kms:GenerateDataKey*` and `kms:ReEncrypt*`; the grant is on our own key ARNs only.
    */
   private acknowledgeKmsWildcards(fn: GonghuiFunction): void {
-    if (this.kmsAcknowledged.has(fn)) return;
+    // AWS managed and SQS-managed keys come with no grants of ours, so nothing to acknowledge.
+    if (!this.messagingKey || this.kmsAcknowledged.has(fn)) return;
     this.kmsAcknowledged.add(fn);
     for (const action of ['kms:GenerateDataKey*', 'kms:ReEncrypt*']) {
       Validations.of(fn.role).acknowledge({

@@ -48,8 +48,16 @@ describe('parseDeploymentProps', () => {
       proposalMaxReassignments: 1,
       enrolmentMode: 'automatic',
       dispatchedStaff: 'enrol',
+      encryptionKeys: 'aws-managed',
       web: { scope: 'openid profile' },
     });
+  });
+
+  it('takes encryptionKeys=customer-managed, and nothing but the two modes', () => {
+    expect(parse({ encryptionKeys: 'customer-managed' }).encryptionKeys).toBe('customer-managed');
+    expect(() => parse({ encryptionKeys: 'cmk' })).toThrow(
+      'encryptionKeys: "cmk" must be one of aws-managed, customer-managed',
+    );
   });
 
   it('reads strings from -c and numbers from cdk.json alike', () => {

@@ -35,9 +35,16 @@ const functionNames = Object.keys(topology.functions);
 const queueKeys = Object.keys(topology.queues) as Array<keyof typeof topology.queues>;
 
 let s: Synthesized;
+/** The same stack with the deployment's own KMS keys (encryptionKeys=customer-managed). */
+let k: Synthesized;
 beforeAll(() => {
   s = synth();
+  k = synth({ context: { encryptionKeys: 'customer-managed' } });
 });
+const bothKeyModes = [
+  ['aws-managed', () => s],
+  ['customer-managed', () => k],
+] as const;
 
 const fnId = (name: string) => s.id(s.stack.functions[name]!.fn);
 const getAtt = (id: string, attr: string) => ({ 'Fn::GetAtt': [id, attr] });
@@ -165,7 +172,7 @@ describe('functions', () => {
 });
 
 describe('table', () => {
-  it('has the topology’s keys and indexes, on demand, encrypted with a rotated customer key', () => {
+  it('has the topology’s keys and indexes, on demand, encrypted under DynamoDB’s AWS managed key by default', () => {
     s.template.hasResourceProperties('AWS::DynamoDB::Table', {
       KeySchema: [
         { AttributeName: topology.table.partitionKey, KeyType: 'HASH' },
@@ -180,11 +187,8 @@ describe('table', () => {
         ],
         Projection: { ProjectionType: 'ALL' },
       })),
-      SSESpecification: {
-        SSEEnabled: true,
-        SSEType: 'KMS',
-        KMSMasterKeyId: getAtt(s.id(s.stack.table.encryptionKey!), 'Arn'),
-      },
+      // SSEEnabled without a key: KMS with aws/dynamodb (CloudFormation's AWS::DynamoDB::Table).
+      SSESpecification: { SSEEnabled: true },
       StreamSpecification: { StreamViewType: topology.table.stream },
       PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
       TimeToLiveSpecification: { AttributeName: topology.table.ttlAttribute, Enabled: true },
@@ -193,9 +197,21 @@ describe('table', () => {
     const table = s.resources[s.id(s.stack.table)]!;
     expect(table.DeletionPolicy).toBe('Retain');
     expect(table.UpdateReplacePolicy).toBe('Retain');
-    const key = s.resources[s.id(s.stack.table.encryptionKey!)]!;
+    expect(ofType(s, 'AWS::KMS::Key')).toEqual([]);
+  });
+
+  it('with encryptionKeys=customer-managed: under a rotated key of the stack’s own, retained', () => {
+    k.template.hasResourceProperties('AWS::DynamoDB::Table', {
+      SSESpecification: {
+        SSEEnabled: true,
+        SSEType: 'KMS',
+        KMSMasterKeyId: getAtt(k.id(k.stack.table.encryptionKey!), 'Arn'),
+      },
+    });
+    const key = k.resources[k.id(k.stack.table.encryptionKey!)]!;
     expect(key.Properties?.EnableKeyRotation).toBe(true);
     expect(key.DeletionPolicy).toBe('Retain');
+    expect(ofType(k, 'AWS::KMS::Key')).toHaveLength(2);
   });
 });
 
@@ -203,17 +219,23 @@ describe('queues', () => {
   it.each(queueKeys)('%s: encrypted, TLS only, with its DLQ after maxReceiveCount', (key) => {
     const spec = topology.queues[key];
     const { queue, dlq } = s.stack.queues[key]!;
-    const messagingKey = getAtt(s.id(queue.encryptionMasterKey!), 'Arn');
     expect(s.resources[s.id(queue)]?.Properties).toEqual({
-      KmsMasterKeyId: messagingKey,
+      SqsManagedSseEnabled: true,
       MessageRetentionPeriod: spec.retentionDays * 86_400,
       VisibilityTimeout: spec.visibilityTimeoutSeconds,
       RedrivePolicy: { deadLetterTargetArn: getAtt(s.id(dlq), 'Arn'), maxReceiveCount: spec.maxReceiveCount },
     });
     expect(s.resources[s.id(dlq)]?.Properties).toEqual({
-      KmsMasterKeyId: messagingKey,
+      SqsManagedSseEnabled: true,
       MessageRetentionPeriod: spec.retentionDays * 86_400,
     });
+    // With the deployment's own keys, every queue and DLQ is under the one messaging key.
+    const own = k.stack.queues[key]!;
+    const messagingKey = getAtt(k.id(own.queue.encryptionMasterKey!), 'Arn');
+    for (const q of [own.queue, own.dlq]) {
+      expect(k.resources[k.id(q)]?.Properties).toMatchObject({ KmsMasterKeyId: messagingKey });
+      expect(k.resources[k.id(q)]?.Properties).not.toHaveProperty('SqsManagedSseEnabled');
+    }
     expect(s.id(dlq)).toMatch(new RegExp(`^${pascal(dlqName(spec))}`));
     for (const q of [queue, dlq]) {
       s.template.hasResourceProperties('AWS::SQS::QueuePolicy', {
@@ -255,19 +277,26 @@ describe('queues', () => {
     }
   });
 
-  it('the alarm topic is encrypted and TLS only; CloudWatch may use its key', () => {
+  it('the alarm topic is TLS only; not encrypted at rest by default (alarm and queue names only)', () => {
     const topic = s.resources[s.id(s.stack.alarmTopic)]!;
+    expect(topic.Properties).not.toHaveProperty('KmsMasterKeyId');
+    for (const synthesized of [s, k]) {
+      synthesized.template.hasResourceProperties('AWS::SNS::TopicPolicy', {
+        PolicyDocument: {
+          Statement: Match.arrayWith([
+            Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+          ]),
+        },
+      });
+    }
+  });
+
+  it('with encryptionKeys=customer-managed the alarm topic is under the messaging key, which CloudWatch may use', () => {
+    const topic = k.resources[k.id(k.stack.alarmTopic)]!;
     expect(topic.Properties?.KmsMasterKeyId).toEqual(
-      getAtt(s.id(s.stack.queues.hr!.queue.encryptionMasterKey!), 'Arn'),
+      getAtt(k.id(k.stack.queues.hr!.queue.encryptionMasterKey!), 'Arn'),
     );
-    s.template.hasResourceProperties('AWS::SNS::TopicPolicy', {
-      PolicyDocument: {
-        Statement: Match.arrayWith([
-          Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
-        ]),
-      },
-    });
-    s.template.hasResourceProperties('AWS::KMS::Key', {
+    k.template.hasResourceProperties('AWS::KMS::Key', {
       EnableKeyRotation: true,
       KeyPolicy: {
         Statement: Match.arrayWith([
@@ -305,27 +334,35 @@ describe('bus', () => {
     },
   );
 
-  it('EventBridge may send to a rule’s queue only from this account, and to its DLQ only from that rule', () => {
+  it('EventBridge may send to a rule’s queue and its DLQ only from that rule', () => {
     for (const rule of topology.bus.rules) {
       const { queue, dlq } = s.stack.queues[rule.target.queue]!;
-      s.template.hasResourceProperties('AWS::SQS::QueuePolicy', {
-        Queues: [{ Ref: s.id(queue) }],
+      for (const q of [queue, dlq]) {
+        s.template.hasResourceProperties('AWS::SQS::QueuePolicy', {
+          Queues: [{ Ref: s.id(q) }],
+          PolicyDocument: {
+            Statement: Match.arrayWith([
+              Match.objectLike({
+                Principal: { Service: 'events.amazonaws.com' },
+                Condition: { ArnEquals: { 'aws:SourceArn': Match.anyValue() } },
+              }),
+            ]),
+          },
+        });
+      }
+    }
+  });
+
+  it('with encryptionKeys=customer-managed, to a rule’s queue only from this account (CDK’s form for a KMS-encrypted queue)', () => {
+    for (const rule of topology.bus.rules) {
+      const { queue } = k.stack.queues[rule.target.queue]!;
+      k.template.hasResourceProperties('AWS::SQS::QueuePolicy', {
+        Queues: [{ Ref: k.id(queue) }],
         PolicyDocument: {
           Statement: Match.arrayWith([
             Match.objectLike({
               Principal: { Service: 'events.amazonaws.com' },
               Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } },
-            }),
-          ]),
-        },
-      });
-      s.template.hasResourceProperties('AWS::SQS::QueuePolicy', {
-        Queues: [{ Ref: s.id(dlq) }],
-        PolicyDocument: {
-          Statement: Match.arrayWith([
-            Match.objectLike({
-              Principal: { Service: 'events.amazonaws.com' },
-              Condition: { ArnEquals: { 'aws:SourceArn': Match.anyValue() } },
             }),
           ]),
         },
@@ -425,15 +462,23 @@ describe('triggers', () => {
       expect(props.Target.DeadLetterConfig).toEqual({ Arn: getAtt(s.id(dlq), 'Arn') });
       expect(props.Target.RetryPolicy).toEqual({ MaximumRetryAttempts: 3, MaximumEventAgeInSeconds: 3600 });
 
-      // The schedule's role: invoke this function, write to the DLQ, nothing else.
+      // The schedule's role: invoke this function, write to the DLQ (with the deployment's own
+      // keys, encrypt for it), nothing else.
       const roleId = resourceKey(props.Target.RoleArn).replace(/\.Arn$/, '');
       const { grants, extras } = grantsOf(s, roleId);
       expect(extras).toEqual([]);
-      expect(Object.fromEntries([...grants].map(([r, a]) => [r, [...a].sort()]))).toEqual({
+      const expected = {
         [`${fnId(name)}.Arn`]: ['lambda:InvokeFunction'],
         [`<${fnId(name)}.Arn>:*`]: ['lambda:InvokeFunction'],
         [`${s.id(dlq)}.Arn`]: ['sqs:SendMessage'],
-        [`${s.id(s.stack.queues.hr!.queue.encryptionMasterKey!)}.Arn`]: [
+      };
+      const sorted = (g: typeof grants) => Object.fromEntries([...g].map(([r, a]) => [r, [...a].sort()]));
+      expect(sorted(grants)).toEqual(expected);
+      const withKeys = grantsOf(k, roleId);
+      expect(withKeys.extras).toEqual([]);
+      expect(sorted(withKeys.grants)).toEqual({
+        ...expected,
+        [`${k.id(k.stack.queues.hr!.queue.encryptionMasterKey!)}.Arn`]: [
           'kms:Decrypt',
           'kms:GenerateDataKey',
         ],
@@ -521,11 +566,27 @@ describe('HTTP API', () => {
 });
 
 describe('least privilege', () => {
-  it.each(functionNames)('%s: its role allows nothing beyond its access and triggers', (name) => {
-    const spec = topology.functions[name]!;
-    const { grants, extras } = grantsOf(s, s.id(s.stack.functions[name]!.role));
-    expect(extras).toEqual([]);
-    expect(excess(grants, allowedGrants(s, name, spec))).toEqual([]);
+  it.each(functionNames)(
+    '%s: its role allows nothing beyond its access and triggers (both key modes)',
+    (name) => {
+      const spec = topology.functions[name]!;
+      for (const [mode, synthesized] of bothKeyModes) {
+        const x = synthesized();
+        const { grants, extras } = grantsOf(x, x.id(x.stack.functions[name]!.role));
+        expect(extras, mode).toEqual([]);
+        expect(excess(grants, allowedGrants(x, name, spec)), mode).toEqual([]);
+      }
+    },
+  );
+
+  it('without keys of its own no role holds a KMS action', () => {
+    for (const name of functionNames) {
+      const actions = actionsOf(grantsOf(s, s.id(s.stack.functions[name]!.role)).grants);
+      expect(
+        [...actions].filter((a) => a.startsWith('kms:')),
+        name,
+      ).toEqual([]);
+    }
   });
 
   it.each(functionNames)('%s: and everything its access calls for', (name) => {
@@ -638,13 +699,16 @@ describe('mail, outputs', () => {
 });
 
 describe('cdk-nag AwsSolutions', () => {
-  it('finds nothing unacknowledged (errors and warnings alike)', () => {
-    const findings = s.nag.violations.map(
-      (v) =>
-        `${v.ruleName} (${v.severity}): ${v.violatingResources.map((r) => r.constructPath ?? r.resourceLogicalId).join(', ')}`,
-    );
-    expect(findings).toEqual([]);
-  });
+  it.each(bothKeyModes)(
+    'finds nothing unacknowledged (errors and warnings alike), %s keys',
+    (_mode, synthesized) => {
+      const findings = synthesized().nag.violations.map(
+        (v) =>
+          `${v.ruleName} (${v.severity}): ${v.violatingResources.map((r) => r.constructPath ?? r.resourceLogicalId).join(', ')}`,
+      );
+      expect(findings).toEqual([]);
+    },
+  );
 
   it('CDK itself annotates nothing (cdk-nag 3 reports through validation, not annotations)', () => {
     const annotations = Annotations.fromStack(s.stack);
@@ -667,7 +731,7 @@ describe('cdk-nag AwsSolutions', () => {
     recordFigure({
       id: 'aws.cdk-nag',
       section: 'aws',
-      what: 'cdk-nag AwsSolutions over the synthesized stack (table: customer-managed key with rotation, PITR, RETAIN; queues KMS-encrypted)',
+      what: 'cdk-nag AwsSolutions over the synthesized stack (default keys: table under aws/dynamodb, queues SSE-SQS; PITR, RETAIN, TLS only)',
       counts: {
         'unacknowledged findings': s.nag.violations.length,
         'acknowledgements, each with its reason': acknowledged.length,

@@ -139,15 +139,20 @@ const STREAM_READ = ['dynamodb:DescribeStream', 'dynamodb:GetRecords', 'dynamodb
 export const allowedGrants = (s: Synthesized, name: string, spec: FunctionSpec): Grants => {
   const stack: GonghuiStack = s.stack;
   const allowed: Grants = new Map();
-  const allow = (resource: string, actions: string[]) => {
+  const allow = (resource: string | undefined, actions: string[]) => {
+    if (resource === undefined) return;
     const set = allowed.get(resource) ?? new Set<string>();
     for (const a of actions) set.add(a);
     allowed.set(resource, set);
   };
   const fn = stack.functions[name]!;
   const table = `${s.id(stack.table)}.Arn`;
-  const dataKey = `${s.id(stack.table.encryptionKey!)}.Arn`;
-  const messagingKey = `${s.id(stack.queues.hr!.queue.encryptionMasterKey!)}.Arn`;
+  // The deployment's own keys, when it has them (encryptionKeys=customer-managed); AWS managed
+  // and SQS-managed keys need no grant, so then no KMS action is allowed at all.
+  const tableKey = stack.table.encryptionKey;
+  const queueKey = stack.queues.hr!.queue.encryptionMasterKey;
+  const dataKey = tableKey ? `${s.id(tableKey)}.Arn` : undefined;
+  const messagingKey = queueKey ? `${s.id(queueKey)}.Arn` : undefined;
   const queueArn = (key: string) => `${s.id(stack.queues[key]!.queue)}.Arn`;
 
   allow(`${s.id(fn.logGroup)}.Arn`, ['logs:CreateLogStream', 'logs:PutLogEvents']);

@@ -4,6 +4,7 @@
  * union of N members does each (ASSUMPTIONS), priced with a dated list (prices.ts). Pure: the
  * inputs are the figures a bench run wrote (BENCHMARKS.json), so `npm run cost` needs no runtime.
  */
+import { DEFAULT_ENCRYPTION_KEYS, type EncryptionKeys } from '../../../infra/aws/deployment-props.ts';
 import { functions, lambdaDefaults, queues } from '../../../infra/topology.ts';
 import type { FunctionUsage, Usage } from '../usage.ts';
 import type { PriceTable } from './prices.ts';
@@ -85,7 +86,7 @@ export const ASSUMPTIONS = {
   logRetentionMonths: { value: 3, note: "log groups' retention (90 days), stored compressed to a fifth" },
   cmkRotations: {
     value: 2,
-    note: 'the two customer managed keys (table; queues and alarm topic) rotate yearly: from the third year each is billed for 3 versions',
+    note: 'with encryptionKeys=customer-managed, the two keys of the stack’s own (table; queues and alarm topic) rotate yearly: from the third year each is billed for 3 versions (the default, aws-managed, has no key of its own to bill)',
   },
   alarms: { value: 7, note: 'one alarm per DLQ' },
   xraySampling: {
@@ -94,7 +95,7 @@ export const ASSUMPTIONS = {
   },
   kmsRequestsPerMonth: {
     value: 80_000,
-    note: 'KMS requests from SQS and DynamoDB (data keys reused for 5 min): an upper bound, 8,640 windows × 9 key users',
+    note: 'KMS requests (data keys reused for 5 min): an upper bound, 8,640 windows × 9 key users; kept for the default too, where only DynamoDB calls KMS (aws/dynamodb) and SSE-SQS none',
   },
 } as const;
 
@@ -158,7 +159,12 @@ export interface MonthlyCost {
   workloads: Array<{ name: string; perMonth: number }>;
 }
 
-export const monthlyCost = (members: number, m: MeasuredUnits, p: PriceTable): MonthlyCost => {
+export const monthlyCost = (
+  members: number,
+  m: MeasuredUnits,
+  p: PriceTable,
+  keys: EncryptionKeys = DEFAULT_ENCRYPTION_KEYS,
+): MonthlyCost => {
   const A = Object.fromEntries(Object.entries(ASSUMPTIONS).map(([k, v]) => [k, v.value])) as {
     [K in keyof typeof ASSUMPTIONS]: number;
   };
@@ -296,7 +302,8 @@ export const monthlyCost = (members: number, m: MeasuredUnits, p: PriceTable): M
   const cloudfrontGb =
     (visits * (6 * 1024 + A.webColdVisitShare * 200 * 1024) + apiRequests * A.apiResponseBytes) / GIB;
   const functionInvocations = visits * 3;
-  const keyVersions = 2 * (1 + Math.min(A.cmkRotations, p.kms.maxPricedRotations));
+  const ownKeys = keys === 'customer-managed' ? 2 : 0;
+  const keyVersions = ownKeys * (1 + Math.min(A.cmkRotations, p.kms.maxPricedRotations));
 
   const M = 1e6;
   const lines: CostLine[] = [
@@ -407,16 +414,23 @@ export const monthlyCost = (members: number, m: MeasuredUnits, p: PriceTable): M
       quantity: `${fmt(traces)} traces`,
       usd: (traces / M) * p.xray.perMillionTracesRecorded,
     },
+    ...(ownKeys > 0
+      ? [
+          {
+            service: 'KMS',
+            what: `${ownKeys} customer managed keys, ${keyVersions / ownKeys} billed versions each once rotated twice`,
+            amount: keyVersions,
+            quantity: `${keyVersions} key-months`,
+            usd: ownKeys * p.kms.perKeyMonth + (keyVersions - ownKeys) * p.kms.perRotatedVersionMonth,
+          },
+        ]
+      : []),
     {
       service: 'KMS',
-      what: `2 customer managed keys, ${keyVersions / 2} billed versions each once rotated twice`,
-      amount: keyVersions,
-      quantity: `${keyVersions} key-months`,
-      usd: 2 * p.kms.perKeyMonth + (keyVersions - 2) * p.kms.perRotatedVersionMonth,
-    },
-    {
-      service: 'KMS',
-      what: 'requests (SQS and DynamoDB data keys)',
+      what:
+        ownKeys > 0
+          ? 'requests (SQS and DynamoDB data keys)'
+          : 'requests (DynamoDB under aws/dynamodb; SSE-SQS makes none)',
       amount: A.kmsRequestsPerMonth,
       quantity: `${fmt(A.kmsRequestsPerMonth)} requests`,
       usd: (A.kmsRequestsPerMonth / 10_000) * p.kms.perTenThousandRequests,

@@ -28,9 +28,12 @@ export const renderCost = (m: MeasuredUnits, p: PriceTable, sources: string) => 
   const byService = (r: MonthlyCost, s: string) =>
     r.lines.filter((l) => l.service === s).reduce((n, l) => n + l.usd, 0);
   const ok = small.total < GOALS.smallMonthlyUsd && million.perMemberMonth < GOALS.perMemberMonthAtMillion;
-  // The customer managed keys' share, and what the month comes to with fewer key versions.
-  const keyLine = small.lines.find((l) => l.service === 'KMS' && l.what.includes('customer managed'))!;
-  const withKeyMonths = (keyMonths: number) => small.total - keyLine.usd + keyMonths * p.kms.perKeyMonth;
+  // The same months with the deployment's own keys (encryptionKeys=customer-managed), and what
+  // the keys come to in their first years, before rotation adds billed versions.
+  const withOwnKeys = SIZES.map((n) => monthlyCost(n, m, p, 'customer-managed'));
+  const ownSmall = withOwnKeys[0]!;
+  const keyLine = ownSmall.lines.find((l) => l.service === 'KMS' && l.what.includes('customer managed'))!;
+  const withKeyMonths = (keyMonths: number) => ownSmall.total - keyLine.usd + keyMonths * p.kms.perKeyMonth;
   const body = [
     `A month of a union's work priced at ${p.region} list prices (${p.asOf}; sources: the AWS pricing pages in test/bench/cost/prices.ts), from what the benchmarks measured per unit of work (${sources}) and the assumptions below. Free tiers not deducted (the total with them is in the last rows). Not a line: S3 (the web app's few MB and CloudFront's rare misses, under a cent), data transfer out of the region (mail goes through SES; pages through CloudFront). \`npm run cost\` prints this from BENCHMARKS.json.`,
     '',
@@ -59,6 +62,7 @@ export const renderCost = (m: MeasuredUnits, p: PriceTable, sources: string) => 
     `| **total a month** | ${results.map((r) => `**${usd(r.total)}**`).join(' | ')} |`,
     `| per member-month | ${results.map((r) => `$${r.perMemberMonth.toFixed(5)}`).join(' | ')} |`,
     `| total with the always-free tiers (one account) | ${results.map((r) => usd(r.totalWithFreeTiers)).join(' | ')} |`,
+    `| with encryptionKeys=customer-managed (from the keys' third year) | ${withOwnKeys.map((r) => usd(r.total)).join(' | ')} |`,
     `| the largest line | ${results.map((r) => `${r.dominant.service}: ${r.dominant.what.split(' (')[0]} (${Math.round((100 * r.dominant.usd) / r.total)}%)`).join(' | ')} |`,
     '',
     `**Every line at ${fmt(million.members)} members:**`,
@@ -67,9 +71,9 @@ export const renderCost = (m: MeasuredUnits, p: PriceTable, sources: string) => 
     '|---|---|---:|---:|',
     ...million.lines.map((l) => `| ${l.service} | ${l.what} | ${l.quantity} | ${usd(l.usd)} |`),
     '',
-    `Goals: under $${GOALS.smallMonthlyUsd} a month at ${fmt(GOALS.smallMembers)} members: **${usd(small.total)}** (${small.total < GOALS.smallMonthlyUsd ? 'met' : 'missed'}; ${usd(small.totalWithFreeTiers)} with the free tiers); under $${GOALS.perMemberMonthAtMillion} per member-month at a million: **$${million.perMemberMonth.toFixed(5)}** (${million.perMemberMonth < GOALS.perMemberMonthAtMillion ? 'met' : 'missed'}). At ${fmt(small.members)} members the fixed lines decide (KMS keys, alarms, the event source mappings' empty polls); from ${fmt(results[1]!.members)} on, usage does.`,
+    `Goals: under $${GOALS.smallMonthlyUsd} a month at ${fmt(GOALS.smallMembers)} members: **${usd(small.total)}** (${small.total < GOALS.smallMonthlyUsd ? 'met' : 'missed'}; ${usd(small.totalWithFreeTiers)} with the free tiers); under $${GOALS.perMemberMonthAtMillion} per member-month at a million: **$${million.perMemberMonth.toFixed(5)}** (${million.perMemberMonth < GOALS.perMemberMonthAtMillion ? 'met' : 'missed'}). At ${fmt(small.members)} members the fixed lines decide (alarms, the event source mappings' empty polls, and the KMS keys when a deployment has its own); from ${fmt(results[1]!.members)} on, usage does.`,
     '',
-    `At ${fmt(small.members)} members the two customer managed keys are ${Math.round((100 * keyLine.usd) / small.total)}% of the month: each is billed $${p.kms.perKeyMonth} a month and every yearly rotation adds a billed version, up to ${p.kms.maxPricedRotations}. The month at ${fmt(small.members)} members with the keys in their first year (no rotation yet): ${usd(withKeyMonths(2))}; in their second: ${usd(withKeyMonths(4))}; from the third (as above): ${usd(small.total)}. With one customer managed key for the table, the queues and the alarm topic instead of two: ${usd(withKeyMonths(3))} from the third year. With AWS owned keys for the table and the queues (free, but no key policy of ours and no CloudTrail record of each use) and one key for the alarm topic: also ${usd(withKeyMonths(3))}. Under $${GOALS.smallMonthlyUsd} from the third year on takes dropping both (${usd(withKeyMonths(0))}): a security decision, not this benchmark's.`,
+    `The default deployment (encryptionKeys=aws-managed, infra/aws/deployment-props.ts) has no key of its own: the table is under DynamoDB's AWS managed key (aws/dynamodb: no monthly fee, each use in CloudTrail), the queues under SSE-SQS, and the alarm topic, which carries alarm and queue names only, is not encrypted at rest. A university that wants key policies of its own deploys with -c encryptionKeys=customer-managed: two customer managed keys (the table; the queues and the alarm topic), each billed $${p.kms.perKeyMonth} a month, every yearly rotation adding a billed version up to ${p.kms.maxPricedRotations}. At ${fmt(small.members)} members that month is ${usd(withKeyMonths(2))} in the keys' first year, ${usd(withKeyMonths(4))} in their second and ${usd(ownSmall.total)} from the third, the keys ${Math.round((100 * keyLine.usd) / ownSmall.total)}% of it.`,
   ].join('\n');
   return { body, ok, results };
 };

@@ -53,6 +53,21 @@ describe('cost model', () => {
     expect(fixed(big)).toBeCloseTo(fixed(small), 9);
   });
 
+  it('prices the deployment’s own keys only with encryptionKeys=customer-managed, rotated versions included', () => {
+    const kmsOf = (r: ReturnType<typeof monthlyCost>) =>
+      r.lines.filter((l) => l.service === 'KMS').reduce((n, l) => n + l.usd, 0);
+    const byDefault = monthlyCost(3_000, measured, US_EAST_1);
+    const ownKeys = monthlyCost(3_000, measured, US_EAST_1, 'customer-managed');
+    expect(byDefault.lines.some((l) => l.what.includes('customer managed'))).toBe(false);
+    // Two keys, each billed for itself and two rotated versions (the assumption: from the third year).
+    const keyMonths = 2 * (1 + US_EAST_1.kms.maxPricedRotations);
+    expect(kmsOf(ownKeys) - kmsOf(byDefault)).toBeCloseTo(
+      2 * US_EAST_1.kms.perKeyMonth + (keyMonths - 2) * US_EAST_1.kms.perRotatedVersionMonth,
+      9,
+    );
+    expect(ownKeys.total - byDefault.total).toBeCloseTo(kmsOf(ownKeys) - kmsOf(byDefault), 9);
+  });
+
   it('counts the empty long polls of every polled queue', () => {
     const sqs = monthlyCost(3_000, measured, US_EAST_1).lines.find((l) => l.service === 'SQS')!;
     // 4 queues with a Lambda trigger, 5 pollers each, one ReceiveMessage per 20 s, a month of 365/12 days.
