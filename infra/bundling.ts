@@ -22,11 +22,12 @@ export const bundling = {
    */
   sourcesContent: false,
   /**
-   * Node reads a bundle's source map only when told to, and CDK's NodejsFunction ships the map
-   * without telling it: the stack sets this on every function (and the local runtime turns source
-   * maps on in its workers), so a stack trace in the logs names our files and lines.
+   * Injected at the top of every bundle: it maps a stack trace through the bundle's source map
+   * when one is printed, so the logs name our files and lines. Not NODE_OPTIONS=--enable-source-maps,
+   * which parses the map at every cold start whether a stack is printed or not (the module says
+   * why, BENCHMARKS.md, init, measures it). Relative to the project root, where esbuild runs.
    */
-  nodeOptions: '--enable-source-maps',
+  inject: ['./shared/observability/lazy-source-maps.ts'],
   /**
    * Modules swapped when bundling, path relative to the project root: the SDK's default credential
    * chain for the environment's credentials alone (shared/adapters/lambda-credentials.ts says why).

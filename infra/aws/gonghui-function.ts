@@ -86,7 +86,7 @@ export class GonghuiFunction extends Construct {
       role: this.role,
       logGroup: this.logGroup,
       tracing: Tracing.ACTIVE,
-      environment: { ...props.environment, NODE_OPTIONS: bundling.nodeOptions },
+      environment: props.environment,
       bundling: {
         format: bundling.format === 'cjs' ? OutputFormat.CJS : OutputFormat.ESM,
         target: bundling.target,
@@ -94,6 +94,7 @@ export class GonghuiFunction extends Construct {
         sourceMap: bundling.sourcemap,
         sourcesContent: bundling.sourcesContent,
         mainFields: [...bundling.mainFields],
+        inject: [...bundling.inject],
         // esbuild resolves an alias's target from the project root, where CDK runs it.
         esbuildArgs: Object.fromEntries(
           Object.entries(bundling.alias).map(([from, to]) => [`--alias:${from}`, to]),

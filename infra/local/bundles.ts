@@ -122,6 +122,7 @@ export async function buildBundles(opts: {
     sourcesContent: bundling.sourcesContent,
     mainFields: [...bundling.mainFields],
     alias: { ...bundling.alias },
+    inject: [...bundling.inject],
     ...(bundling.banner ? { banner: { js: bundling.banner } } : {}),
     metafile: true,
     logLevel: 'silent',

@@ -6,8 +6,8 @@ import { createRequire } from 'node:module';
 import { getHeapStatistics } from 'node:v8';
 import { parentPort, workerData } from 'node:worker_threads';
 
-// What NODE_OPTIONS=--enable-source-maps (infra/bundling.ts) does on AWS (a worker cannot take that flag).
-process.setSourceMapsEnabled(true);
+// No source maps turned on here: as on AWS, the bundle maps its own stack traces when one is
+// printed (shared/observability/lazy-source-maps.ts, injected by infra/bundling.ts).
 
 /** Lambda's error shape: errorType is the error's name, errorMessage its message. */
 const describe = (error) => {

@@ -5,7 +5,6 @@
  */
 import { ENV, type EnvName } from '../../shared/config/env-names.ts';
 import type { MailTransport } from '../../shared/config/mail-transport.ts';
-import { bundling } from '../bundling.ts';
 import {
   bus,
   environmentOf,
@@ -156,8 +155,6 @@ export const functionEnvironment = (opts: {
     // Lambda runs in UTC. The time zone is per process, so the runtime's process runs in UTC too
     // (runtime.ts sets it); this makes process.env.TZ read as on Lambda.
     TZ: 'UTC',
-    // As the stack sets it (bundling.ts); the worker turns source maps on itself.
-    NODE_OPTIONS: bundling.nodeOptions,
     LANG: 'en_US.UTF-8',
   };
 };

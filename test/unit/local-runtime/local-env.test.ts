@@ -122,7 +122,6 @@ describe("a function's environment", () => {
       AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(functionSpec('publish-outbox').memoryMb),
       AWS_LAMBDA_FUNCTION_VERSION: '$LATEST',
       TZ: 'UTC',
-      NODE_OPTIONS: '--enable-source-maps',
     });
   });
 });
