@@ -7,6 +7,8 @@
  * ~30 ms more at cold start, because Node builds an ES-module facade for every built-in the AWS
  * SDK imports, and the one for `node:http` loads Node's whole fetch implementation (undici).
  */
+import type { BuildOptions } from 'esbuild';
+
 export const bundling = {
   format: 'cjs',
   /** The file name of a built bundle: `.cjs` so Node reads it as CommonJS whatever package.json says. */
@@ -44,3 +46,22 @@ export const bundling = {
   bundledMailTransport: 'process.env.GONGHUI_BUNDLED_MAIL_TRANSPORT',
   mainFields: ['module', 'main'],
 } as const;
+
+/**
+ * The options above in esbuild's own terms, for every esbuild call outside CDK: the embedded
+ * runtime's bundles (infra/local/bundles.ts) and tests that bundle as the deploy does. CDK's
+ * NodejsFunction takes the same values under its own names (infra/aws/gonghui-function.ts).
+ */
+export const esbuildOptions = (): BuildOptions => ({
+  bundle: true,
+  format: bundling.format,
+  platform: bundling.platform,
+  target: bundling.target,
+  minify: bundling.minify,
+  sourcemap: bundling.sourcemap,
+  sourcesContent: bundling.sourcesContent,
+  mainFields: [...bundling.mainFields],
+  alias: { ...bundling.alias },
+  inject: [...bundling.inject],
+  ...(bundling.banner ? { banner: { js: bundling.banner } } : {}),
+});

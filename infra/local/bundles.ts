@@ -23,7 +23,7 @@ import {
 } from 'node:fs';
 import { basename, extname, join, resolve } from 'node:path';
 import { build, version as esbuildVersion } from 'esbuild';
-import { bundling } from '../bundling.ts';
+import { bundling, esbuildOptions } from '../bundling.ts';
 
 export interface BundleEntry {
   name: string;
@@ -113,17 +113,7 @@ export async function buildBundles(opts: {
     entryPoints: entries.map((e) => ({ in: resolve(root, e.entry), out: join(e.name, outBase) })),
     outdir: outDir,
     outExtension: { '.js': outExtension },
-    bundle: true,
-    format: bundling.format,
-    platform: bundling.platform,
-    target: bundling.target,
-    minify: bundling.minify,
-    sourcemap: bundling.sourcemap,
-    sourcesContent: bundling.sourcesContent,
-    mainFields: [...bundling.mainFields],
-    alias: { ...bundling.alias },
-    inject: [...bundling.inject],
-    ...(bundling.banner ? { banner: { js: bundling.banner } } : {}),
+    ...esbuildOptions(),
     metafile: true,
     logLevel: 'silent',
   });

@@ -6,6 +6,7 @@ import { resolve } from 'node:path';
  * topology, so a function, queue, rule or route added there is checked without a new test.
  */
 import { Annotations, Match } from 'aws-cdk-lib/assertions';
+import type { IConstruct } from 'constructs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { API_THROTTLE, appTopology, PROJECT_ROOT, pascal } from '../../infra/aws/gonghui-stack.ts';
 import {
@@ -47,6 +48,12 @@ const bothKeyModes = [
 
 const fnId = (name: string) => s.id(s.stack.functions[name]!.fn);
 const getAtt = (id: string, attr: string) => ({ 'Fn::GetAtt': [id, attr] });
+/** The queue's policy has a statement like `statement` (CloudFormation's JSON, matched loosely). */
+const hasQueueStatement = (x: Synthesized, queue: IConstruct, statement: Record<string, unknown>) =>
+  x.template.hasResourceProperties('AWS::SQS::QueuePolicy', {
+    Queues: [{ Ref: x.id(queue) }],
+    PolicyDocument: { Statement: Match.arrayWith([Match.objectLike(statement)]) },
+  });
 
 describe('functions', () => {
   it.each(functionNames)(
@@ -235,17 +242,10 @@ describe('queues', () => {
     }
     expect(s.id(dlq)).toMatch(new RegExp(`^${pascal(dlqName(spec))}`));
     for (const q of [queue, dlq]) {
-      s.template.hasResourceProperties('AWS::SQS::QueuePolicy', {
-        Queues: [{ Ref: s.id(q) }],
-        PolicyDocument: {
-          Statement: Match.arrayWith([
-            Match.objectLike({
-              Effect: 'Deny',
-              Action: 'sqs:*',
-              Condition: { Bool: { 'aws:SecureTransport': 'false' } },
-            }),
-          ]),
-        },
+      hasQueueStatement(s, q, {
+        Effect: 'Deny',
+        Action: 'sqs:*',
+        Condition: { Bool: { 'aws:SecureTransport': 'false' } },
       });
     }
   });
@@ -335,16 +335,9 @@ describe('bus', () => {
     for (const rule of topology.bus.rules) {
       const { queue, dlq } = s.stack.queues[rule.target.queue]!;
       for (const q of [queue, dlq]) {
-        s.template.hasResourceProperties('AWS::SQS::QueuePolicy', {
-          Queues: [{ Ref: s.id(q) }],
-          PolicyDocument: {
-            Statement: Match.arrayWith([
-              Match.objectLike({
-                Principal: { Service: 'events.amazonaws.com' },
-                Condition: { ArnEquals: { 'aws:SourceArn': Match.anyValue() } },
-              }),
-            ]),
-          },
+        hasQueueStatement(s, q, {
+          Principal: { Service: 'events.amazonaws.com' },
+          Condition: { ArnEquals: { 'aws:SourceArn': Match.anyValue() } },
         });
       }
     }
@@ -353,16 +346,9 @@ describe('bus', () => {
   it('with encryptionKeys=customer-managed, to a rule’s queue only from this account (CDK’s form for a KMS-encrypted queue)', () => {
     for (const rule of topology.bus.rules) {
       const { queue } = k.stack.queues[rule.target.queue]!;
-      k.template.hasResourceProperties('AWS::SQS::QueuePolicy', {
-        Queues: [{ Ref: k.id(queue) }],
-        PolicyDocument: {
-          Statement: Match.arrayWith([
-            Match.objectLike({
-              Principal: { Service: 'events.amazonaws.com' },
-              Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } },
-            }),
-          ]),
-        },
+      hasQueueStatement(k, queue, {
+        Principal: { Service: 'events.amazonaws.com' },
+        Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } },
       });
     }
   });

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PROJECT_ROOT } from '../../infra/aws/gonghui-stack.ts';
-import { bundling } from '../../infra/bundling.ts';
+import { esbuildOptions } from '../../infra/bundling.ts';
 
 let dir: string;
 let bundle: string;
@@ -34,15 +34,7 @@ beforeAll(async () => {
     // The fixture as if it were a file of the project (zod resolves from its node_modules).
     stdin: { contents: FIXTURE, resolveDir: PROJECT_ROOT, sourcefile: 'fixture.ts', loader: 'ts' },
     outfile: bundle,
-    bundle: true,
-    format: bundling.format,
-    platform: bundling.platform,
-    target: bundling.target,
-    minify: bundling.minify,
-    sourcemap: bundling.sourcemap,
-    sourcesContent: bundling.sourcesContent,
-    mainFields: [...bundling.mainFields],
-    inject: [...bundling.inject],
+    ...esbuildOptions(),
     logLevel: 'silent',
   });
 });

@@ -8,7 +8,7 @@ import { resolve } from 'node:path';
 import { build } from 'esbuild';
 import { describe, expect, it } from 'vitest';
 import { PROJECT_ROOT } from '../../infra/aws/gonghui-stack.ts';
-import { bundling } from '../../infra/bundling.ts';
+import { bundling, esbuildOptions } from '../../infra/bundling.ts';
 import type { MailTransport } from '../../shared/config/mail-transport.ts';
 
 /** The source files with code in send-email's bundle, built for one transport or (the embedded runtime) both. */
@@ -16,21 +16,16 @@ const sendEmailInputs = async (transport?: MailTransport): Promise<string[]> => 
   const result = await build({
     absWorkingDir: PROJECT_ROOT,
     entryPoints: [resolve(PROJECT_ROOT, 'functions/send-email.ts')],
-    bundle: true,
+    ...esbuildOptions(),
     write: false,
     outdir: 'out',
     metafile: true,
-    format: bundling.format,
-    platform: bundling.platform,
-    target: bundling.target,
-    minify: bundling.minify,
-    mainFields: [...bundling.mainFields],
-    alias: { ...bundling.alias },
     define: transport ? { [bundling.bundledMailTransport]: JSON.stringify(transport) } : {},
     logLevel: 'silent',
   });
   // The files with code in the output (esbuild reads a dropped branch's imports, then leaves them out).
-  const [output] = Object.values(result.metafile?.outputs ?? {});
+  // The bundle, not its source map (an output too, with no inputs).
+  const output = Object.entries(result.metafile?.outputs ?? {}).find(([file]) => file.endsWith('.js'))?.[1];
   return Object.entries(output?.inputs ?? {})
     .filter(([, input]) => input.bytesInOutput > 0)
     .map(([file]) => file);
