@@ -19,6 +19,7 @@
  *   congressSession          current staff-congress session (proposals)
  *   proposalSecondersRequired, proposalMaxReassignments   proposal policy (defaults 2, 1)
  *   alarmEmail               optional subscriber of the alarm topic
+ *   encryptionKeys           aws-managed (default) or customer-managed (two KMS keys of the stack's own)
  *
  *   npx cdk deploy -c sesIdentity=union.example.edu.cn -c mailFrom=noreply@union.example.edu.cn \
  *     -c unionContactEmail=union@example.edu.cn -c congressSession=2026 \
