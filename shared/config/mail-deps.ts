@@ -31,13 +31,23 @@ export const mailerFromEnv = (env: NodeJS.ProcessEnv = process.env): Mailer => {
       `Environment variable ${ENV.mailTransport} is smtp, but this bundle was built for ses: deploy again`,
     );
   // else: with the define, esbuild drops this branch and the module it imports.
-  else return lazySmtpMailer(settings, secretId);
+  else return lazySmtpMailer(() => import('../adapters/smtp-mailer-from-secret.ts'), settings, secretId);
 };
 
-const lazySmtpMailer = (settings: SmtpSettings, secretId: string): Mailer => {
+/**
+ * The smtp mailer, loaded at the first mail. The import is written inside the branch above (the
+ * caller passes it), not here: an `import()` anywhere in the bundle, even in code esbuild then
+ * drops, makes it wrap the modules it reaches and keep all of their imports (with ses, every
+ * DynamoDB command and waiter: 45 KiB more parsed at every cold start).
+ */
+const lazySmtpMailer = (
+  importSmtp: () => Promise<typeof import('../adapters/smtp-mailer-from-secret.ts')>,
+  settings: SmtpSettings,
+  secretId: string,
+): Mailer => {
   let smtp: Promise<Mailer> | undefined;
   const load = () =>
-    (smtp ??= import('../adapters/smtp-mailer-from-secret.ts').then(
+    (smtp ??= importSmtp().then(
       (m) => m.smtpMailerFromSecret(settings, secretId),
       (error: unknown) => {
         smtp = undefined;
