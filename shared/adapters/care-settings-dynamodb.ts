@@ -3,7 +3,7 @@
  * policy versions, the union's own occasions and the working-day overrides per year, read whole in
  * one query (a handful of items: the planner's one settings read per run).
  */
-import { DeleteCommand, type DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type {
   CareSettings,
   CareSettingsStore,
@@ -11,6 +11,7 @@ import type {
   StoredPolicy,
   WorkdayYear,
 } from '../domain/care/settings.ts';
+import { queryAll } from './dynamo-helpers.ts';
 import { ENTITY, keys } from './keys.ts';
 
 const isConditionFailure = (error: unknown) => (error as Error).name === 'ConditionalCheckFailedException';
@@ -18,28 +19,21 @@ const isConditionFailure = (error: unknown) => (error as Error).name === 'Condit
 export const dynamoCareSettings = (db: DynamoDBDocumentClient, tableName: string): CareSettingsStore => ({
   async settings() {
     const s: CareSettings = { policies: [], occasions: [], workdays: [] };
-    let start: Record<string, unknown> | undefined;
-    do {
-      const out = await db.send(
-        new QueryCommand({
-          TableName: tableName,
-          KeyConditionExpression: 'PK = :pk AND begins_with(SK, :p)',
-          ExpressionAttributeValues: {
-            ':pk': keys.careSettingsPrefix.PK,
-            ':p': keys.careSettingsPrefix.SKPrefix,
-          },
-          ConsistentRead: true,
-          ExclusiveStartKey: start,
-        }),
-      );
-      for (const item of out.Items ?? []) {
-        const sk = String(item.SK);
-        if (sk.startsWith('CARE#POLICY#')) s.policies.push(item.policy as StoredPolicy);
-        else if (sk.startsWith('CARE#OCCASION#')) s.occasions.push(item.occasion as CustomOccasion);
-        else if (sk.startsWith('CARE#WORKDAYS#')) s.workdays.push(item.workdays as WorkdayYear);
-      }
-      start = out.LastEvaluatedKey;
-    } while (start);
+    const items = await queryAll(db, {
+      TableName: tableName,
+      KeyConditionExpression: 'PK = :pk AND begins_with(SK, :p)',
+      ExpressionAttributeValues: {
+        ':pk': keys.careSettingsPrefix.PK,
+        ':p': keys.careSettingsPrefix.SKPrefix,
+      },
+      ConsistentRead: true,
+    });
+    for (const item of items) {
+      const sk = String(item.SK);
+      if (sk.startsWith('CARE#POLICY#')) s.policies.push(item.policy as StoredPolicy);
+      else if (sk.startsWith('CARE#OCCASION#')) s.occasions.push(item.occasion as CustomOccasion);
+      else if (sk.startsWith('CARE#WORKDAYS#')) s.workdays.push(item.workdays as WorkdayYear);
+    }
     return s;
   },
 

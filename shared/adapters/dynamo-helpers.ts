@@ -2,18 +2,28 @@
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 
-/** Every item a query finds, page after page (for partitions known to be small). */
+/**
+ * Every item a query finds, page after page (for partitions known to be small), from the input's
+ * ExclusiveStartKey if it has one; with a `limit`, at most that many (each page asks for the rest).
+ */
 export const queryAll = async (
   db: DynamoDBDocumentClient,
   input: QueryCommandInput,
+  limit = Number.POSITIVE_INFINITY,
 ): Promise<Record<string, unknown>[]> => {
   const items: Record<string, unknown>[] = [];
-  let start: Record<string, unknown> | undefined;
+  let start = input.ExclusiveStartKey;
   do {
-    const out = await db.send(new QueryCommand({ ...input, ExclusiveStartKey: start }));
+    const out = await db.send(
+      new QueryCommand({
+        ...input,
+        ExclusiveStartKey: start,
+        ...(Number.isFinite(limit) ? { Limit: limit - items.length } : {}),
+      }),
+    );
     items.push(...(out.Items ?? []));
     start = out.LastEvaluatedKey;
-  } while (start);
+  } while (start && items.length < limit);
   return items;
 };
 
@@ -30,28 +40,21 @@ export const queryTalliesBetween = async <Rows>(
   rowsOf: (item: Record<string, unknown>) => Rows,
 ): Promise<Array<{ id: string; rows: Rows }>> => {
   const { after, before, limit } = range;
-  const out: Array<{ id: string; rows: Rows }> = [];
-  let start: Record<string, unknown> | undefined = after
-    ? { PK: first.PK, SK: `${first.SK}${after}` }
-    : undefined;
-  do {
-    const page = await db.send(
-      new QueryCommand({
-        TableName: tableName,
-        KeyConditionExpression: 'PK = :pk AND SK BETWEEN :from AND :to',
-        ExpressionAttributeValues: {
-          ':pk': first.PK,
-          ':from': first.SK,
-          ':to': before === undefined ? `${first.SK}~` : `${first.SK}${before}`,
-        },
-        ...(Number.isFinite(limit) ? { Limit: limit - out.length } : {}),
-        ...(start ? { ExclusiveStartKey: start } : {}),
-      }),
-    );
-    for (const i of page.Items ?? []) out.push({ id: String(i.SK).slice(first.SK.length), rows: rowsOf(i) });
-    start = page.LastEvaluatedKey;
-  } while (start && out.length < limit);
-  return out;
+  const items = await queryAll(
+    db,
+    {
+      TableName: tableName,
+      KeyConditionExpression: 'PK = :pk AND SK BETWEEN :from AND :to',
+      ExpressionAttributeValues: {
+        ':pk': first.PK,
+        ':from': first.SK,
+        ':to': before === undefined ? `${first.SK}~` : `${first.SK}${before}`,
+      },
+      ...(after ? { ExclusiveStartKey: { PK: first.PK, SK: `${first.SK}${after}` } } : {}),
+    },
+    limit,
+  );
+  return items.map((i) => ({ id: String(i.SK).slice(first.SK.length), rows: rowsOf(i) }));
 };
 
 /**

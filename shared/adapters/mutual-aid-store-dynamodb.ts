@@ -2,34 +2,23 @@ import {
   type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
-  QueryCommand,
   TransactWriteCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type { MutualAidChoice, MutualAidWindow } from '../domain/mutual-aid/mutual-aid.ts';
 import type { MutualAidStore } from '../domain/mutual-aid/mutual-aid-service.ts';
-import { isLostRace } from './dynamo-helpers.ts';
+import { isLostRace, queryAll } from './dynamo-helpers.ts';
 import { ENTITY, keyFits, keys, withoutKeys } from './keys.ts';
 import { emitOnce, outboxPut } from './outbox.ts';
 
 export const dynamoMutualAidStore = (db: DynamoDBDocumentClient, tableName: string): MutualAidStore => {
-  const queryAll = async (pk: string, prefix: string) => {
-    const items: Record<string, unknown>[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const out = await db.send(
-        new QueryCommand({
-          TableName: tableName,
-          KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
-          ExpressionAttributeValues: { ':pk': pk, ':prefix': prefix },
-          ConsistentRead: true,
-          ExclusiveStartKey: start,
-        }),
-      );
-      items.push(...(out.Items ?? []));
-      start = out.LastEvaluatedKey;
-    } while (start);
-    return items;
-  };
+  /** Every item of a partition under an SK prefix, read consistently. */
+  const queryPrefix = (pk: string, prefix: string) =>
+    queryAll(db, {
+      TableName: tableName,
+      KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
+      ExpressionAttributeValues: { ':pk': pk, ':prefix': prefix },
+      ConsistentRead: true,
+    });
 
   return {
     async window(year) {
@@ -40,7 +29,7 @@ export const dynamoMutualAidStore = (db: DynamoDBDocumentClient, tableName: stri
     },
 
     async windows() {
-      return (await queryAll('MUTUALAID', 'YEAR#')).map((i) => withoutKeys<MutualAidWindow>(i));
+      return (await queryPrefix('MUTUALAID', 'YEAR#')).map((i) => withoutKeys<MutualAidWindow>(i));
     },
 
     async saveWindow(window) {
@@ -60,7 +49,7 @@ export const dynamoMutualAidStore = (db: DynamoDBDocumentClient, tableName: stri
     },
 
     async choices(year) {
-      return (await queryAll(keys.mutualAidChoice(year, '').PK, 'MEMBER#')).map((i) =>
+      return (await queryPrefix(keys.mutualAidChoice(year, '').PK, 'MEMBER#')).map((i) =>
         withoutKeys<MutualAidChoice>(i),
       );
     },

@@ -2,7 +2,7 @@
  * Stack traces that name our TypeScript files and lines, paid for only when one is printed.
  *
  * Node's --enable-source-maps reads and parses a bundle's source map when the bundle loads: 10 to
- * 25 ms of every cold start (BENCHMARKS.md, init: "without source maps"), for stack traces most
+ * 25 ms of every cold start (BENCHMARKS.md, init: "with Node's --enable-source-maps"), for stack traces most
  * invocations never print. This module, injected at the top of every bundle (infra/bundling.ts),
  * formats stacks itself instead: the first time an error's `stack` is read, it reads the map
  * beside the bundle (`index.js.map`, as CDK uploads it) with Node's own parser (node:module
@@ -57,11 +57,10 @@ const originOf = (site: CallSite | undefined): Origin | undefined => {
   };
 };
 
-const formatFrame = (site: CallSite, caller: CallSite | undefined): string => {
-  const origin = originOf(site);
+/** One frame; `callerName` is the name its caller's call site gives it (minified names say nothing). */
+const formatFrame = (site: CallSite, origin: Origin | undefined, callerName: string | undefined): string => {
   if (!origin) return String(site);
-  // As Node does: a frame's function is named where its caller calls it (minified names say nothing).
-  const name = originOf(caller)?.name ?? site.getFunctionName() ?? undefined;
+  const name = callerName ?? site.getFunctionName() ?? undefined;
   const prefix = site.isAsync() ? 'async ' : site.isConstructor() ? 'new ' : '';
   const where = `${origin.file}:${origin.line}:${origin.column}`;
   return name ? `${prefix}${name} (${where})` : `${prefix}${where}`;
@@ -75,9 +74,14 @@ const header = (error: unknown): string => {
   }
 };
 
-export const prepareStackTrace = (error: unknown, sites: CallSite[]): string => {
+const prepareStackTrace = (error: unknown, sites: CallSite[]): string => {
   try {
-    return [header(error), ...sites.map((site, i) => `    at ${formatFrame(site, sites[i + 1])}`)].join('\n');
+    // Each frame mapped once: a frame's origin also names the frame above it (as Node does).
+    const origins = sites.map(originOf);
+    return [
+      header(error),
+      ...sites.map((site, i) => `    at ${formatFrame(site, origins[i], origins[i + 1]?.name)}`),
+    ].join('\n');
   } catch {
     // Never lose the error for its stack: the frames as V8 prints them.
     return [header(error), ...sites.map((site) => `    at ${String(site)}`)].join('\n');

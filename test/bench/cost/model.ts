@@ -163,8 +163,10 @@ export const monthlyCost = (
   members: number,
   m: MeasuredUnits,
   p: PriceTable,
-  keys: EncryptionKeys = DEFAULT_ENCRYPTION_KEYS,
+  /** The deployment's keys, and (with its own) how many yearly rotations they have had. */
+  opts: { keys?: EncryptionKeys; keyRotations?: number } = {},
 ): MonthlyCost => {
+  const { keys = DEFAULT_ENCRYPTION_KEYS, keyRotations = ASSUMPTIONS.cmkRotations.value } = opts;
   const A = Object.fromEntries(Object.entries(ASSUMPTIONS).map(([k, v]) => [k, v.value])) as {
     [K in keyof typeof ASSUMPTIONS]: number;
   };
@@ -303,7 +305,7 @@ export const monthlyCost = (
     (visits * (6 * 1024 + A.webColdVisitShare * 200 * 1024) + apiRequests * A.apiResponseBytes) / GIB;
   const functionInvocations = visits * 3;
   const ownKeys = keys === 'customer-managed' ? 2 : 0;
-  const keyVersions = ownKeys * (1 + Math.min(A.cmkRotations, p.kms.maxPricedRotations));
+  const keyVersions = ownKeys * (1 + Math.min(keyRotations, p.kms.maxPricedRotations));
 
   const M = 1e6;
   const lines: CostLine[] = [
@@ -418,7 +420,7 @@ export const monthlyCost = (
       ? [
           {
             service: 'KMS',
-            what: `${ownKeys} customer managed keys, ${keyVersions / ownKeys} billed versions each once rotated twice`,
+            what: `${ownKeys} customer managed keys, ${keyVersions / ownKeys} billed versions each after ${keyRotations} yearly rotations`,
             amount: keyVersions,
             quantity: `${keyVersions} key-months`,
             usd: ownKeys * p.kms.perKeyMonth + (keyVersions - ownKeys) * p.kms.perRotatedVersionMonth,

@@ -28,12 +28,13 @@ export const renderCost = (m: MeasuredUnits, p: PriceTable, sources: string) => 
   const byService = (r: MonthlyCost, s: string) =>
     r.lines.filter((l) => l.service === s).reduce((n, l) => n + l.usd, 0);
   const ok = small.total < GOALS.smallMonthlyUsd && million.perMemberMonth < GOALS.perMemberMonthAtMillion;
-  // The same months with the deployment's own keys (encryptionKeys=customer-managed), and what
-  // the keys come to in their first years, before rotation adds billed versions.
-  const withOwnKeys = SIZES.map((n) => monthlyCost(n, m, p, 'customer-managed'));
+  // The same months with the deployment's own keys (encryptionKeys=customer-managed), and the
+  // smallest union's month in the keys' first and second year, before rotations add billed versions.
+  const withOwnKeys = SIZES.map((n) => monthlyCost(n, m, p, { keys: 'customer-managed' }));
   const ownSmall = withOwnKeys[0]!;
   const keyLine = ownSmall.lines.find((l) => l.service === 'KMS' && l.what.includes('customer managed'))!;
-  const withKeyMonths = (keyMonths: number) => ownSmall.total - keyLine.usd + keyMonths * p.kms.perKeyMonth;
+  const ownKeysAfter = (keyRotations: number) =>
+    monthlyCost(small.members, m, p, { keys: 'customer-managed', keyRotations }).total;
   const body = [
     `A month of a union's work priced at ${p.region} list prices (${p.asOf}; sources: the AWS pricing pages in test/bench/cost/prices.ts), from what the benchmarks measured per unit of work (${sources}) and the assumptions below. Free tiers not deducted (the total with them is in the last rows). Not a line: S3 (the web app's few MB and CloudFront's rare misses, under a cent), data transfer out of the region (mail goes through SES; pages through CloudFront). \`npm run cost\` prints this from BENCHMARKS.json.`,
     '',
@@ -73,7 +74,7 @@ export const renderCost = (m: MeasuredUnits, p: PriceTable, sources: string) => 
     '',
     `Goals: under $${GOALS.smallMonthlyUsd} a month at ${fmt(GOALS.smallMembers)} members: **${usd(small.total)}** (${small.total < GOALS.smallMonthlyUsd ? 'met' : 'missed'}; ${usd(small.totalWithFreeTiers)} with the free tiers); under $${GOALS.perMemberMonthAtMillion} per member-month at a million: **$${million.perMemberMonth.toFixed(5)}** (${million.perMemberMonth < GOALS.perMemberMonthAtMillion ? 'met' : 'missed'}). At ${fmt(small.members)} members the fixed lines decide (alarms, the event source mappings' empty polls, and the KMS keys when a deployment has its own); from ${fmt(results[1]!.members)} on, usage does.`,
     '',
-    `The default deployment (encryptionKeys=aws-managed, infra/aws/deployment-props.ts) has no key of its own: the table is under DynamoDB's AWS managed key (aws/dynamodb: no monthly fee, each use in CloudTrail), the queues under SSE-SQS, and the alarm topic, which carries alarm and queue names only, is not encrypted at rest. A university that wants key policies of its own deploys with -c encryptionKeys=customer-managed: two customer managed keys (the table; the queues and the alarm topic), each billed $${p.kms.perKeyMonth} a month, every yearly rotation adding a billed version up to ${p.kms.maxPricedRotations}. At ${fmt(small.members)} members that month is ${usd(withKeyMonths(2))} in the keys' first year, ${usd(withKeyMonths(4))} in their second and ${usd(ownSmall.total)} from the third, the keys ${Math.round((100 * keyLine.usd) / ownSmall.total)}% of it.`,
+    `The default deployment (encryptionKeys=aws-managed, infra/aws/deployment-props.ts) has no key of its own: the table is under DynamoDB's AWS managed key (aws/dynamodb: no monthly fee, each use in CloudTrail), the queues under SSE-SQS, and the alarm topic, which carries alarm and queue names only, is not encrypted at rest. A university that wants key policies of its own deploys with -c encryptionKeys=customer-managed: two customer managed keys (the table; the queues and the alarm topic), each billed $${p.kms.perKeyMonth} a month, every yearly rotation adding a billed version up to ${p.kms.maxPricedRotations}. At ${fmt(small.members)} members that month is ${usd(ownKeysAfter(0))} in the keys' first year, ${usd(ownKeysAfter(1))} in their second and ${usd(ownSmall.total)} from the third, the keys ${Math.round((100 * keyLine.usd) / ownSmall.total)}% of it.`,
   ].join('\n');
   return { body, ok, results };
 };

@@ -57,7 +57,7 @@ describe('cost model', () => {
     const kmsOf = (r: ReturnType<typeof monthlyCost>) =>
       r.lines.filter((l) => l.service === 'KMS').reduce((n, l) => n + l.usd, 0);
     const byDefault = monthlyCost(3_000, measured, US_EAST_1);
-    const ownKeys = monthlyCost(3_000, measured, US_EAST_1, 'customer-managed');
+    const ownKeys = monthlyCost(3_000, measured, US_EAST_1, { keys: 'customer-managed' });
     expect(byDefault.lines.some((l) => l.what.includes('customer managed'))).toBe(false);
     // Two keys, each billed for itself and two rotated versions (the assumption: from the third year).
     const keyMonths = 2 * (1 + US_EAST_1.kms.maxPricedRotations);
