@@ -2,8 +2,10 @@
  * Faults injected through the real embedded services (a runtime of its own, with fault proxies
  * between the functions and DynamoDB Local and the SES emulator; see infra/local/fault-proxy.ts):
  * DynamoDB throttling for a stretch, SES throttling for a stretch, and consumers crashing right
- * after their state write. After each: every hire a member exactly once, every welcome mail sent
- * exactly once, nothing left in a queue, nothing in a DLQ.
+ * after their state write. After each: every hire a member exactly once, no mail sent twice,
+ * nothing left in a queue, nothing in a DLQ; every welcome mail sent, except that a crash of
+ * send-email may leave the mails it had claimed at that instant `uncertain` for an operator
+ * (`gonghui mail uncertain`), never sent again automatically (send-notifications.ts says why).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -13,7 +15,7 @@ import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge
 import { BatchGetCommand, DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type DlqMessage, listDlq } from '../../infra/cli/commands/dlq.ts';
-import { listMail } from '../../infra/cli/commands/mail.ts';
+import { listMail, uncertainMail } from '../../infra/cli/commands/mail.ts';
 import { waitForIdle } from '../../infra/cli/commands/wait.ts';
 import { localClientConfig } from '../../infra/cli/runtime-info.ts';
 import type { FaultRule } from '../../infra/local/fault-proxy.ts';
@@ -84,6 +86,10 @@ const hiresSurvive = async (prefix: string, n: number, during: () => Promise<voi
   const numbers = new Set(members.map((m) => m.membershipNumber));
   const addresses = new Set(ids.map((id) => `${id.toLowerCase()}@example.edu.cn`));
   const mails = (await listMail(rt.info)).filter((m) => addresses.has(m.to[0]!));
+  const recipients = new Set(mails.map((m) => m.to[0]!));
+  const uncertain = new Set(
+    (await uncertainMail({}, rt.info)).map((m) => m.to).filter((to) => addresses.has(to)),
+  );
   const status = await rt.status();
   const leftInQueues = Object.values(status.queues).reduce((s, q) => s + q.visible + q.inflight, 0);
   const inDlqs = Object.values(status.queues).reduce((s, q) => s + q.dlqVisible, 0);
@@ -92,22 +98,40 @@ const hiresSurvive = async (prefix: string, n: number, during: () => Promise<voi
     members: members.filter((m) => m.enrolled).length,
     'distinct numbers': numbers.size,
     'mails sent': mails.length,
-    'duplicate mails': mails.length - new Set(mails.map((m) => m.to[0])).size,
+    'duplicate mails': mails.length - recipients.size,
+    'mails left uncertain': uncertain.size,
+    'of which SES had taken': [...uncertain].filter((to) => recipients.has(to)).length,
+    // A hire with no welcome mail that the ledger does not show the operator: a mail lost.
+    'hires without a mail or an uncertain record': [...addresses].filter(
+      (to) => !recipients.has(to) && !uncertain.has(to),
+    ).length,
     'left in queues': leftInQueues,
     'in DLQs': inDlqs,
   };
 };
 
-const expectSurvived = (outcome: Awaited<ReturnType<typeof hiresSurvive>>) =>
+/**
+ * `mayLeaveUncertain`: a crash of send-email itself. The mails it had claimed at that instant
+ * (claims that come together share one transaction, so several at a loaded moment: 6 of 20 seen
+ * in CI) stay `uncertain`, whether or not SES had taken them: nobody can tell whether the dead
+ * sender's call reached SES, and sending again could send twice. So there, a hire may lack its
+ * mail only if the ledger shows the operator its mail as uncertain.
+ */
+const expectSurvived = (outcome: Awaited<ReturnType<typeof hiresSurvive>>, mayLeaveUncertain: boolean) => {
+  const unsent = outcome['mails left uncertain'] - outcome['of which SES had taken'];
   expect(outcome).toEqual({
     hires: outcome.hires,
     members: outcome.hires,
     'distinct numbers': outcome.hires,
-    'mails sent': outcome.hires,
+    'mails sent': mayLeaveUncertain ? outcome.hires - unsent : outcome.hires,
     'duplicate mails': 0,
+    'mails left uncertain': mayLeaveUncertain ? outcome['mails left uncertain'] : 0,
+    'of which SES had taken': outcome['of which SES had taken'],
+    'hires without a mail or an uncertain record': 0,
     'left in queues': 0,
     'in DLQs': 0,
   });
+};
 
 interface FaultCase {
   name: string;
@@ -118,6 +142,8 @@ interface FaultCase {
   hires: number;
   /** How many faults the case must have injected (at least one when absent). */
   exactly?: number;
+  /** A crash of send-email: the mails claimed at that instant may be left uncertain. */
+  mayLeaveUncertain?: boolean;
 }
 
 const CASES: FaultCase[] = [
@@ -149,11 +175,12 @@ const CASES: FaultCase[] = [
   {
     name: 'send-email crashing right after recording a sent mail',
     id: 'faults.crash-after-mail-record',
-    what: 'send-email crashing after SES took mails and the mail ledger recorded them (one BatchWriteItem of records), before the batch could answer (twice)',
+    what: 'send-email crashing after SES took mails and the mail ledger recorded them (one BatchWriteItem of records), before the batch could answer (twice); mails claimed at the crash are left uncertain for an operator, none sent twice',
     service: 'dynamodb',
     rule: { kind: 'crash-after', function: 'send-email', operation: 'BatchWriteItem', count: 2 },
     hires: 20,
     exactly: 2,
+    mayLeaveUncertain: true,
   },
   {
     name: 'a DynamoDB call of enrol-member held past the client timeout (the write lands late)',
@@ -189,7 +216,7 @@ describe('faults', () => {
     });
     if (c.exactly !== undefined) expect(faults).toBe(c.exactly);
     else expect(faults).toBeGreaterThan(0);
-    expectSurvived(outcome);
+    expectSurvived(outcome, c.mayLeaveUncertain ?? false);
   });
 });
 
