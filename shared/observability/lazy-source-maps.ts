@@ -40,10 +40,10 @@ interface Origin {
   name?: string;
 }
 
-const originOf = (site: CallSite | undefined): Origin | undefined => {
-  const raw = site?.getFileName();
-  const line = site?.getLineNumber();
-  const column = site?.getColumnNumber();
+const originOf = (site: CallSite): Origin | undefined => {
+  const raw = site.getFileName();
+  const line = site.getLineNumber();
+  const column = site.getColumnNumber();
   if (!raw || !line || !column || raw.startsWith('node:')) return undefined;
   const file = raw.startsWith('file://') ? fileURLToPath(raw) : raw;
   const origin = mapOf(file)?.findOrigin(line, column);
@@ -77,7 +77,7 @@ const header = (error: unknown): string => {
 const prepareStackTrace = (error: unknown, sites: CallSite[]): string => {
   try {
     // Each frame mapped once: a frame's origin also names the frame above it (as Node does).
-    const origins = sites.map(originOf);
+    const origins = sites.map((site) => originOf(site));
     return [
       header(error),
       ...sites.map((site, i) => `    at ${formatFrame(site, origins[i], origins[i + 1]?.name)}`),
